@@ -1,0 +1,57 @@
+/*
+ * addr.c - address formatting without the locale or stdio on the hot path.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "addr.h"
+
+size_t
+addr_format_ipv4(struct in_addr a, char *buf)
+{
+	uint32_t v = ntohl(a.s_addr);
+	char *p = buf;
+
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned o = (v >> shift) & 0xff;
+		if (o >= 100)
+			*p++ = (char)('0' + o / 100);
+		if (o >= 10)
+			*p++ = (char)('0' + o / 10 % 10);
+		*p++ = (char)('0' + o % 10);
+		if (shift > 0)
+			*p++ = '.';
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+size_t
+addr_format(const struct sockaddr *sa, char *buf, size_t size)
+{
+	const struct sockaddr_in6 *s6;
+	struct in_addr v4;
+
+	if (size < ADDR_TEXT_LEN) {
+		if (size > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	if (sa->sa_family == AF_INET)
+		return addr_format_ipv4(((const struct sockaddr_in *)sa)->sin_addr,
+		    buf);
+	if (sa->sa_family != AF_INET6) {
+		strcpy(buf, "?");
+		return 1;
+	}
+	s6 = (const struct sockaddr_in6 *)sa;
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		memcpy(&v4.s_addr, &s6->sin6_addr.s6_addr[12], 4);
+		return addr_format_ipv4(v4, buf);
+	}
+	if (inet_ntop(AF_INET6, &s6->sin6_addr, buf, (socklen_t)size) == NULL) {
+		strcpy(buf, "?");
+		return 1;
+	}
+	return strlen(buf);
+}

@@ -1,0 +1,43 @@
+/*
+ * event.h - one connection reported by a router: the unit that flows from
+ * the parser through name resolution and filtering to the renderer.
+ *
+ * An event is plain data, copied by value; it holds no pointers, so it can
+ * wait in the pipeline's queue after the datagram it came from is gone.
+ */
+#ifndef LINKLOG_EVENT_H
+#define LINKLOG_EVENT_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* Longest host name we accept or print: RFC 1035 presentation form. */
+#define HOST_NAME_LEN 253
+
+enum direction { DIR_IN, DIR_OUT };
+enum protocol { PROTO_TCP, PROTO_UDP };
+
+struct endpoint {
+	struct in_addr addr;            /* network byte order */
+	uint16_t port;                  /* host byte order */
+	uint8_t has_name;               /* name carried in the message */
+	char name[HOST_NAME_LEN + 1];   /* NUL-terminated when has_name */
+};
+
+/* The sender of the datagram: v4 or v6, kept compact. */
+struct router {
+	struct sockaddr_storage addr;
+	socklen_t len;
+};
+
+struct event {
+	enum direction dir;
+	enum protocol proto;
+	struct endpoint src, dst;
+	struct router router;
+	time_t time;                    /* when the datagram was received */
+};
+
+#endif

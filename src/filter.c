@@ -1,0 +1,201 @@
+/*
+ * filter.c - the --filter-* patterns and their evaluation.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "filter.h"
+
+struct patterns {
+	char **pos, **neg;
+	size_t npos, nneg;
+};
+
+struct filter {
+	struct patterns field[FILTER_NFIELDS];
+};
+
+struct filter *
+filter_new(void)
+{
+	return calloc(1, sizeof(struct filter));
+}
+
+void
+filter_free(struct filter *f)
+{
+	if (f == NULL)
+		return;
+	for (int i = 0; i < FILTER_NFIELDS; i++) {
+		struct patterns *p = &f->field[i];
+		for (size_t j = 0; j < p->npos; j++)
+			free(p->pos[j]);
+		for (size_t j = 0; j < p->nneg; j++)
+			free(p->neg[j]);
+		free(p->pos);
+		free(p->neg);
+	}
+	free(f);
+}
+
+static int
+push(char ***list, size_t *n, const char *s)
+{
+	char **l = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (l == NULL)
+		return -1;
+	*list = l;
+	if ((l[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int
+valid_choice(enum filter_field field, const char *v)
+{
+	if (field == FILTER_DIRECTION)
+		return strcasecmp(v, "in") == 0 || strcasecmp(v, "out") == 0;
+	if (field == FILTER_PROTOCOL)
+		return strcasecmp(v, "tcp") == 0 || strcasecmp(v, "udp") == 0;
+	return 1;
+}
+
+int
+filter_add(struct filter *f, enum filter_field field, const char *pattern,
+    char *err, size_t errlen)
+{
+	struct patterns *p = &f->field[field];
+	int negate = pattern[0] == '!';
+	const char *v = pattern + negate;
+
+	if (*v == '\0') {
+		snprintf(err, errlen, "empty filter pattern '%s'", pattern);
+		return -1;
+	}
+	if (!valid_choice(field, v)) {
+		snprintf(err, errlen, "invalid value '%s' (expected %s)", pattern,
+		    field == FILTER_DIRECTION ? "IN or OUT" : "TCP or UDP");
+		return -1;
+	}
+	for (const char *c = v; *c; c++) {
+		if (iscntrl((unsigned char)*c)) {
+			snprintf(err, errlen, "control character in filter "
+			    "pattern");
+			return -1;
+		}
+	}
+	if (negate ? push(&p->neg, &p->nneg, v) : push(&p->pos, &p->npos, v)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+filter_wildcard(const char *pat, const char *s, int nocase)
+{
+	const char *star = NULL, *resume = NULL;
+
+	/* Greedy match with one backtrack point: linear in practice and
+	 * never recursive, whatever the pattern. */
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+		} else if (*pat && (nocase ? tolower((unsigned char)*pat) ==
+		    tolower((unsigned char)*s) : *pat == *s)) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+static int
+any(char *const *list, size_t n, const char *s, int nocase)
+{
+	if (s == NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (filter_wildcard(list[i], s, nocase))
+			return 1;
+	return 0;
+}
+
+/* One field against one or two values (a or b may be NULL). */
+static int
+field_match(const struct patterns *p, const char *a, const char *b,
+    int nocase)
+{
+	if (any(p->neg, p->nneg, a, nocase) || any(p->neg, p->nneg, b, nocase))
+		return 0;
+	if (p->npos == 0)
+		return 1;
+	return any(p->pos, p->npos, a, nocase) || any(p->pos, p->npos, b, nocase);
+}
+
+static int
+used(const struct patterns *p)
+{
+	return p->npos + p->nneg > 0;
+}
+
+int
+filter_needs_source_name(const struct filter *f)
+{
+	return used(&f->field[FILTER_HOST]) ||
+	    used(&f->field[FILTER_HOST_SOURCE]);
+}
+
+int
+filter_needs_dest_name(const struct filter *f)
+{
+	return used(&f->field[FILTER_HOST]) ||
+	    used(&f->field[FILTER_HOST_DEST]);
+}
+
+int
+filter_match_addresses(const struct filter *f, const struct event *ev)
+{
+	char src[ADDR_IPV4_LEN], dst[ADDR_IPV4_LEN];
+	const struct patterns *p = f->field;
+
+	if (used(&p[FILTER_DIRECTION]) && !field_match(&p[FILTER_DIRECTION],
+	    ev->dir == DIR_IN ? "in" : "out", NULL, 1))
+		return 0;
+	if (used(&p[FILTER_PROTOCOL]) && !field_match(&p[FILTER_PROTOCOL],
+	    ev->proto == PROTO_TCP ? "tcp" : "udp", NULL, 1))
+		return 0;
+	if (!used(&p[FILTER_IP]) && !used(&p[FILTER_IP_SOURCE]) &&
+	    !used(&p[FILTER_IP_DEST]))
+		return 1;
+	addr_format_ipv4(ev->src.addr, src);
+	addr_format_ipv4(ev->dst.addr, dst);
+	return field_match(&p[FILTER_IP], src, dst, 0) &&
+	    field_match(&p[FILTER_IP_SOURCE], src, NULL, 0) &&
+	    field_match(&p[FILTER_IP_DEST], dst, NULL, 0);
+}
+
+int
+filter_match_names(const struct filter *f, const char *src_name,
+    const char *dst_name)
+{
+	const struct patterns *p = f->field;
+
+	return field_match(&p[FILTER_HOST], src_name, dst_name, 1) &&
+	    field_match(&p[FILTER_HOST_SOURCE], src_name, NULL, 1) &&
+	    field_match(&p[FILTER_HOST_DEST], dst_name, NULL, 1);
+}

@@ -1,0 +1,358 @@
+/*
+ * pipeline.c - the per-datagram path and the queue of events waiting for
+ * names.  Nothing here allocates after pipeline_new(): the queue is a ring
+ * of fixed size and the line is rendered into one static buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "log.h"
+#include "parse.h"
+#include "pipeline.h"
+
+/* Events that may wait for names at once; beyond it the oldest is written
+ * at once with addresses, never dropped. */
+#define QUEUE_SIZE 32768
+
+struct queued {
+	struct event ev;
+	uint64_t deadline;
+	uint64_t rules;         /* rules whose address filters matched */
+};
+
+struct pipeline {
+	struct pipeline_config cfg;
+	/* Which names a lookup may be started for. */
+	int lookup_source, lookup_dest, lookup_router;
+	struct pipeline_stats stats;
+	struct queued *queue;
+	size_t head, count;
+	/* Per-datagram context for the decode and parse callbacks. */
+	struct event proto;
+	uint64_t now;
+	time_t last_overflow_report;
+	char line[RENDER_LINE_MAX];
+};
+
+static int
+any_template_uses(const struct pipeline_config *cfg, char token)
+{
+	for (size_t i = 0; i < cfg->nrules; i++)
+		for (size_t j = 0; j < cfg->rules[i].noutputs; j++)
+			if (render_uses(cfg->rules[i].outputs[j].tpl, token))
+				return 1;
+	return 0;
+}
+
+static int
+any_filter_needs(const struct pipeline_config *cfg, int dest)
+{
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct filter *f = cfg->rules[i].filter;
+		if (dest ? filter_needs_dest_name(f) : filter_needs_source_name(f))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+lookups_needed(const struct pipeline_config *cfg, int *src, int *dst,
+    int *router)
+{
+	*src = (cfg->names_source && any_template_uses(cfg, 's')) ||
+	    any_filter_needs(cfg, 0);
+	*dst = (cfg->names_dest && any_template_uses(cfg, 'd')) ||
+	    any_filter_needs(cfg, 1);
+	*router = cfg->names_router && any_template_uses(cfg, 'R');
+}
+
+int
+pipeline_config_needs_dns(const struct pipeline_config *cfg)
+{
+	int s, d, r;
+
+	lookups_needed(cfg, &s, &d, &r);
+	return s || d || r;
+}
+
+struct pipeline *
+pipeline_new(const struct pipeline_config *cfg)
+{
+	struct pipeline *p;
+
+	if (cfg->nrules > PIPELINE_MAX_RULES)
+		return NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->cfg = *cfg;
+	if (cfg->resolver != NULL)
+		lookups_needed(cfg, &p->lookup_source, &p->lookup_dest,
+		    &p->lookup_router);
+	if ((p->queue = calloc(QUEUE_SIZE, sizeof(*p->queue))) == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	if (p == NULL)
+		return;
+	free(p->queue);
+	free(p);
+}
+
+/* The name of one endpoint for filters; NULL if none is known. */
+static const char *
+endpoint_name(struct pipeline *p, const struct endpoint *ep, int lookup,
+    int start, char *buf, enum resolve_result *res)
+{
+	struct sockaddr_in sin;
+
+	*res = RESOLVE_NAME;
+	if (ep->has_name)
+		return ep->name;
+	*res = RESOLVE_NONE;
+	if (!lookup)
+		return NULL;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = ep->addr;
+	*res = resolve_lookup(p->cfg.resolver, (struct sockaddr *)&sin, p->now,
+	    start, buf);
+	return *res == RESOLVE_NAME ? buf : NULL;
+}
+
+struct names {
+	const char *src, *dst, *router;
+	char src_buf[HOST_NAME_LEN + 1], dst_buf[HOST_NAME_LEN + 1];
+	char router_buf[HOST_NAME_LEN + 1];
+};
+
+/* Look the names of ev up; returns whether any is still pending. */
+static int
+names_of(struct pipeline *p, const struct event *ev, int start,
+    struct names *n)
+{
+	enum resolve_result rs, rd, rr = RESOLVE_NONE;
+
+	n->src = endpoint_name(p, &ev->src, p->lookup_source, start,
+	    n->src_buf, &rs);
+	n->dst = endpoint_name(p, &ev->dst, p->lookup_dest, start,
+	    n->dst_buf, &rd);
+	n->router = NULL;
+	if (p->lookup_router) {
+		rr = resolve_lookup(p->cfg.resolver,
+		    (const struct sockaddr *)&ev->router.addr, p->now, start,
+		    n->router_buf);
+		if (rr == RESOLVE_NAME)
+			n->router = n->router_buf;
+	}
+	return rs == RESOLVE_PENDING || rd == RESOLVE_PENDING ||
+	    rr == RESOLVE_PENDING;
+}
+
+static void
+write_outputs(struct pipeline *p, const struct rule *r, const struct event *ev,
+    const struct render_names *rn)
+{
+	for (size_t i = 0; i < r->noutputs; i++) {
+		const struct output *o = &r->outputs[i];
+		size_t len = render_event(o->tpl, ev, rn, p->cfg.show_ports,
+		    p->line, sizeof(p->line));
+		sink_write(o->sink, p->line, len);
+	}
+}
+
+/* Filter by names, render and write: the end of an event's way. */
+static void
+emit(struct pipeline *p, const struct event *ev, uint64_t rules,
+    const struct names *n)
+{
+	struct render_names rn = {
+		p->cfg.names_source ? n->src : NULL,
+		p->cfg.names_dest ? n->dst : NULL,
+		n->router,
+	};
+	int written = 0;
+
+	if ((p->lookup_source && n->src == NULL) ||
+	    (p->lookup_dest && n->dst == NULL) ||
+	    (p->lookup_router && n->router == NULL))
+		p->stats.unresolved++;
+	for (size_t i = 0; i < p->cfg.nrules; i++) {
+		const struct rule *r = &p->cfg.rules[i];
+		if (!(rules & (UINT64_C(1) << i)))
+			continue;
+		if (!filter_match_names(r->filter, n->src, n->dst))
+			continue;
+		write_outputs(p, r, ev, &rn);
+		written = 1;
+		if (r->final)
+			break;
+	}
+	if (!written)
+		p->stats.filtered++;
+}
+
+static struct queued *
+queue_at(struct pipeline *p, size_t i)
+{
+	return &p->queue[(p->head + i) % QUEUE_SIZE];
+}
+
+static void
+release_head(struct pipeline *p)
+{
+	struct queued *q = queue_at(p, 0);
+	struct names n;
+
+	names_of(p, &q->ev, 0, &n);
+	emit(p, &q->ev, q->rules, &n);
+	p->head = (p->head + 1) % QUEUE_SIZE;
+	if (--p->count == 0)
+		p->head = 0;    /* reuse the same, warm, slots */
+}
+
+void
+pipeline_release(struct pipeline *p, uint64_t now, int force)
+{
+	struct names n;
+
+	p->now = now;
+	while (p->count > 0) {
+		struct queued *q = queue_at(p, 0);
+		if (!force && names_of(p, &q->ev, 0, &n)) {
+			if (now < q->deadline)
+				break;
+			p->stats.waited_out++;
+		}
+		release_head(p);
+	}
+}
+
+int
+pipeline_timeout_ms(const struct pipeline *p, uint64_t now)
+{
+	const struct queued *q;
+
+	if (p->count == 0)
+		return -1;
+	q = &p->queue[p->head];
+	return q->deadline > now ? (int)(q->deadline - now) : 0;
+}
+
+static void
+on_event(void *arg, struct event *ev)
+{
+	struct pipeline *p = arg;
+	uint64_t rules = 0;
+	struct names n;
+	struct queued *q;
+
+	p->stats.events++;
+	for (size_t i = 0; i < p->cfg.nrules; i++)
+		if (filter_match_addresses(p->cfg.rules[i].filter, ev))
+			rules |= UINT64_C(1) << i;
+	if (rules == 0) {
+		p->stats.filtered++;
+		return;
+	}
+	/* Start the lookups now; write at once if nothing waits. */
+	if (!names_of(p, ev, 1, &n) && p->count == 0) {
+		emit(p, ev, rules, &n);
+		return;
+	}
+	if (p->count == QUEUE_SIZE) {
+		if (log_ratelimit(&p->last_overflow_report, 60))
+			log_msg(LOG_WARNING, "%d events are waiting for DNS "
+			    "answers: writing the oldest with addresses",
+			    QUEUE_SIZE);
+		p->stats.waited_out++;
+		release_head(p);
+	}
+	q = queue_at(p, p->count++);
+	q->ev = *ev;
+	q->rules = rules;
+	q->deadline = p->now + p->cfg.dns_wait_ms;
+}
+
+static void
+write_raw(struct pipeline *p, const char *text, size_t len)
+{
+	size_t n = render_raw(p->proto.time, &p->proto.router, text, len,
+	    p->line, sizeof(p->line));
+	const struct sink *done[PIPELINE_MAX_RULES * RULE_MAX_OUTPUTS];
+	size_t ndone = 0;
+
+	/* Every sink once, whatever the rules' filters say: a raw line has
+	 * no fields to filter on, and --unparsed=raw asked to see it. */
+	for (size_t i = 0; i < p->cfg.nrules; i++) {
+		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++) {
+			struct sink *s = p->cfg.rules[i].outputs[j].sink;
+			size_t k;
+			for (k = 0; k < ndone && done[k] != s; k++)
+				;
+			if (k < ndone)
+				continue;
+			done[ndone++] = s;
+			sink_write(s, p->line, n);
+		}
+	}
+}
+
+static void
+on_string(void *arg, const char *text, size_t len)
+{
+	struct pipeline *p = arg;
+	struct event ev = p->proto;
+
+	if (parse_messages(text, len, &ev, on_event, p) > 0)
+		return;
+	p->stats.unparsed++;
+	if (p->cfg.unparsed_raw)
+		write_raw(p, text, len);
+}
+
+void
+pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
+    const struct sockaddr *from, socklen_t fromlen, time_t when, uint64_t now)
+{
+	struct trap trap;
+
+	p->stats.datagrams++;
+	p->now = now;
+	if (fromlen > sizeof(p->proto.router.addr))
+		fromlen = sizeof(p->proto.router.addr);
+	memcpy(&p->proto.router.addr, from, fromlen);
+	p->proto.router.len = fromlen;
+	p->proto.time = when;
+	switch (decode_trap(buf, len, &trap, on_string, p)) {
+	case DECODE_OK:
+		p->stats.decoded++;
+		break;
+	case DECODE_MALFORMED:
+		p->stats.malformed++;
+		break;
+	case DECODE_UNSUPPORTED:
+		p->stats.unsupported++;
+		break;
+	}
+}
+
+void
+pipeline_flush(struct pipeline *p)
+{
+	for (size_t i = 0; i < p->cfg.nrules; i++)
+		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++)
+			sink_flush(p->cfg.rules[i].outputs[j].sink);
+}
+
+const struct pipeline_stats *
+pipeline_stats(const struct pipeline *p)
+{
+	return &p->stats;
+}

@@ -1,0 +1,77 @@
+/*
+ * pipeline.h - from a received datagram to written lines.
+ *
+ * Owns the order of events: decode -> parse -> (wait for names) -> filter
+ * -> render -> sinks.  Events leave in the order their datagrams arrived;
+ * one whose names are still being looked up holds back those behind it for
+ * at most the configured wait, after which it is written with addresses.
+ */
+#ifndef LINKLOG_PIPELINE_H
+#define LINKLOG_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "filter.h"
+#include "render.h"
+#include "resolve.h"
+#include "sink.h"
+
+#define RULE_MAX_OUTPUTS 4
+#define PIPELINE_MAX_RULES 64
+
+struct output {
+	struct sink *sink;
+	struct template *tpl;
+};
+
+/* Events the filter accepts go to every output of the rule. */
+struct rule {
+	struct filter *filter;
+	struct output outputs[RULE_MAX_OUTPUTS];
+	size_t noutputs;
+	int final;              /* matched: later rules are not tried */
+};
+
+struct pipeline_config {
+	struct rule *rules;
+	size_t nrules;
+	int show_ports;                 /* -s: numbers, not service names */
+	int names_source, names_dest;   /* print names in %s / %d */
+	int names_router;               /* print the router's name in %R */
+	int unparsed_raw;               /* --unparsed=raw */
+	unsigned dns_wait_ms;
+	struct resolver *resolver;      /* NULL: no lookup is ever made */
+};
+
+struct pipeline_stats {
+	uint64_t datagrams, decoded, malformed, unsupported;
+	uint64_t unparsed, events, filtered, unresolved, waited_out;
+};
+
+struct pipeline;
+
+struct pipeline *pipeline_new(const struct pipeline_config *cfg);
+void pipeline_free(struct pipeline *p);
+
+/* Whether some event may need a DNS lookup (so a resolver is needed). */
+int pipeline_config_needs_dns(const struct pipeline_config *cfg);
+
+void pipeline_datagram(struct pipeline *p, const unsigned char *buf,
+    size_t len, const struct sockaddr *from, socklen_t fromlen, time_t when,
+    uint64_t now);
+
+/* Write the events that are ready (all of them with force). */
+void pipeline_release(struct pipeline *p, uint64_t now, int force);
+
+/* ms until the oldest waiting event must be written; -1 if none waits. */
+int pipeline_timeout_ms(const struct pipeline *p, uint64_t now);
+
+/* Write out the buffers of every sink. */
+void pipeline_flush(struct pipeline *p);
+
+const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
+
+#endif

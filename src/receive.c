@@ -1,0 +1,322 @@
+/*
+ * receive.c - UDP sockets read with recvmmsg(2), batch by batch.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "log.h"
+#include "receive.h"
+
+#ifndef SO_RXQ_OVFL
+#define SO_RXQ_OVFL 40
+#endif
+
+#define CMSG_ROOM (CMSG_SPACE(sizeof(struct timeval)) + \
+    CMSG_SPACE(sizeof(uint32_t)))
+
+struct receiver {
+	int fds[RECEIVE_MAX_SOCKETS];
+	uint32_t drops[RECEIVE_MAX_SOCKETS];    /* last SO_RXQ_OVFL value */
+	size_t nfds;
+	struct receive_stats stats;
+	struct mmsghdr msgs[RECEIVE_BATCH];
+	struct iovec iov[RECEIVE_BATCH];
+	struct sockaddr_storage from[RECEIVE_BATCH];
+	union {
+		char buf[CMSG_ROOM];
+		struct cmsghdr align;
+	} cmsg[RECEIVE_BATCH];
+	unsigned char *data;                    /* RECEIVE_BATCH buffers */
+};
+
+int
+receive_parse_address(const char *text, unsigned port,
+    struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	char buf[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(text);
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, text, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (n >= 2 && text[0] == '[' && text[n - 1] == ']' &&
+	    n - 2 < sizeof(buf)) {
+		memcpy(buf, text + 1, n - 2);
+		buf[n - 2] = '\0';
+		text = buf;
+	}
+	if (inet_pton(AF_INET6, text, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+static struct receiver *
+receiver_new(void)
+{
+	struct receiver *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->data = malloc((size_t)RECEIVE_BATCH * RECEIVE_DATAGRAM_MAX);
+	if (r->data == NULL) {
+		free(r);
+		return NULL;
+	}
+	for (int i = 0; i < RECEIVE_BATCH; i++) {
+		r->iov[i].iov_base = r->data + (size_t)i * RECEIVE_DATAGRAM_MAX;
+		r->iov[i].iov_len = RECEIVE_DATAGRAM_MAX;
+	}
+	return r;
+}
+
+/* Options every socket gets, bound by us or passed by systemd. */
+static void
+tune(int fd, int rcvbuf)
+{
+	int one = 1, got = 0;
+	socklen_t len = sizeof(got);
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	if (rcvbuf <= 0)
+		return;
+	/* SO_RCVBUFFORCE passes net.core.rmem_max, but needs privilege. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* The kernel reports twice what it books for data. */
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0 &&
+	    got / 2 < rcvbuf)
+		log_msg(LOG_NOTICE, "receive buffer is %d bytes, not the %d "
+		    "asked for (raise net.core.rmem_max, or start as root)",
+		    got / 2, rcvbuf);
+}
+
+static int
+bind_one(struct receiver *r, const struct sockaddr_storage *ss, socklen_t len,
+    int rcvbuf, char *err, size_t errlen)
+{
+	char text[ADDR_TEXT_LEN];
+	unsigned port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	int fd, one = 1, e;
+
+	addr_format((const struct sockaddr *)ss, text, sizeof(text));
+	if (r->nfds == RECEIVE_MAX_SOCKETS) {
+		snprintf(err, errlen, "too many listening addresses (at most "
+		    "%d)", RECEIVE_MAX_SOCKETS);
+		return -1;
+	}
+	if ((fd = socket(ss->ss_family, SOCK_DGRAM, 0)) < 0) {
+		snprintf(err, errlen, "cannot create a UDP socket for %s: %s",
+		    text, strerror(errno));
+		return -1;
+	}
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, len) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		if (e == EACCES)
+			snprintf(err, errlen, "cannot bind UDP %s port %u: %s "
+			    "(ports below 1024 need root or "
+			    "CAP_NET_BIND_SERVICE; or use --port with a port "
+			    "above 1023 and a redirect, see linklog(8))", text,
+			    port, strerror(e));
+		else if (e == EADDRINUSE)
+			snprintf(err, errlen, "cannot bind UDP %s port %u: %s "
+			    "(is snmptrapd or another linklog running? stop it "
+			    "or use --port)", text, port, strerror(e));
+		else
+			snprintf(err, errlen, "cannot bind UDP %s port %u: %s",
+			    text, port, strerror(e));
+		return -1;
+	}
+	tune(fd, rcvbuf);
+	r->fds[r->nfds++] = fd;
+	return 0;
+}
+
+/* The wildcard addresses; IPv6 only where the machine has it. */
+static int
+bind_any(struct receiver *r, unsigned port, int rcvbuf, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	receive_parse_address("0.0.0.0", port, &ss, &len);
+	if (bind_one(r, &ss, len, rcvbuf, err, errlen) < 0)
+		return -1;
+	receive_parse_address("::", port, &ss, &len);
+	if (bind_one(r, &ss, len, rcvbuf, err, errlen) < 0) {
+		if (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)
+			return -1;
+		log_msg(LOG_NOTICE, "no IPv6 on this machine: listening on "
+		    "IPv4 only");
+	}
+	return 0;
+}
+
+struct receiver *
+receive_open(const char *const *listen, size_t nlisten, unsigned port,
+    int rcvbuf, char *err, size_t errlen)
+{
+	struct receiver *r = receiver_new();
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int rc = 0;
+
+	if (r == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (nlisten == 0)
+		rc = bind_any(r, port, rcvbuf, err, errlen);
+	for (size_t i = 0; i < nlisten && rc == 0; i++) {
+		if (receive_parse_address(listen[i], port, &ss, &len) < 0) {
+			snprintf(err, errlen, "invalid listen address '%s' "
+			    "(expected an IPv4 or IPv6 address)", listen[i]);
+			rc = -1;
+		} else {
+			rc = bind_one(r, &ss, len, rcvbuf, err, errlen);
+		}
+	}
+	if (rc < 0) {
+		receive_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct receiver *
+receive_adopt(const int *fds, size_t nfds, int rcvbuf, char *err,
+    size_t errlen)
+{
+	struct receiver *r = receiver_new();
+
+	if (r == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (nfds > RECEIVE_MAX_SOCKETS) {
+		snprintf(err, errlen, "too many sockets passed (at most %d)",
+		    RECEIVE_MAX_SOCKETS);
+		receive_close(r);
+		return NULL;
+	}
+	for (size_t i = 0; i < nfds; i++) {
+		tune(fds[i], rcvbuf);
+		r->fds[r->nfds++] = fds[i];
+	}
+	return r;
+}
+
+void
+receive_close(struct receiver *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nfds; i++)
+		close(r->fds[i]);
+	free(r->data);
+	free(r);
+}
+
+size_t
+receive_nsockets(const struct receiver *r)
+{
+	return r->nfds;
+}
+
+int
+receive_socket(const struct receiver *r, size_t i)
+{
+	return r->fds[i];
+}
+
+/* Receive time and the kernel's drop counter from the control data. */
+static time_t
+control(struct receiver *r, size_t sock, struct msghdr *mh, time_t fallback)
+{
+	time_t when = fallback;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SO_TIMESTAMP) {
+			struct timeval tv;
+			memcpy(&tv, CMSG_DATA(c), sizeof(tv));
+			when = tv.tv_sec;
+		} else if (c->cmsg_type == SO_RXQ_OVFL) {
+			uint32_t drops;
+			memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+			r->stats.kernel_drops += (uint32_t)(drops - r->drops[sock]);
+			r->drops[sock] = drops;
+		}
+	}
+	return when;
+}
+
+int
+receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
+{
+	time_t now = time(NULL);
+	int n;
+
+	for (int k = 0; k < RECEIVE_BATCH; k++) {
+		struct msghdr *mh = &r->msgs[k].msg_hdr;
+		mh->msg_name = &r->from[k];
+		mh->msg_namelen = sizeof(r->from[k]);
+		mh->msg_iov = &r->iov[k];
+		mh->msg_iovlen = 1;
+		mh->msg_control = r->cmsg[k].buf;
+		mh->msg_controllen = sizeof(r->cmsg[k].buf);
+		mh->msg_flags = 0;
+	}
+	do {
+		n = recvmmsg(r->fds[i], r->msgs, RECEIVE_BATCH, MSG_DONTWAIT,
+		    NULL);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return 0;
+	for (int k = 0; k < n; k++) {
+		struct msghdr *mh = &r->msgs[k].msg_hdr;
+		time_t when = control(r, i, mh, now);
+		r->stats.datagrams++;
+		if (mh->msg_flags & MSG_TRUNC) {
+			r->stats.truncated++;
+			continue;
+		}
+		fn(arg, r->iov[k].iov_base, r->msgs[k].msg_len,
+		    (const struct sockaddr *)&r->from[k], mh->msg_namelen,
+		    when);
+	}
+	return n;
+}
+
+const struct receive_stats *
+receive_stats(const struct receiver *r)
+{
+	return &r->stats;
+}

@@ -1,0 +1,296 @@
+/*
+ * render.c - template compiler and single-pass renderer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "render.h"
+#include "services.h"
+
+/* Every token of the article's table, plus %r, %R and %%. */
+static const char tokens[] = "aAdDhimMpsStTwyYzrR%";
+
+struct op {
+	char token;             /* 0 for literal text */
+	size_t len;
+	const char *text;       /* into template->text */
+};
+
+struct template {
+	char *text;
+	size_t nops;
+	struct op ops[];
+};
+
+static const char *const months[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+/* tm_wday counts from Sunday (the original's defect 3 started at Monday). */
+static const char *const weekdays[7] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+};
+
+struct template *
+render_compile(const char *text, char *err, size_t errlen)
+{
+	size_t n = strlen(text), nops = 0;
+	struct template *t;
+	const char *p, *lit;
+
+	for (p = text; *p; p++) {
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			snprintf(err, errlen, "template contains a control "
+			    "character at position %zu", (size_t)(p - text) + 1);
+			return NULL;
+		}
+		if (*p != '%')
+			continue;
+		if (p[1] == '\0') {
+			snprintf(err, errlen, "template ends with a lone '%%'");
+			return NULL;
+		}
+		if (strchr(tokens, p[1]) == NULL) {
+			snprintf(err, errlen, "unknown template token '%%%c' at "
+			    "position %zu (known: %%a %%A %%d %%D %%h %%i %%m %%M "
+			    "%%p %%r %%R %%s %%S %%t %%T %%w %%y %%Y %%z %%%%)",
+			    p[1], (size_t)(p - text) + 1);
+			return NULL;
+		}
+		p++;
+	}
+	/* At most one op per byte. */
+	t = calloc(1, sizeof(*t) + (n + 1) * sizeof(struct op));
+	if (t == NULL || (t->text = strdup(text)) == NULL) {
+		free(t);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	lit = t->text;
+	for (p = t->text; *p; p++) {
+		if (*p != '%')
+			continue;
+		if (p > lit)
+			t->ops[nops++] = (struct op){ 0, (size_t)(p - lit), lit };
+		if (p[1] == '%')
+			t->ops[nops++] = (struct op){ 0, 1, p };
+		else
+			t->ops[nops++] = (struct op){ p[1], 0, NULL };
+		lit = ++p + 1;
+	}
+	if (*lit)
+		t->ops[nops++] = (struct op){ 0, strlen(lit), lit };
+	t->nops = nops;
+	return t;
+}
+
+void
+render_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	free(t->text);
+	free(t);
+}
+
+int
+render_uses(const struct template *t, char c)
+{
+	for (size_t i = 0; i < t->nops; i++)
+		if (t->ops[i].token == c)
+			return 1;
+	return 0;
+}
+
+/* Output cursor: writes stop silently at the end; the line is cut there. */
+struct out {
+	char *p, *end;
+};
+
+static void
+put(struct out *o, const char *s, size_t n)
+{
+	if (n > (size_t)(o->end - o->p))
+		n = (size_t)(o->end - o->p);
+	memcpy(o->p, s, n);
+	o->p += n;
+}
+
+static void
+put_escaped(struct out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && o->p < o->end; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			*o->p++ = (char)c;
+			continue;
+		}
+		if (o->end - o->p < 4) {
+			o->end = o->p;  /* no half escapes */
+			break;
+		}
+		*o->p++ = '\\';
+		*o->p++ = (char)('0' + (c >> 6));
+		*o->p++ = (char)('0' + ((c >> 3) & 7));
+		*o->p++ = (char)('0' + (c & 7));
+	}
+}
+
+static void
+put_str(struct out *o, const char *s)
+{
+	put_escaped(o, s, strlen(s));
+}
+
+static void
+put_2digits(struct out *o, int v)
+{
+	char b[2] = { (char)('0' + v / 10 % 10), (char)('0' + v % 10) };
+
+	put(o, b, 2);
+}
+
+static void
+put_uint(struct out *o, unsigned v)
+{
+	char b[12], *p = b + sizeof(b);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(o, p, (size_t)(b + sizeof(b) - p));
+}
+
+static void
+put_ipv4(struct out *o, struct in_addr a)
+{
+	char b[ADDR_IPV4_LEN];
+
+	put(o, b, addr_format_ipv4(a, b));
+}
+
+static void
+put_router(struct out *o, const struct router *r)
+{
+	char b[ADDR_TEXT_LEN];
+
+	put_escaped(o, b, addr_format((const struct sockaddr *)&r->addr, b,
+	    sizeof(b)));
+}
+
+static void
+put_port(struct out *o, uint16_t port, enum protocol proto, int show_ports)
+{
+	const char *name = show_ports ? NULL : services_name(port, proto);
+
+	if (name != NULL)
+		put_str(o, name);
+	else
+		put_uint(o, port);
+}
+
+static void
+put_host(struct out *o, const struct endpoint *ep, const char *name)
+{
+	if (name != NULL)
+		put_str(o, name);
+	else
+		put_ipv4(o, ep->addr);
+}
+
+/* localtime_r() once per second of traffic, not once per event. */
+static const struct tm *
+local_tm(time_t when)
+{
+	static time_t cached = (time_t)-1;
+	static struct tm tm;
+
+	if (when != cached) {
+		localtime_r(&when, &tm);
+		cached = when;
+	}
+	return &tm;
+}
+
+static void
+put_timestamp(struct out *o, const struct tm *tm)
+{
+	put(o, months[tm->tm_mon], 3);
+	put(o, " ", 1);
+	put_2digits(o, tm->tm_mday);
+	put(o, " ", 1);
+	put_2digits(o, tm->tm_hour);
+	put(o, ":", 1);
+	put_2digits(o, tm->tm_min);
+	put(o, ":", 1);
+	put_2digits(o, tm->tm_sec);
+}
+
+static void
+put_token(struct out *o, char token, const struct event *ev,
+    const struct render_names *names, int show_ports)
+{
+	const struct tm *tm = local_tm(ev->time);
+
+	switch (token) {
+	case 'a': put_ipv4(o, ev->src.addr); break;
+	case 'A': put_ipv4(o, ev->dst.addr); break;
+	case 's': put_host(o, &ev->src, names->src); break;
+	case 'd': put_host(o, &ev->dst, names->dst); break;
+	case 'S': put_port(o, ev->src.port, ev->proto, show_ports); break;
+	case 'D': put_port(o, ev->dst.port, ev->proto, show_ports); break;
+	case 'i': put(o, ev->dir == DIR_IN ? " in" : "out", 3); break;
+	case 'p': put(o, ev->proto == PROTO_TCP ? "TCP" : "UDP", 3); break;
+	case 'r': put_router(o, &ev->router); break;
+	case 'R':
+		if (names->router != NULL)
+			put_str(o, names->router);
+		else
+			put_router(o, &ev->router);
+		break;
+	case 't': put_timestamp(o, tm); break;
+	case 'T': put_2digits(o, tm->tm_mday); break;
+	case 'h': put_2digits(o, tm->tm_hour); break;
+	case 'm': put_2digits(o, tm->tm_min); break;
+	case 'z': put_2digits(o, tm->tm_sec); break;
+	case 'M': put(o, months[tm->tm_mon], 3); break;
+	case 'w': put(o, weekdays[tm->tm_wday], 3); break;
+	case 'y': put_uint(o, (unsigned)(tm->tm_year + 1900)); break;
+	case 'Y': put_2digits(o, (tm->tm_year + 1900) % 100); break;
+	}
+}
+
+size_t
+render_event(const struct template *t, const struct event *ev,
+    const struct render_names *names, int show_ports, char *buf, size_t size)
+{
+	struct out o = { buf, buf + size - 1 };
+
+	for (size_t i = 0; i < t->nops; i++) {
+		const struct op *op = &t->ops[i];
+		if (op->token == 0)
+			put(&o, op->text, op->len);
+		else
+			put_token(&o, op->token, ev, names, show_ports);
+	}
+	*o.p = '\0';
+	return (size_t)(o.p - buf);
+}
+
+size_t
+render_raw(time_t when, const struct router *router, const char *text,
+    size_t len, char *buf, size_t size)
+{
+	struct out o = { buf, buf + size - 1 };
+
+	put_timestamp(&o, local_tm(when));
+	put(&o, " [raw] ", 7);
+	put_router(&o, router);
+	put(&o, ": ", 2);
+	put_escaped(&o, text, len);
+	*o.p = '\0';
+	return (size_t)(o.p - buf);
+}

@@ -1,0 +1,47 @@
+/*
+ * render.h - output templates: compiled once, rendered in one pass.
+ *
+ * A template is text with %-tokens (the article's table plus %r, %R, %%).
+ * Rendering never re-reads its own output, so a value that contains '%'
+ * is printed as is, and every byte of a value that is not printable ASCII
+ * (control bytes, DEL, bytes >= 0x80) or is a backslash is written as a
+ * \ooo octal escape: one event is always exactly one line.
+ */
+#ifndef LINKLOG_RENDER_H
+#define LINKLOG_RENDER_H
+
+#include <stddef.h>
+
+#include "event.h"
+
+#define RENDER_DEFAULT "%t [%i, %p] %s:%S -> %d:%D"
+
+/* Room for the longest line: a 64 KiB raw string, every byte escaped. */
+#define RENDER_LINE_MAX (4 * 65536 + 4096)
+
+struct template;
+
+/* The names to print for %s, %d and %R; NULL prints the address. */
+struct render_names {
+	const char *src, *dst, *router;
+};
+
+/* Compile text; on error returns NULL with a message in err. */
+struct template *render_compile(const char *text, char *err, size_t errlen);
+void render_free(struct template *t);
+
+/* Whether the template uses token c (e.g. 's' for %s). */
+int render_uses(const struct template *t, char c);
+
+/*
+ * Render ev into buf (no newline, NUL-terminated); returns the length.
+ * show_ports: print port numbers instead of service names.
+ */
+size_t render_event(const struct template *t, const struct event *ev,
+    const struct render_names *names, int show_ports, char *buf, size_t size);
+
+/* The line for a string that held no message: "%t [raw] %r: <text>". */
+size_t render_raw(time_t when, const struct router *router, const char *text,
+    size_t len, char *buf, size_t size);
+
+#endif

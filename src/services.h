@@ -1,0 +1,23 @@
+/*
+ * services.h - port number to service name, from the services database.
+ *
+ * The database is read once, at start (before any chroot or privilege
+ * drop), into a sorted table; a lookup is a binary search, never a file
+ * read or an allocation.
+ */
+#ifndef LINKLOG_SERVICES_H
+#define LINKLOG_SERVICES_H
+
+#include <stdint.h>
+
+#include "event.h"
+
+/* Load the table; returns the number of entries, or -1 on memory error. */
+int services_load(void);
+
+/* The service name for port/proto, or NULL if there is none. */
+const char *services_name(uint16_t port, enum protocol proto);
+
+void services_free(void);
+
+#endif

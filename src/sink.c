@@ -1,0 +1,190 @@
+/*
+ * sink.c - buffered line output to descriptors.
+ *
+ * A failed write loses the lines it carried; they are counted, and the
+ * failure is reported at most once a minute.  The next flush tries again,
+ * so output resumes by itself when the disk or pipe recovers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sink.h"
+
+#define SINK_BUFFER (64 * 1024)
+
+struct sink {
+	char *name, *path;
+	int fd, own;
+	size_t used, pending_lines;
+	time_t last_report;
+	struct sink_stats stats;
+	char buf[SINK_BUFFER];
+};
+
+struct sink *
+sink_fd(const char *name, int fd, int own)
+{
+	struct sink *s = calloc(1, sizeof(*s));
+
+	if (s == NULL || (s->name = strdup(name)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->fd = fd;
+	s->own = own;
+	return s;
+}
+
+static int
+open_log(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOCTTY, 0640);
+
+	if (fd >= 0) {
+		/* Created by us: 0640 whatever the umask said. */
+		(void)fchmod(fd, 0640);
+		return fd;
+	}
+	if (errno != EEXIST)
+		return -1;
+	return open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+}
+
+struct sink *
+sink_file(const char *path)
+{
+	struct sink *s;
+	int fd = open_log(path), saved;
+
+	if (fd < 0)
+		return NULL;
+	if ((s = sink_fd(path, fd, 1)) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		saved = errno;
+		sink_close(s);
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	return s;
+}
+
+int
+sink_reopen(struct sink *s)
+{
+	int fd;
+
+	if (s->path == NULL)
+		return 0;
+	sink_flush(s);
+	if ((fd = open_log(s->path)) < 0)
+		return -1;
+	close(s->fd);
+	s->fd = fd;
+	return 0;
+}
+
+static void
+report(struct sink *s, int err)
+{
+	if (log_ratelimit(&s->last_report, 60))
+		log_msg(LOG_ERR, "cannot write to %s: %s (%llu lines lost so "
+		    "far)", s->name, strerror(err),
+		    (unsigned long long)s->stats.errors);
+}
+
+/* Write it all, or fail; returns 0 or an errno. */
+static int
+write_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+static void
+account(struct sink *s, size_t lines, int err)
+{
+	if (err == 0) {
+		s->stats.lines += lines;
+		return;
+	}
+	s->stats.errors += lines;
+	report(s, err);
+}
+
+void
+sink_flush(struct sink *s)
+{
+	struct iovec iov = { s->buf, s->used };
+
+	if (s->used == 0)
+		return;
+	account(s, s->pending_lines, write_all(s->fd, &iov, 1));
+	s->used = 0;
+	s->pending_lines = 0;
+}
+
+void
+sink_write(struct sink *s, const char *line, size_t len)
+{
+	if (len + 1 > sizeof(s->buf) - s->used)
+		sink_flush(s);
+	if (len + 1 > sizeof(s->buf)) {
+		/* Longer than the whole buffer: straight through. */
+		struct iovec iov[2] = { { (void *)line, len }, { "\n", 1 } };
+		account(s, 1, write_all(s->fd, iov, 2));
+		return;
+	}
+	memcpy(s->buf + s->used, line, len);
+	s->buf[s->used + len] = '\n';
+	s->used += len + 1;
+	s->pending_lines++;
+}
+
+void
+sink_close(struct sink *s)
+{
+	if (s == NULL)
+		return;
+	sink_flush(s);
+	if (s->own)
+		close(s->fd);
+	free(s->name);
+	free(s->path);
+	free(s);
+}
+
+const char *
+sink_name(const struct sink *s)
+{
+	return s->name;
+}
+
+const struct sink_stats *
+sink_stats(const struct sink *s)
+{
+	return &s->stats;
+}

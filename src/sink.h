@@ -1,0 +1,38 @@
+/*
+ * sink.h - where rendered lines go: a file descriptor (standard output or
+ * the log file) with a write buffer of its own, or syslog(3).
+ *
+ * Lines are buffered and written with write(2) when the buffer fills and
+ * at every sink_flush(), which the event loop calls at the end of each
+ * receive batch: a line is never held back longer than one batch.
+ */
+#ifndef LINKLOG_SINK_H
+#define LINKLOG_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sink;
+
+struct sink_stats {
+	uint64_t lines, errors;
+};
+
+/* A sink over an open descriptor (not closed by the sink when own = 0). */
+struct sink *sink_fd(const char *name, int fd, int own);
+
+/* Open (create 0640, append) path; NULL with errno set on failure. */
+struct sink *sink_file(const char *path);
+
+/* Close and reopen the file by its path (after logrotate moved it). */
+int sink_reopen(struct sink *s);
+
+/* Queue one line (without its newline). */
+void sink_write(struct sink *s, const char *line, size_t len);
+void sink_flush(struct sink *s);
+void sink_close(struct sink *s);
+
+const char *sink_name(const struct sink *s);
+const struct sink_stats *sink_stats(const struct sink *s);
+
+#endif
