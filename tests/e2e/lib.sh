@@ -1,0 +1,187 @@
+# lib.sh - shared helpers of the end-to-end tests.  Source it, then call
+# start_linklog, send_v1/send_v2c, wait_lines, stop_linklog; check and
+# check_grep record results, finish prints them and sets the exit status.
+#
+# Only loopback is used: linklog listens on 127.0.0.1 (and ::1), and
+# snmptrap sends there.  Every wait is bounded.
+
+set -u
+
+LINKLOG=${LINKLOG:-$(pwd)/linklog}
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/linklog-test.XXXXXX")
+PASSED=0
+FAILED=0
+LL_PID=
+
+# snmptrap: no system configuration, no MIBs, no persistent files.
+export SNMPCONFPATH="$WORK/snmp-conf" SNMP_PERSISTENT_DIR="$WORK/snmp-persist"
+export MIBS="" MIBDIRS="$WORK/no-mibs"
+mkdir -p "$WORK/snmp-conf" "$WORK/no-mibs" "$WORK/snmp-persist/cert_indexes"
+# Render times in UTC so tests can compute what they expect.
+export TZ=UTC
+
+cleanup() {
+	if [ -n "$LL_PID" ]; then kill -KILL "$LL_PID" 2>/dev/null; fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+need() {
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null 2>&1 || skip "$cmd is not installed"
+	done
+}
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_line DESCRIPTION FILE EXPECTED: FILE holds the exact line.
+check_line() {
+	if grep -qxF -- "$3" "$2"; then
+		ok "$1"
+	else
+		not_ok "$1: no line '$3' in:"
+		sed 's/^/    /' "$2"
+	fi
+}
+
+# check_no_line DESCRIPTION FILE PATTERN (fixed string)
+check_no_line() {
+	if grep -qF -- "$3" "$2"; then
+		not_ok "$1: unexpected '$3' in:"
+		sed 's/^/    /' "$2"
+	else
+		ok "$1"
+	fi
+}
+
+finish() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+	exit $?
+}
+
+# Is UDP port $1 bound (on any address)?
+port_bound() {
+	hex=$(printf '%04X' "$1")
+	cat /proc/net/udp /proc/net/udp6 2>/dev/null |
+	    awk -v p=":$hex" '$2 ~ p"$" { found = 1 } END { exit !found }'
+}
+
+# start_linklog [ARGS...]: start linklog on a free loopback port; its
+# standard output goes to $OUT, standard error to $ERR.  Sets PORT, LL_PID.
+# Unless the test names its own, the DNS server is a loopback port where
+# nothing listens: a test never queries the machine's configured server.
+start_linklog() {
+	case " $* " in
+	*" --dns-server"*) ;;
+	*) set -- --dns-server=127.0.0.1:9 --dns-timeout=100 --dns-wait=300 "$@" ;;
+	esac
+	OUT=$WORK/out.txt
+	ERR=$WORK/err.txt
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		port_bound "$PORT" && continue
+		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 "$@" >"$OUT" 2>"$ERR" &
+		LL_PID=$!
+		for i in $(seq 1 100); do
+			if port_bound "$PORT"; then return 0; fi
+			kill -0 "$LL_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		wait "$LL_PID" 2>/dev/null
+		LL_PID=
+		grep -q "Address already in use" "$ERR" || break
+	done
+	echo "linklog did not start:"; cat "$ERR"
+	exit 1
+}
+
+# stop_linklog [SIGNAL]: stop it and wait; sets LL_STATUS.
+stop_linklog() {
+	kill -"${1:-TERM}" "$LL_PID"
+	for i in $(seq 1 100); do
+		kill -0 "$LL_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	wait "$LL_PID"
+	LL_STATUS=$?
+	LL_PID=
+}
+
+TRAP_OID=1.3.6.1.4.1.3955.1.1
+
+# send_v1 MESSAGE [COMMUNITY [TARGET]]
+send_v1() {
+	snmptrap -v 1 -c "${2:-public}" "${3:-127.0.0.1:$PORT}" \
+	    1.3.6.1.4.1.3955 127.0.0.1 6 1 '' "$TRAP_OID" s "$1"
+}
+
+# send_v2c MESSAGE [COMMUNITY [TARGET]]
+send_v2c() {
+	snmptrap -v 2c -c "${2:-public}" "${3:-127.0.0.1:$PORT}" '' \
+	    1.3.6.1.4.1.3955.1 "$TRAP_OID" s "$1"
+}
+
+# send_raw HEXBYTES: one UDP datagram of arbitrary bytes.
+send_raw() {
+	printf '%s' "$1" | xxd -r -p >"$WORK/raw.bin"
+	python3 -c 'import socket,sys
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
+s.sendto(open(sys.argv[1],"rb").read(),("127.0.0.1",int(sys.argv[2])))' \
+	    "$WORK/raw.bin" "$PORT"
+}
+
+# wait_lines FILE N: until FILE has at least N lines (5 s at most).
+wait_lines() {
+	for i in $(seq 1 100); do
+		[ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Send a marker trap and wait for its line: everything sent before it
+# has then been handled (one socket, one ordered loop).
+MARK=0
+sync_linklog() {
+	MARK=$((MARK + 1))
+	send_v1 "@in UDP from 10.255.255.$MARK:1 to 10.255.255.255:$((60000 + MARK))"
+	for i in $(seq 1 100); do
+		grep -qF "$((60000 + MARK))" "$OUT" && return 0
+		sleep 0.05
+	done
+	echo "linklog did not answer the marker $MARK"
+	return 1
+}
+
+# wait_received N: until linklog has handled N datagrams (it reports its
+# counters on SIGUSR1, after everything read before the signal).
+wait_received() {
+	for i in $(seq 1 100); do
+		kill -USR1 "$LL_PID"
+		sleep 0.05
+		last=$(grep 'statistics:' "$ERR" | tail -n 1)
+		case "$last" in *" received=$1 "*) return 0 ;; esac
+	done
+	echo "linklog did not report received=$1; last: $last"
+	return 1
+}
+
+# counter NAME: a counter from the last statistics line.
+counter() {
+	grep 'statistics:' "$ERR" | tail -n 1 | tr ' ' '\n' |
+	    sed -n "s/^$1=//p"
+}

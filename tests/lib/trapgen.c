@@ -1,0 +1,67 @@
+/*
+ * trapgen.c - trap datagrams built by net-snmp's own encoder (snmp_build),
+ * as snmptrap(1) would send them: v1 with enterprise, agent address and
+ * generic/specific trap; v2c with sysUpTime.0 and snmpTrapOID.0 first.
+ */
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <string.h>
+
+#include "trapgen.h"
+
+static const oid linksys[] = { 1, 3, 6, 1, 4, 1, 3955 };
+static const oid message_oid[] = { 1, 3, 6, 1, 4, 1, 3955, 1, 1 };
+static const oid sysuptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
+static const oid trapoid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+
+size_t
+trapgen_build(int version, const char *community, const char *const *strings,
+    size_t n, unsigned char *buf, size_t size)
+{
+	netsnmp_session sess;
+	netsnmp_pdu *pdu;
+	u_char *pkt;
+	size_t pkt_len = size, offset = 0, len = 0;
+	u_long uptime = 4242;
+
+	memset(&sess, 0, sizeof(sess));
+	sess.version = version == 1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
+	sess.community = (u_char *)community;
+	sess.community_len = strlen(community);
+	pdu = snmp_pdu_create(version == 1 ? SNMP_MSG_TRAP : SNMP_MSG_TRAP2);
+	if (pdu == NULL)
+		return 0;
+	pdu->version = sess.version;
+	if (version == 1) {
+		pdu->enterprise = snmp_duplicate_objid(linksys,
+		    OID_LENGTH(linksys));
+		pdu->enterprise_length = OID_LENGTH(linksys);
+		pdu->trap_type = SNMP_TRAP_ENTERPRISESPECIFIC;
+		pdu->specific_type = 1;
+		pdu->time = uptime;
+		memcpy(pdu->agent_addr, "\x7f\x00\x00\x01", 4);
+	} else {
+		snmp_pdu_add_variable(pdu, sysuptime_oid,
+		    OID_LENGTH(sysuptime_oid), ASN_TIMETICKS,
+		    &uptime, sizeof(uptime));
+		snmp_pdu_add_variable(pdu, trapoid_oid, OID_LENGTH(trapoid_oid),
+		    ASN_OBJECT_ID, linksys, sizeof(linksys));
+	}
+	for (size_t i = 0; i < n; i++)
+		snmp_pdu_add_variable(pdu, message_oid, OID_LENGTH(message_oid),
+		    ASN_OCTET_STR, strings[i], strlen(strings[i]));
+	/* Ask snmp_build() for its reverse encoding, which fills a buffer
+	 * from the end (reallocating it if needed), then copy the result. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+	    NETSNMP_DS_LIB_REVERSE_ENCODE, 1);
+	pkt_len = 65536 + 1024;
+	pkt = malloc(pkt_len);
+	if (pkt != NULL && snmp_build(&pkt, &pkt_len, &offset, &sess, pdu) == 0 &&
+	    offset <= size) {
+		memcpy(buf, pkt + pkt_len - offset, offset);
+		len = offset;
+	}
+	free(pkt);
+	snmp_free_pdu(pdu);
+	return len;
+}

@@ -1,0 +1,167 @@
+/* Unit tests for trap decoding (src/decode.c) on datagrams built by
+ * net-snmp's own encoder, and on broken ones. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "decode.h"
+#include "trapgen.h"
+
+static char seen[8][128];
+static int nseen;
+
+static void
+collect(void *arg, const char *text, size_t len)
+{
+	(void)arg;
+	if (nseen < 8 && len < sizeof(seen[0])) {
+		memcpy(seen[nseen], text, len);
+		seen[nseen][len] = '\0';
+	}
+	nseen++;
+}
+
+static unsigned char buf[70000];
+
+static size_t
+build(int version, const char *community, const char *const *s, size_t n)
+{
+	size_t len = trapgen_build(version, community, s, n, buf, sizeof(buf));
+
+	assert_true(len > 0);
+	return len;
+}
+
+static void
+v1_and_v2c(void **state)
+{
+	const char *s[] = { "@in TCP from 1.2.3.4:5 to 6.7.8.9:22", "second" };
+	struct trap t;
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		size_t len = build(v, "public", s, 2);
+		nseen = 0;
+		assert_int_equal(decode_trap(buf, len, &t, collect, NULL),
+		    DECODE_OK);
+		assert_int_equal(t.version, v);
+		assert_int_equal(t.community_len, 6);
+		assert_memory_equal(t.community, "public", 6);
+		assert_int_equal(nseen, 2);
+		assert_string_equal(seen[0], s[0]);
+		assert_string_equal(seen[1], s[1]);
+	}
+}
+
+static void
+every_truncation_is_malformed(void **state)
+{
+	const char *s[] = { "@in TCP from 1.2.3.4:5 to 6.7.8.9:22" };
+	size_t len = build(2, "public", s, 1);
+	struct trap t;
+
+	(void)state;
+	for (size_t cut = 0; cut < len; cut++) {
+		nseen = 0;
+		assert_int_not_equal(decode_trap(buf, cut, &t, collect, NULL),
+		    DECODE_OK);
+		/* A broken datagram yields no string at all. */
+		assert_int_equal(nseen, 0);
+	}
+}
+
+static void
+wrong_pdu_types(void **state)
+{
+	const char *s[] = { "x" };
+	size_t len = build(2, "public", s, 1);
+	struct trap t;
+	size_t at;
+
+	(void)state;
+	/* Find the PDU tag (0xa7) and make it a GetRequest (0xa0). */
+	for (at = 0; at < len && buf[at] != 0xa7; at++)
+		;
+	assert_true(at < len);
+	buf[at] = 0xa0;
+	assert_int_equal(decode_trap(buf, len, &t, collect, NULL),
+	    DECODE_UNSUPPORTED);
+	/* A v1 trap tag in a v2c message. */
+	buf[at] = 0xa4;
+	assert_int_not_equal(decode_trap(buf, len, &t, collect, NULL),
+	    DECODE_OK);
+}
+
+static void
+snmpv3_is_unsupported(void **state)
+{
+	/* The start of an SNMPv3 message: version 3, then msgGlobalData. */
+	static const unsigned char v3[] = {
+		0x30, 0x3e, 0x02, 0x01, 0x03, 0x30, 0x11, 0x02, 0x04, 0x12,
+		0x34, 0x56, 0x78, 0x02, 0x03, 0x00, 0xff, 0xe3, 0x04, 0x01,
+		0x04, 0x02, 0x01, 0x03, 0x04, 0x10, 0x30, 0x0e, 0x04, 0x00,
+		0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00,
+		0x04, 0x00, 0x30, 0x13, 0x04, 0x00, 0x04, 0x00, 0xa0, 0x0d,
+		0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30,
+		0x02, 0x30, 0x00, 0x00,
+	};
+	struct trap t;
+
+	(void)state;
+	assert_int_not_equal(decode_trap(v3, sizeof(v3), &t, collect, NULL),
+	    DECODE_OK);
+}
+
+static void
+junk(void **state)
+{
+	static const unsigned char zero[1], ones[64] = { 0xff, 0xff, 0xff };
+	static const unsigned char huge_len[] = { 0x30, 0x84, 0x7f, 0xff, 0xff,
+	    0xff, 0x02, 0x01, 0x00 };
+	struct trap t;
+
+	(void)state;
+	assert_int_equal(decode_trap(zero, 0, &t, collect, NULL),
+	    DECODE_MALFORMED);
+	assert_int_equal(decode_trap(zero, 1, &t, collect, NULL),
+	    DECODE_MALFORMED);
+	assert_int_equal(decode_trap(ones, sizeof(ones), &t, collect, NULL),
+	    DECODE_MALFORMED);
+	assert_int_equal(decode_trap(huge_len, sizeof(huge_len), &t, collect,
+	    NULL), DECODE_MALFORMED);
+}
+
+static void
+large_string(void **state)
+{
+	static char big[60001];
+	const char *s[] = { big };
+	struct trap t;
+	size_t len;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	len = build(1, "public", s, 1);
+	assert_true(len > 60000);
+	nseen = 0;
+	assert_int_equal(decode_trap(buf, len, &t, collect, NULL), DECODE_OK);
+	assert_int_equal(nseen, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(v1_and_v2c),
+		cmocka_unit_test(every_truncation_is_malformed),
+		cmocka_unit_test(wrong_pdu_types),
+		cmocka_unit_test(snmpv3_is_unsupported),
+		cmocka_unit_test(junk),
+		cmocka_unit_test(large_string),
+	};
+	decode_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,184 @@
+/* Unit tests for the --filter-* semantics (src/filter.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "filter.h"
+
+static struct event
+event(enum direction dir, enum protocol proto, const char *src,
+    const char *dst)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.dir = dir;
+	ev.proto = proto;
+	inet_pton(AF_INET, src, &ev.src.addr);
+	inet_pton(AF_INET, dst, &ev.dst.addr);
+	return ev;
+}
+
+static struct filter *
+make(enum filter_field field, const char *const *patterns)
+{
+	struct filter *f = filter_new();
+	char err[128];
+
+	for (; *patterns; patterns++)
+		assert_int_equal(filter_add(f, field, *patterns, err,
+		    sizeof(err)), 0);
+	return f;
+}
+
+static void
+wildcards(void **state)
+{
+	(void)state;
+	assert_true(filter_wildcard("*.example.com", "www.example.com", 1));
+	assert_false(filter_wildcard("*.example.com", "example.com", 1));
+	assert_false(filter_wildcard("*.example.com", "www.example.com.evil", 1));
+	assert_true(filter_wildcard("192.168.*", "192.168.1.20", 0));
+	assert_false(filter_wildcard("192.168.*", "10.192.168.1", 0));
+	assert_true(filter_wildcard("10.*.1", "10.0.0.1", 0));
+	assert_false(filter_wildcard("10.*.1", "10.0.0.10", 0));
+	assert_true(filter_wildcard("*", "", 0));
+	assert_true(filter_wildcard("a*b*c", "aXbYbZc", 0));
+	assert_false(filter_wildcard("a*b*c", "aXbYbZ", 0));
+	assert_true(filter_wildcard("WWW.Example.COM", "www.example.com", 1));
+	assert_false(filter_wildcard("WWW.Example.COM", "www.example.com", 0));
+	assert_true(filter_wildcard("**a**", "bab", 0));
+	assert_false(filter_wildcard("1.2.3.4", "1.2.3.45", 0));
+}
+
+static void
+direction_and_protocol(void **state)
+{
+	struct event in = event(DIR_IN, PROTO_TCP, "1.1.1.1", "2.2.2.2");
+	struct event out = event(DIR_OUT, PROTO_UDP, "1.1.1.1", "2.2.2.2");
+	struct filter *f;
+	char err[128];
+
+	(void)state;
+	f = make(FILTER_DIRECTION, (const char *[]){ "IN", NULL });
+	assert_true(filter_match_addresses(f, &in));
+	assert_false(filter_match_addresses(f, &out));
+	filter_free(f);
+	f = make(FILTER_PROTOCOL, (const char *[]){ "udp", NULL });
+	assert_false(filter_match_addresses(f, &in));
+	assert_true(filter_match_addresses(f, &out));
+	filter_free(f);
+	f = filter_new();
+	assert_int_equal(filter_add(f, FILTER_DIRECTION, "sideways", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "sideways"));
+	assert_int_equal(filter_add(f, FILTER_PROTOCOL, "ICMP", err,
+	    sizeof(err)), -1);
+	assert_int_equal(filter_add(f, FILTER_IP, "", err, sizeof(err)), -1);
+	assert_int_equal(filter_add(f, FILTER_IP, "!", err, sizeof(err)), -1);
+	filter_free(f);
+}
+
+static void
+addresses(void **state)
+{
+	struct event a = event(DIR_IN, PROTO_TCP, "203.0.113.7", "192.168.1.20");
+	struct event b = event(DIR_OUT, PROTO_TCP, "192.168.1.30", "8.8.8.8");
+	struct filter *f;
+
+	(void)state;
+	/* Either end for --filter-ip. */
+	f = make(FILTER_IP, (const char *[]){ "192.168.1.20", NULL });
+	assert_true(filter_match_addresses(f, &a));
+	assert_false(filter_match_addresses(f, &b));
+	filter_free(f);
+	f = make(FILTER_IP_SOURCE, (const char *[]){ "192.168.*", NULL });
+	assert_false(filter_match_addresses(f, &a));
+	assert_true(filter_match_addresses(f, &b));
+	filter_free(f);
+	f = make(FILTER_IP_DEST, (const char *[]){ "192.168.*", NULL });
+	assert_true(filter_match_addresses(f, &a));
+	assert_false(filter_match_addresses(f, &b));
+	filter_free(f);
+	/* Several patterns: OR. */
+	f = make(FILTER_IP_DEST, (const char *[]){ "8.8.8.8", "192.*", NULL });
+	assert_true(filter_match_addresses(f, &a));
+	assert_true(filter_match_addresses(f, &b));
+	filter_free(f);
+	/* Exclusion alone keeps everything else. */
+	f = make(FILTER_IP, (const char *[]){ "!8.8.*", NULL });
+	assert_true(filter_match_addresses(f, &a));
+	assert_false(filter_match_addresses(f, &b));
+	filter_free(f);
+	/* Inclusion and exclusion: included and not excluded. */
+	f = make(FILTER_IP_SOURCE, (const char *[]){ "192.168.1.*",
+	    "!192.168.1.30", NULL });
+	assert_false(filter_match_addresses(f, &b));
+	filter_free(f);
+}
+
+static void
+different_options_and(void **state)
+{
+	struct event a = event(DIR_IN, PROTO_TCP, "203.0.113.7", "192.168.1.20");
+	struct filter *f = filter_new();
+	char err[128];
+
+	(void)state;
+	assert_int_equal(filter_add(f, FILTER_DIRECTION, "in", err, 128), 0);
+	assert_int_equal(filter_add(f, FILTER_PROTOCOL, "tcp", err, 128), 0);
+	assert_true(filter_match_addresses(f, &a));
+	assert_int_equal(filter_add(f, FILTER_IP_SOURCE, "10.*", err, 128), 0);
+	assert_false(filter_match_addresses(f, &a));
+	filter_free(f);
+}
+
+static void
+host_names(void **state)
+{
+	struct filter *f;
+
+	(void)state;
+	f = make(FILTER_HOST, (const char *[]){ "*.EXAMPLE.net", NULL });
+	assert_true(filter_needs_source_name(f));
+	assert_true(filter_needs_dest_name(f));
+	assert_true(filter_match_names(f, "scanner.example.net", NULL));
+	assert_true(filter_match_names(f, NULL, "www.example.net"));
+	assert_false(filter_match_names(f, "example.org", "x.example.org"));
+	/* An unknown name matches no pattern. */
+	assert_false(filter_match_names(f, NULL, NULL));
+	filter_free(f);
+	f = make(FILTER_HOST_DEST, (const char *[]){ "!*.ads.example", NULL });
+	assert_false(filter_needs_source_name(f));
+	assert_true(filter_needs_dest_name(f));
+	assert_false(filter_match_names(f, NULL, "x.ads.example"));
+	assert_true(filter_match_names(f, "x.ads.example", "good.example"));
+	/* ... and so an exclusion keeps an event whose name is unknown. */
+	assert_true(filter_match_names(f, NULL, NULL));
+	filter_free(f);
+	f = make(FILTER_HOST_SOURCE, (const char *[]){ "scanner*", NULL });
+	assert_true(filter_match_names(f, "scanner.example.net", NULL));
+	assert_false(filter_match_names(f, NULL, "scanner.example.net"));
+	filter_free(f);
+	f = filter_new();
+	assert_false(filter_needs_source_name(f));
+	assert_true(filter_match_names(f, NULL, NULL));
+	filter_free(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(wildcards),
+		cmocka_unit_test(direction_and_protocol),
+		cmocka_unit_test(addresses),
+		cmocka_unit_test(different_options_and),
+		cmocka_unit_test(host_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

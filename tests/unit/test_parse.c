@@ -1,0 +1,214 @@
+/* Unit tests for the Linksys message grammar (src/parse.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+
+static size_t
+parse(const char *s, struct event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	return parse_message(s, strlen(s), ev);
+}
+
+static void
+assert_addr(struct in_addr a, const char *text)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	assert_string_equal(buf, text);
+}
+
+static void
+plain_inbound(void **state)
+{
+	struct event ev;
+	const char *m = "@in TCP from 203.0.113.7:51234 to 192.168.1.20:22";
+
+	(void)state;
+	assert_int_equal(parse(m, &ev), strlen(m));
+	assert_int_equal(ev.dir, DIR_IN);
+	assert_int_equal(ev.proto, PROTO_TCP);
+	assert_addr(ev.src.addr, "203.0.113.7");
+	assert_int_equal(ev.src.port, 51234);
+	assert_false(ev.src.has_name);
+	assert_addr(ev.dst.addr, "192.168.1.20");
+	assert_int_equal(ev.dst.port, 22);
+}
+
+static void
+outbound_udp(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	assert_true(parse("@out UDP from 192.168.1.20:40000 to 8.8.8.8:53", &ev));
+	assert_int_equal(ev.dir, DIR_OUT);
+	assert_int_equal(ev.proto, PROTO_UDP);
+	assert_int_equal(ev.dst.port, 53);
+}
+
+static void
+named_endpoints(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	assert_true(parse("@in TCP from scanner.example.net(203.0.113.7):51234 "
+	    "to 192.168.1.20:22", &ev));
+	assert_true(ev.src.has_name);
+	assert_string_equal(ev.src.name, "scanner.example.net");
+	assert_addr(ev.src.addr, "203.0.113.7");
+	assert_false(ev.dst.has_name);
+	assert_true(parse("@out TCP from 192.168.1.20:40001 to "
+	    "www.example.com(93.184.216.34):443", &ev));
+	assert_string_equal(ev.dst.name, "www.example.com");
+	assert_int_equal(ev.dst.port, 443);
+	assert_true(parse("@in TCP from a_b-c.d(1.2.3.4):1 to 5.6.7.8:2", &ev));
+	assert_string_equal(ev.src.name, "a_b-c.d");
+}
+
+static void
+limits(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	assert_true(parse("@in TCP from 255.255.255.255:65535 to 0.0.0.0:0", &ev));
+	assert_int_equal(ev.src.port, 65535);
+	/* The original's defect 9: octets to 999 and ports to 999999. */
+	assert_false(parse("@in TCP from 256.1.1.1:1 to 1.1.1.1:1", &ev));
+	assert_false(parse("@in TCP from 1.1.1.999:1 to 1.1.1.1:1", &ev));
+	assert_false(parse("@in TCP from 1.1.1.1:65536 to 1.1.1.1:1", &ev));
+	assert_false(parse("@in TCP from 1.1.1.1:1 to 1.1.1.1:999999", &ev));
+	assert_false(parse("@in TCP from 1.1.1.1:1 to 1.1.1.1:000001", &ev));
+	assert_false(parse("@in TCP from 1.1.1.1111:1 to 1.1.1.1:1", &ev));
+}
+
+static void
+invalid(void **state)
+{
+	static const char *bad[] = {
+		"", "@", "@in", "@up TCP from 1.1.1.1:1 to 1.1.1.1:1",
+		"@in ICMP from 1.1.1.1:1 to 1.1.1.1:1",
+		"@in TCP from 1.1.1:1 to 1.1.1.1:1",
+		"@in TCP from 1.1.1.1 to 1.1.1.1:1",
+		"@in TCP from 1.1.1.1: to 1.1.1.1:1",
+		"@in TCP from 1.1.1.1:1 to 1.1.1.1:",
+		"@in TCP from 1.1.1.1:1 to 1.1.1.1:80x",
+		"@in TCP from name(1.1.1.1:1 to 1.1.1.1:1",
+		"@in TCP from name(1.1.1.1):1 to host name(1.1.1.1):1",
+		"@in TCP from (1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from na%me(1.1.1.1):1 to 1.1.1.1:1",
+		"@in  TCP from 1.1.1.1:1 to 1.1.1.1:1",
+		"in TCP from 1.1.1.1:1 to 1.1.1.1:1",
+	};
+	struct event ev;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(bad[i], &ev) != 0)
+			fail_msg("accepted: %s", bad[i]);
+	}
+}
+
+static void
+long_name(void **state)
+{
+	char m[600], name[300];
+	struct event ev;
+
+	(void)state;
+	memset(name, 'a', 253);
+	name[253] = '\0';
+	snprintf(m, sizeof(m), "@in TCP from %s(1.2.3.4):1 to 1.1.1.1:1", name);
+	assert_true(parse(m, &ev));
+	assert_int_equal(strlen(ev.src.name), 253);
+	name[253] = 'a';
+	name[254] = '\0';
+	snprintf(m, sizeof(m), "@in TCP from %s(1.2.3.4):1 to 1.1.1.1:1", name);
+	assert_false(parse(m, &ev));
+}
+
+static void
+case_of_keywords(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	assert_true(parse("@IN tcp from 1.1.1.1:1 to 1.1.1.1:1", &ev));
+	assert_int_equal(ev.proto, PROTO_TCP);
+}
+
+static int found;
+static uint16_t ports[16];
+
+static void
+collect(void *arg, struct event *ev)
+{
+	(void)arg;
+	if (found < 16)
+		ports[found] = ev->src.port;
+	found++;
+}
+
+static void
+several_in_one_string(void **state)
+{
+	const char *s = "junk @in TCP from 1.1.1.1:1 to 2.2.2.2:2\n"
+	    "@bad @out UDP from 3.3.3.3:3 to 4.4.4.4:4@in TCP from "
+	    "5.5.5.5:5 to 6.6.6.6:6 trailing";
+	struct event ev;
+
+	(void)state;
+	found = 0;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(parse_messages(s, strlen(s), &ev, collect, NULL), 3);
+	assert_int_equal(found, 3);
+	assert_int_equal(ports[0], 1);
+	assert_int_equal(ports[1], 3);
+	assert_int_equal(ports[2], 5);
+	found = 0;
+	assert_int_equal(parse_messages("no message", 10, &ev, collect, NULL), 0);
+}
+
+static void
+not_nul_terminated(void **state)
+{
+	char buf[64];
+	struct event ev;
+	const char *m = "@in TCP from 1.1.1.1:1 to 2.2.2.2:22";
+
+	(void)state;
+	memset(buf, '7', sizeof(buf));
+	memcpy(buf, m, strlen(m));
+	/* The byte after the string is a digit: the length must bound it. */
+	assert_int_equal(parse_message(buf, strlen(m), &ev), strlen(m));
+	assert_int_equal(ev.dst.port, 22);
+	assert_int_equal(parse_message(buf, strlen(m) - 1, &ev), strlen(m) - 1);
+	assert_int_equal(ev.dst.port, 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(plain_inbound),
+		cmocka_unit_test(outbound_udp),
+		cmocka_unit_test(named_endpoints),
+		cmocka_unit_test(limits),
+		cmocka_unit_test(invalid),
+		cmocka_unit_test(long_name),
+		cmocka_unit_test(case_of_keywords),
+		cmocka_unit_test(several_in_one_string),
+		cmocka_unit_test(not_nul_terminated),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
