@@ -20,6 +20,7 @@
 #define NS_T_PTR 12
 #define NS_C_IN 1
 #define PENDING_MAX_MS 60000
+#define MIN_TTL_S 1
 
 struct resolver {
 	ares_channel channel;
@@ -300,6 +301,9 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		r->stats.answered++;
 		if (ttl > r->cfg.ttl_max)
 			ttl = r->cfg.ttl_max;
+		/* A TTL of 0 still answers the events waiting for it. */
+		if (ttl < MIN_TTL_S)
+			ttl = MIN_TTL_S;
 		namecache_answer(r->cache, q->ticket, name,
 		    now + (uint64_t)ttl * 1000);
 	} else {
