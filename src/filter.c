@@ -56,9 +56,29 @@ push(char ***list, size_t *n, const char *s)
 	return 0;
 }
 
+static const char *const field_names[FILTER_NFIELDS] = {
+	"direction", "protocol", "ip", "ip_source", "ip_dest", "host",
+	"host_source", "host_dest", "port", "port_source", "port_dest",
+};
+
+const char *
+filter_field_name(enum filter_field field)
+{
+	return field_names[field];
+}
+
+static int
+is_port_field(enum filter_field field)
+{
+	return field == FILTER_PORT || field == FILTER_PORT_SOURCE ||
+	    field == FILTER_PORT_DEST;
+}
+
 static int
 valid_choice(enum filter_field field, const char *v)
 {
+	if (is_port_field(field))
+		return strspn(v, "0123456789*") == strlen(v);
 	if (field == FILTER_DIRECTION)
 		return strcasecmp(v, "in") == 0 || strcasecmp(v, "out") == 0;
 	if (field == FILTER_PROTOCOL)
@@ -80,7 +100,9 @@ filter_add(struct filter *f, enum filter_field field, const char *pattern,
 	}
 	if (!valid_choice(field, v)) {
 		snprintf(err, errlen, "invalid value '%s' (expected %s)", pattern,
-		    field == FILTER_DIRECTION ? "IN or OUT" : "TCP or UDP");
+		    field == FILTER_DIRECTION ? "IN or OUT" :
+		    field == FILTER_PROTOCOL ? "TCP or UDP" :
+		    "a port number, '*' as a wildcard");
 		return -1;
 	}
 	for (const char *c = v; *c; c++) {
@@ -179,6 +201,15 @@ filter_match_addresses(const struct filter *f, const struct event *ev)
 	if (used(&p[FILTER_PROTOCOL]) && !field_match(&p[FILTER_PROTOCOL],
 	    ev->proto == PROTO_TCP ? "tcp" : "udp", NULL, 1))
 		return 0;
+	if (used(&p[FILTER_PORT]) || used(&p[FILTER_PORT_SOURCE]) ||
+	    used(&p[FILTER_PORT_DEST])) {
+		snprintf(src, sizeof(src), "%u", ev->src.port);
+		snprintf(dst, sizeof(dst), "%u", ev->dst.port);
+		if (!field_match(&p[FILTER_PORT], src, dst, 0) ||
+		    !field_match(&p[FILTER_PORT_SOURCE], src, NULL, 0) ||
+		    !field_match(&p[FILTER_PORT_DEST], dst, NULL, 0))
+			return 0;
+	}
 	if (!used(&p[FILTER_IP]) && !used(&p[FILTER_IP_SOURCE]) &&
 	    !used(&p[FILTER_IP_DEST]))
 		return 1;

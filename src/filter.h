@@ -4,7 +4,7 @@
  * Patterns use '*' as a wildcard anchored at both ends; host names compare
  * without regard to case.  Several patterns for one field are ORed, a
  * pattern starting with '!' excludes what it matches, and different fields
- * are ANDed.  Matching is split in two steps because host names may only
+ * are ANDed.  Ports match as decimal text ("22", "10*").  Matching is split in two steps because host names may only
  * be known later (after a DNS answer): filter_match_addresses() for
  * direction, protocol and addresses, filter_match_names() for host names.
  */
@@ -24,6 +24,9 @@ enum filter_field {
 	FILTER_HOST,
 	FILTER_HOST_SOURCE,
 	FILTER_HOST_DEST,
+	FILTER_PORT,
+	FILTER_PORT_SOURCE,
+	FILTER_PORT_DEST,
 	FILTER_NFIELDS
 };
 
@@ -45,6 +48,9 @@ int filter_match_addresses(const struct filter *f, const struct event *ev);
 /* Names may be NULL when unknown: an unknown name matches no pattern. */
 int filter_match_names(const struct filter *f, const char *src_name,
     const char *dst_name);
+
+/* The option/key name of a field, e.g. "ip_source". */
+const char *filter_field_name(enum filter_field field);
 
 /* '*' wildcard match, anchored; exposed for the unit tests. */
 int filter_wildcard(const char *pattern, const char *text, int nocase);

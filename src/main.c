@@ -1,13 +1,15 @@
 /*
- * main.c - linklog: wire the options to the modules and run the event loop.
+ * main.c - linklog: wire the settings to the modules and run the event loop.
  *
  *   receive -> decode -> parse -> resolve -> filter -> render -> sinks
  *
  * One thread, one poll(2) loop: datagrams are read in batches, DNS answers
  * and signals (through a signalfd) are handled between batches, and every
- * sink is flushed at the end of each round.
+ * sink is flushed at the end of each round.  SIGHUP rebuilds the runtime
+ * from the configuration; a configuration that fails leaves the old one.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,34 +17,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
-#include "config.h"
+#include "conffile.h"
 #include "decode.h"
-#include "filter.h"
 #include "log.h"
 #include "options.h"
 #include "pipeline.h"
 #include "privs.h"
 #include "receive.h"
-#include "render.h"
 #include "resolve.h"
+#include "runtime.h"
 #include "services.h"
 #include "sink.h"
 
 /* Batches read from one socket before the others get a turn. */
 #define BATCHES_PER_ROUND 16
 #define MAX_POLL (1 + RECEIVE_MAX_SOCKETS + 16)
+#define STATUS_INTERVAL_MS 10000
 
 struct daemon {
+	int argc;
+	char **argv;
 	struct options opt;
 	struct receiver *rx;
 	struct resolver *resolver;
 	struct pipeline *pipeline;
-	struct rule rule;
-	struct sink *out, *file;
-	struct template *tpl;
+	struct runtime *rt;
+	struct sink *out, *syslog;
 	int sigfd;
+	uint64_t file_lines, file_errors;       /* of runtimes replaced */
+	uint64_t last_status;
 };
 
 static void fatal(int, const char *, ...)
@@ -62,118 +72,43 @@ fatal(int status, const char *fmt, ...)
 }
 
 static void
-build_rule(struct daemon *d)
+notify(const char *state)
 {
-	char err[256];
-	struct rule *r = &d->rule;
+#ifdef HAVE_SYSTEMD
+	sd_notify(0, state);
+#else
+	(void)state;
+#endif
+}
 
-	d->tpl = render_compile(d->opt.template, err, sizeof(err));
-	if (d->tpl == NULL)
-		fatal(2, "invalid --template: %s", err);
-	if ((r->filter = filter_new()) == NULL)
-		fatal(1, "%s", "out of memory");
-	for (size_t i = 0; i < d->opt.nfilters; i++) {
-		const struct filter_option *f = &d->opt.filters[i];
-		if (filter_add(r->filter, f->field, f->pattern, err,
-		    sizeof(err)) < 0)
-			fatal(2, "invalid filter: %s", err);
-	}
-	if (d->opt.log_file != NULL) {
-		d->file = sink_file(d->opt.log_file);
-		if (d->file == NULL) {
-			fatal(1, "cannot open log file '%s': %s",
-			    d->opt.log_file, strerror(errno));
-		}
-		r->outputs[r->noutputs++] = (struct output){ d->file, d->tpl };
-	}
-	if (!d->opt.quiet) {
-		d->out = sink_fd("standard output", STDOUT_FILENO, 0);
-		r->outputs[r->noutputs++] = (struct output){ d->out, d->tpl };
-	}
+/*
+ * Defaults, then the file, then the command line on top.  Returns -1 to
+ * go on, or an exit status; file errors are in err.
+ */
+static int
+load_options(struct daemon *d, struct options *o, char *err, size_t errlen)
+{
+	options_defaults(o);
+	options_find_config(o, d->argc, d->argv);
+	err[0] = '\0';
+	if (o->config_file != NULL &&
+	    conffile_load(o->config_file, o, err, errlen) < 0)
+		return 1;
+	return options_parse(o, d->argc, d->argv);
 }
 
 static void
-setup_resolver(struct daemon *d, struct pipeline_config *pc)
-{
-	struct resolve_config rc = {
-		.servers = NULL,
-		.timeout_ms = d->opt.dns_timeout_ms,
-		.wait_ms = d->opt.dns_wait_ms,
-		.cache_size = d->opt.dns_cache_size,
-		.ttl_max = d->opt.dns_ttl,
-		.negative_ttl = d->opt.dns_negative_ttl,
-	};
-	char servers[OPTIONS_MAX_LIST * 64] = "", err[512];
-
-	if (!pipeline_config_needs_dns(pc))
-		return;
-	for (size_t i = 0; i < d->opt.ndns_servers; i++) {
-		if (i > 0)
-			strncat(servers, ",", sizeof(servers) - strlen(servers) - 1);
-		strncat(servers, d->opt.dns_servers[i],
-		    sizeof(servers) - strlen(servers) - 1);
-	}
-	if (d->opt.ndns_servers > 0)
-		rc.servers = servers;
-	if ((d->resolver = resolver_new(&rc, err, sizeof(err))) == NULL)
-		fatal(2, "%s", err);
-	pc->resolver = d->resolver;
-}
-
-static void
-setup_pipeline(struct daemon *d)
-{
-	struct pipeline_config pc = {
-		.rules = &d->rule,
-		.nrules = 1,
-		.show_ports = d->opt.show_port_numbers,
-		.names_source = !d->opt.no_dns && !d->opt.no_dns_source,
-		.names_dest = !d->opt.no_dns && !d->opt.no_dns_dest,
-		.names_router = !d->opt.no_dns,
-		.unparsed_raw = d->opt.unparsed_raw,
-		.dns_wait_ms = d->opt.dns_wait_ms,
-	};
-
-	setup_resolver(d, &pc);
-	if ((d->pipeline = pipeline_new(&pc)) == NULL)
-		fatal(1, "%s", "out of memory");
-}
-
-static void
-setup_receiver(struct daemon *d)
-{
-	char err[512];
-
-	d->rx = receive_open(d->opt.listen, d->opt.nlisten, d->opt.port,
-	    d->opt.receive_buffer, err, sizeof(err));
-	if (d->rx == NULL)
-		fatal(1, "%s", err);
-}
-
-static void
-setup_signals(struct daemon *d)
-{
-	sigset_t set;
-
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (d->sigfd < 0)
-		fatal(1, "signalfd: %s", strerror(errno));
-}
-
-static void
-log_statistics(const struct daemon *d)
+format_stats(const struct daemon *d, char *buf, size_t size)
 {
 	const struct pipeline_stats *p = pipeline_stats(d->pipeline);
 	const struct receive_stats *r = receive_stats(d->rx);
+	uint64_t fl, fe, errors;
 	char dns[256] = "";
 
+	runtime_file_stats(d->rt, &fl, &fe);
+	fl += d->file_lines;
+	errors = fe + d->file_errors +
+	    (d->out ? sink_stats(d->out)->errors : 0);
 	if (d->resolver != NULL) {
 		const struct resolve_stats *s = resolver_stats(d->resolver);
 		snprintf(dns, sizeof(dns), " dns_sent=%llu dns_answered=%llu "
@@ -186,10 +121,10 @@ log_statistics(const struct daemon *d)
 		    (unsigned long long)s->cache_hits,
 		    (unsigned long long)p->unresolved);
 	}
-	log_msg(LOG_INFO, "statistics: received=%llu kernel_drops=%llu "
-	    "truncated=%llu decoded=%llu malformed=%llu unsupported=%llu "
-	    "unparsed=%llu events=%llu filtered=%llu written_stdout=%llu "
-	    "written_file=%llu output_errors=%llu%s",
+	snprintf(buf, size, "received=%llu kernel_drops=%llu truncated=%llu "
+	    "decoded=%llu malformed=%llu unsupported=%llu unparsed=%llu "
+	    "events=%llu filtered=%llu written_stdout=%llu written_file=%llu "
+	    "written_syslog=%llu output_errors=%llu%s",
 	    (unsigned long long)r->datagrams,
 	    (unsigned long long)r->kernel_drops,
 	    (unsigned long long)r->truncated,
@@ -200,9 +135,183 @@ log_statistics(const struct daemon *d)
 	    (unsigned long long)p->events,
 	    (unsigned long long)p->filtered,
 	    (unsigned long long)(d->out ? sink_stats(d->out)->lines : 0),
-	    (unsigned long long)(d->file ? sink_stats(d->file)->lines : 0),
-	    (unsigned long long)((d->out ? sink_stats(d->out)->errors : 0) +
-	    (d->file ? sink_stats(d->file)->errors : 0)), dns);
+	    (unsigned long long)fl,
+	    (unsigned long long)(d->syslog ? sink_stats(d->syslog)->lines : 0),
+	    (unsigned long long)errors, dns);
+}
+
+static void
+log_statistics(const struct daemon *d)
+{
+	char line[1024];
+
+	format_stats(d, line, sizeof(line));
+	log_msg(LOG_INFO, "statistics: %s", line);
+}
+
+/* systemd's STATUS= line, at most every STATUS_INTERVAL_MS. */
+static void
+update_status(struct daemon *d, uint64_t now)
+{
+#ifdef HAVE_SYSTEMD
+	char line[1100];
+
+	if (now - d->last_status < STATUS_INTERVAL_MS)
+		return;
+	d->last_status = now;
+	memcpy(line, "STATUS=", 7);
+	format_stats(d, line + 7, sizeof(line) - 7);
+	sd_notify(0, line);
+#else
+	(void)d;
+	(void)now;
+#endif
+}
+
+static void
+open_syslog(struct daemon *d, const struct options *o)
+{
+	closelog();
+	openlog(o->syslog_ident, LOG_PID | LOG_NDELAY, o->out.syslog_facility);
+	if (d->syslog == NULL && (d->syslog = sink_syslog()) == NULL)
+		fatal(1, "out of memory");
+	log_to_syslog(1);
+}
+
+static struct resolver *
+make_resolver(const struct options *o, char *err, size_t errlen)
+{
+	char servers[OPTIONS_MAX_LIST * 64] = "";
+	struct resolve_config rc = {
+		.servers = NULL,
+		.timeout_ms = o->dns_timeout_ms,
+		.wait_ms = o->dns_wait_ms,
+		.cache_size = o->dns_cache_size,
+		.ttl_max = o->dns_ttl,
+		.negative_ttl = o->dns_negative_ttl,
+	};
+
+	for (size_t i = 0; i < o->dns_servers.n; i++) {
+		if (i > 0)
+			strncat(servers, ",", sizeof(servers) - strlen(servers) - 1);
+		strncat(servers, o->dns_servers.v[i],
+		    sizeof(servers) - strlen(servers) - 1);
+	}
+	if (o->dns_servers.n > 0)
+		rc.servers = servers;
+	return resolver_new(&rc, err, errlen);
+}
+
+static void
+pipeline_config_of(const struct daemon *d, const struct options *o,
+    const struct runtime *rt, struct resolver *resolver,
+    struct pipeline_config *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	runtime_pipeline_config(rt, pc);
+	pc->show_ports = o->show_port_numbers;
+	pc->names_source = !o->no_dns && !o->no_dns_source;
+	pc->names_dest = !o->no_dns && !o->no_dns_dest;
+	pc->names_router = !o->no_dns;
+	pc->unparsed_raw = o->unparsed_raw;
+	pc->dns_wait_ms = o->dns_wait_ms;
+	pc->resolver = resolver;
+	(void)d;
+}
+
+static int
+same_dns(const struct options *a, const struct options *b)
+{
+	if (a->dns_servers.n != b->dns_servers.n)
+		return 0;
+	for (size_t i = 0; i < a->dns_servers.n; i++)
+		if (strcmp(a->dns_servers.v[i], b->dns_servers.v[i]) != 0)
+			return 0;
+	return a->dns_wait_ms == b->dns_wait_ms &&
+	    a->dns_timeout_ms == b->dns_timeout_ms &&
+	    a->dns_cache_size == b->dns_cache_size &&
+	    a->dns_ttl == b->dns_ttl &&
+	    a->dns_negative_ttl == b->dns_negative_ttl;
+}
+
+static int
+same_listening(const struct options *a, const struct options *b)
+{
+	if (a->port != b->port || a->listen.n != b->listen.n ||
+	    a->receive_buffer != b->receive_buffer)
+		return 0;
+	for (size_t i = 0; i < a->listen.n; i++)
+		if (strcmp(a->listen.v[i], b->listen.v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* SIGHUP: read the configuration again and reopen the log files. */
+static void
+reload(struct daemon *d)
+{
+	struct options *o = malloc(sizeof(*o));
+	struct runtime *rt;
+	struct resolver *resolver = d->resolver;
+	struct pipeline_config pc;
+	char err[4096];
+
+	notify("RELOADING=1");
+	if (o == NULL || load_options(d, o, err, sizeof(err)) >= 0) {
+		log_msg(LOG_ERR, "reload failed, keeping the running "
+		    "configuration: %s", o ? err : "out of memory");
+		goto out;
+	}
+	if (!same_listening(&d->opt, o))
+		log_msg(LOG_WARNING, "reload: port, listen and receive_buffer "
+		    "changes take effect at the next restart");
+	if (runtime_uses_syslog(o))
+		open_syslog(d, o);
+	if (runtime_uses_stdout(o) && d->out == NULL)
+		d->out = sink_fd("standard output", STDOUT_FILENO, 0);
+	rt = runtime_build(o, d->out, d->syslog, 0, err, sizeof(err));
+	if (rt == NULL) {
+		log_msg(LOG_ERR, "reload failed, keeping the running "
+		    "configuration: %s", err);
+		goto out;
+	}
+	pipeline_config_of(d, o, rt, NULL, &pc);
+	if (!pipeline_config_needs_dns(&pc)) {
+		resolver = NULL;
+	} else if (resolver == NULL || !same_dns(&d->opt, o)) {
+		resolver = make_resolver(o, err, sizeof(err));
+		if (resolver == NULL) {
+			log_msg(LOG_ERR, "reload failed, keeping the running "
+			    "configuration: %s", err);
+			runtime_free(rt);
+			goto out;
+		}
+	}
+	pc.resolver = resolver;
+	/* Write what waits with the old settings, then switch. */
+	pipeline_reconfigure(d->pipeline, &pc);
+	{
+		uint64_t l, e;
+		runtime_file_stats(d->rt, &l, &e);
+		d->file_lines += l;
+		d->file_errors += e;
+	}
+	runtime_free(d->rt);
+	d->rt = rt;
+	if (resolver != d->resolver)
+		resolver_free(d->resolver);
+	d->resolver = resolver;
+	conffile_free(&d->opt);
+	d->opt = *o;
+	o->conf = NULL;
+	log_msg(LOG_INFO, "configuration reloaded%s%s",
+	    d->opt.config_file ? " from " : "",
+	    d->opt.config_file ? d->opt.config_file : "");
+out:
+	if (o != NULL)
+		conffile_free(o);
+	free(o);
+	notify("READY=1");
 }
 
 /* Returns 1 when linklog should stop. */
@@ -219,9 +328,7 @@ handle_signals(struct daemon *d)
 			stop = 1;
 			break;
 		case SIGHUP:
-			if (d->file != NULL && sink_reopen(d->file) < 0)
-				log_msg(LOG_ERR, "cannot reopen '%s': %s",
-				    d->opt.log_file, strerror(errno));
+			reload(d);
 			break;
 		case SIGUSR1:
 			log_statistics(d);
@@ -271,6 +378,9 @@ run(struct daemon *d)
 			pfd[n++] = (struct pollfd){ receive_socket(d->rx, i),
 			    POLLIN, 0 };
 		timeout = pipeline_timeout_ms(d->pipeline, now);
+#ifdef HAVE_SYSTEMD
+		timeout = min_timeout(timeout, STATUS_INTERVAL_MS);
+#endif
 		if (d->resolver != NULL) {
 			ndns = resolver_pollfds(d->resolver, pfd + n,
 			    MAX_POLL - n);
@@ -280,8 +390,6 @@ run(struct daemon *d)
 		}
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			fatal(1, "poll: %s", strerror(errno));
-		if (pfd[0].revents && handle_signals(d))
-			return;
 		for (size_t i = 0; i < nsock; i++) {
 			if (!pfd[1 + i].revents)
 				continue;
@@ -291,11 +399,141 @@ run(struct daemon *d)
 				    RECEIVE_BATCH)
 					break;
 		}
+		/* After the sockets: a reload must not touch a resolver
+		 * whose descriptors are still in pfd. */
 		if (d->resolver != NULL)
 			resolver_process(d->resolver, pfd + 1 + nsock, ndns);
-		pipeline_release(d->pipeline, resolve_now(), 0);
+		now = resolve_now();
+		pipeline_release(d->pipeline, now, 0);
 		pipeline_flush(d->pipeline);
+		update_status(d, now);
+		if (pfd[0].revents && handle_signals(d))
+			return;
 	}
+}
+
+static void
+write_pid_file(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0644);
+	if (fd < 0)
+		fatal(1, "cannot write pid file '%s': %s", path,
+		    strerror(errno));
+	fchmod(fd, 0644);
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n)
+		fatal(1, "cannot write pid file '%s': %s", path,
+		    strerror(errno));
+	close(fd);
+}
+
+static void
+setup_receiver(struct daemon *d)
+{
+	char err[512];
+	int nfds = 0;
+
+#ifdef HAVE_SYSTEMD
+	nfds = sd_listen_fds(1);
+	if (nfds > 0) {
+		int fds[RECEIVE_MAX_SOCKETS];
+		for (int i = 0; i < nfds && i < RECEIVE_MAX_SOCKETS; i++)
+			fds[i] = SD_LISTEN_FDS_START + i;
+		d->rx = receive_adopt(fds, (size_t)nfds, d->opt.receive_buffer,
+		    err, sizeof(err));
+		if (d->rx == NULL)
+			fatal(1, "%s", err);
+		return;
+	}
+#endif
+	(void)nfds;
+	d->rx = receive_open(d->opt.listen.v, d->opt.listen.n, d->opt.port,
+	    d->opt.receive_buffer, err, sizeof(err));
+	if (d->rx == NULL)
+		fatal(1, "%s", err);
+}
+
+static void
+setup_signals(struct daemon *d)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sigfd < 0)
+		fatal(1, "signalfd: %s", strerror(errno));
+}
+
+/* --check-config: validate everything that can be without side effects. */
+static int
+check_config(struct daemon *d, int rc, const char *err)
+{
+	struct runtime *rt;
+	struct resolver *r;
+	char msg[4096];
+
+	if (rc >= 0) {
+		if (err[0])
+			fprintf(stderr, "%s\n", err);
+		return rc == 0 ? 0 : 1;
+	}
+	rt = runtime_build(&d->opt, NULL, NULL, 1, msg, sizeof(msg));
+	if (rt == NULL) {
+		fprintf(stderr, "linklog: %s\n", msg);
+		return 1;
+	}
+	runtime_free(rt);
+	if ((r = make_resolver(&d->opt, msg, sizeof(msg))) == NULL) {
+		fprintf(stderr, "linklog: %s\n", msg);
+		return 1;
+	}
+	resolver_free(r);
+	options_print(&d->opt, stdout);
+	fprintf(stderr, "linklog: the configuration is valid\n");
+	return 0;
+}
+
+static void
+setup(struct daemon *d)
+{
+	struct pipeline_config pc;
+	char err[4096];
+
+	log_init("linklog");
+	decode_init();
+	if (!d->opt.show_port_numbers && services_load() < 0)
+		fatal(1, "out of memory loading the services database");
+	if (runtime_uses_syslog(&d->opt))
+		open_syslog(d, &d->opt);
+	if (runtime_uses_stdout(&d->opt))
+		d->out = sink_fd("standard output", STDOUT_FILENO, 0);
+	/* Bad values first (exit 2), then what can fail at open (exit 1). */
+	if ((d->rt = runtime_build(&d->opt, NULL, NULL, 1, err,
+	    sizeof(err))) == NULL)
+		fatal(2, "%s", err);
+	runtime_free(d->rt);
+	d->rt = runtime_build(&d->opt, d->out, d->syslog, 0, err, sizeof(err));
+	if (d->rt == NULL)
+		fatal(1, "%s", err);
+	pipeline_config_of(d, &d->opt, d->rt, NULL, &pc);
+	if (pipeline_config_needs_dns(&pc)) {
+		d->resolver = make_resolver(&d->opt, err, sizeof(err));
+		if (d->resolver == NULL)
+			fatal(2, "%s", err);
+		pc.resolver = d->resolver;
+	}
+	if ((d->pipeline = pipeline_new(&pc)) == NULL)
+		fatal(1, "out of memory");
 }
 
 int
@@ -303,40 +541,48 @@ main(int argc, char **argv)
 {
 	struct daemon d;
 	struct privs pv;
-	char err[512];
+	char err[4096];
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	options_defaults(&d.opt);
-	if ((rc = options_parse(&d.opt, argc, argv)) >= 0)
+	d.argc = argc;
+	d.argv = argv;
+	rc = load_options(&d, &d.opt, err, sizeof(err));
+	if (d.opt.check_config)
+		return check_config(&d, rc, err);
+	if (rc >= 0) {
+		if (err[0])
+			fprintf(stderr, "linklog: %s\n", err);
 		return rc;
-	log_init("linklog");
-	decode_init();
-	if (!d.opt.show_port_numbers && services_load() < 0)
-		fatal(1, "%s", "out of memory loading the services database");
-	build_rule(&d);
-	setup_pipeline(&d);
+	}
+	setup(&d);
 	if (geteuid() == 0 && privs_lookup(d.opt.run_as, &pv, err,
 	    sizeof(err)) < 0)
 		fatal(2, "%s", err);
 	setup_receiver(&d);
 	setup_signals(&d);
+	if (d.opt.pid_file)
+		write_pid_file(d.opt.pid_file);
 	if (geteuid() == 0 && privs_drop(&pv, err, sizeof(err)) < 0)
 		fatal(1, "%s", err);
+	notify("READY=1");
 
 	run(&d);
 
+	notify("STOPPING=1");
 	/* Stop: what is queued is written, with the names known by now. */
 	pipeline_release(d.pipeline, resolve_now(), 1);
 	pipeline_flush(d.pipeline);
 	log_statistics(&d);
+	if (d.opt.pid_file)
+		unlink(d.opt.pid_file);
 	pipeline_free(d.pipeline);
 	resolver_free(d.resolver);
+	runtime_free(d.rt);
 	sink_close(d.out);
-	sink_close(d.file);
-	render_free(d.tpl);
-	filter_free(d.rule.filter);
+	sink_close(d.syslog);
 	receive_close(d.rx);
 	services_free();
+	conffile_free(&d.opt);
 	return 0;
 }

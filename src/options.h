@@ -1,51 +1,104 @@
 /*
- * options.h - linklog's settings, as the command line gives them.
+ * options.h - linklog's settings: defaults, then the configuration file
+ * (conffile.c), then the command line on top, which wins.
  *
- * A plain struct that main.c turns into the modules' own configurations.
+ * A plain struct that runtime.c turns into the modules' configurations.
+ * Strings point into argv or into the loaded configuration, which lives
+ * as long as the options (see conffile_free()).
  */
 #ifndef LINKLOG_OPTIONS_H
 #define LINKLOG_OPTIONS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "filter.h"
 
 #define OPTIONS_MAX_LIST 64
+#define OPTIONS_MAX_RULES 32
 
 struct filter_option {
 	enum filter_field field;
 	const char *pattern;
 };
 
-struct options {
-	unsigned port;
-	const char *listen[OPTIONS_MAX_LIST];
-	size_t nlisten;
-	const char *run_as;
+struct filter_options {
+	struct filter_option v[OPTIONS_MAX_LIST];
+	size_t n;
+};
+
+struct string_list {
+	const char *v[OPTIONS_MAX_LIST];
+	size_t n;
+};
+
+/* Where the lines of one rule go; unset fields inherit the top level. */
+struct output_options {
 	const char *template;
-	int quiet;
+	int quiet;                      /* -1: inherit */
 	const char *log_file;
+	int syslog;                     /* -1: inherit */
+	int syslog_facility;            /* -1: inherit; LOG_DAEMON etc. */
+	int syslog_priority;            /* -1: inherit */
+	const char *syslog_template;
+};
+
+struct rule_options {
+	struct filter_options filter;
+	struct output_options out;
+	int final;
+	int line;                       /* in the configuration file */
+};
+
+struct options {
+	const char *config_file;
+	int check_config;
+	const char *pid_file;
+
+	unsigned port;
+	struct string_list listen;
+	const char *run_as;
 	int show_port_numbers;
 	int unparsed_raw;
 	int receive_buffer;
 
-	struct filter_option filters[OPTIONS_MAX_LIST];
-	size_t nfilters;
+	struct filter_options filter;   /* applies before every rule */
+	struct output_options out;      /* the top level: no -1 here */
+	const char *syslog_ident;
 
 	int no_dns, no_dns_source, no_dns_dest;
-	const char *dns_servers[OPTIONS_MAX_LIST];
-	size_t ndns_servers;
+	struct string_list dns_servers;
 	unsigned dns_wait_ms, dns_timeout_ms;
 	unsigned dns_cache_size, dns_ttl, dns_negative_ttl;
+
+	struct string_list allow_from, community;
+	unsigned rate_limit;
+
+	struct rule_options rules[OPTIONS_MAX_RULES];
+	size_t nrules;
+
+	void *conf;                     /* the loaded file, see conffile.h */
 };
 
 /* Defaults, as documented in linklog(8). */
 void options_defaults(struct options *o);
 
 /*
- * Parse argv into o.  Returns -1 to go on, or an exit status: 0 after
- * --help or --version, 2 after a usage error (already reported).
+ * Apply argv on top of o.  Returns -1 to go on, or an exit status: 0
+ * after --help or --version, 2 after a usage error (already reported).
  */
 int options_parse(struct options *o, int argc, char **argv);
+
+/* Only find -c/--config and --check-config (before loading the file). */
+void options_find_config(struct options *o, int argc, char **argv);
+
+/* Print the effective settings in configuration file syntax. */
+void options_print(const struct options *o, FILE *f);
+
+/* Facility and level names of syslog(3); -1 if unknown. */
+int options_facility(const char *name);
+int options_priority(const char *name);
+const char *options_facility_name(int facility);
+const char *options_priority_name(int priority);
 
 #endif

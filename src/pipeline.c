@@ -48,6 +48,9 @@ any_template_uses(const struct pipeline_config *cfg, char token)
 static int
 any_filter_needs(const struct pipeline_config *cfg, int dest)
 {
+	if (dest ? filter_needs_dest_name(cfg->filter) :
+	    filter_needs_source_name(cfg->filter))
+		return 1;
 	for (size_t i = 0; i < cfg->nrules; i++) {
 		const struct filter *f = cfg->rules[i].filter;
 		if (dest ? filter_needs_dest_name(f) : filter_needs_source_name(f))
@@ -76,6 +79,16 @@ pipeline_config_needs_dns(const struct pipeline_config *cfg)
 	return s || d || r;
 }
 
+static void
+configure(struct pipeline *p, const struct pipeline_config *cfg)
+{
+	p->cfg = *cfg;
+	p->lookup_source = p->lookup_dest = p->lookup_router = 0;
+	if (cfg->resolver != NULL)
+		lookups_needed(cfg, &p->lookup_source, &p->lookup_dest,
+		    &p->lookup_router);
+}
+
 struct pipeline *
 pipeline_new(const struct pipeline_config *cfg)
 {
@@ -85,15 +98,20 @@ pipeline_new(const struct pipeline_config *cfg)
 		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	p->cfg = *cfg;
-	if (cfg->resolver != NULL)
-		lookups_needed(cfg, &p->lookup_source, &p->lookup_dest,
-		    &p->lookup_router);
+	configure(p, cfg);
 	if ((p->queue = calloc(QUEUE_SIZE, sizeof(*p->queue))) == NULL) {
 		free(p);
 		return NULL;
 	}
 	return p;
+}
+
+void
+pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg)
+{
+	pipeline_release(p, p->now, 1);
+	pipeline_flush(p);
+	configure(p, cfg);
 }
 
 void
@@ -163,7 +181,7 @@ write_outputs(struct pipeline *p, const struct rule *r, const struct event *ev,
 		const struct output *o = &r->outputs[i];
 		size_t len = render_event(o->tpl, ev, rn, p->cfg.show_ports,
 		    p->line, sizeof(p->line));
-		sink_write(o->sink, p->line, len);
+		sink_write(o->sink, o->priority, p->line, len);
 	}
 }
 
@@ -183,6 +201,10 @@ emit(struct pipeline *p, const struct event *ev, uint64_t rules,
 	    (p->lookup_dest && n->dst == NULL) ||
 	    (p->lookup_router && n->router == NULL))
 		p->stats.unresolved++;
+	if (!filter_match_names(p->cfg.filter, n->src, n->dst)) {
+		p->stats.filtered++;
+		return;
+	}
 	for (size_t i = 0; i < p->cfg.nrules; i++) {
 		const struct rule *r = &p->cfg.rules[i];
 		if (!(rules & (UINT64_C(1) << i)))
@@ -254,6 +276,10 @@ on_event(void *arg, struct event *ev)
 	struct queued *q;
 
 	p->stats.events++;
+	if (!filter_match_addresses(p->cfg.filter, ev)) {
+		p->stats.filtered++;
+		return;
+	}
 	for (size_t i = 0; i < p->cfg.nrules; i++)
 		if (filter_match_addresses(p->cfg.rules[i].filter, ev))
 			rules |= UINT64_C(1) << i;
@@ -299,7 +325,8 @@ write_raw(struct pipeline *p, const char *text, size_t len)
 			if (k < ndone)
 				continue;
 			done[ndone++] = s;
-			sink_write(s, p->line, n);
+			sink_write(s, p->cfg.rules[i].outputs[j].priority,
+			    p->line, n);
 		}
 	}
 }

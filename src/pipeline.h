@@ -25,6 +25,7 @@
 struct output {
 	struct sink *sink;
 	struct template *tpl;
+	int priority;           /* syslog facility | level */
 };
 
 /* Events the filter accepts go to every output of the rule. */
@@ -36,6 +37,7 @@ struct rule {
 };
 
 struct pipeline_config {
+	struct filter *filter;          /* every event must pass it first */
 	struct rule *rules;
 	size_t nrules;
 	int show_ports;                 /* -s: numbers, not service names */
@@ -55,6 +57,12 @@ struct pipeline;
 
 struct pipeline *pipeline_new(const struct pipeline_config *cfg);
 void pipeline_free(struct pipeline *p);
+
+/*
+ * Replace the configuration (after a reload): what is queued is written
+ * first with the old one.  Counters are kept.
+ */
+void pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg);
 
 /* Whether some event may need a DNS lookup (so a resolver is needed). */
 int pipeline_config_needs_dns(const struct pipeline_config *cfg);

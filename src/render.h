@@ -15,6 +15,8 @@
 #include "event.h"
 
 #define RENDER_DEFAULT "%t [%i, %p] %s:%S -> %d:%D"
+/* syslog stamps its own time. */
+#define RENDER_SYSLOG_DEFAULT "%r: [%i, %p] %s:%S -> %d:%D"
 
 /* Room for the longest line: a 64 KiB raw string, every byte escaped. */
 #define RENDER_LINE_MAX (4 * 65536 + 4096)

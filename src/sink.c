@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -20,7 +21,7 @@
 
 struct sink {
 	char *name, *path;
-	int fd, own;
+	int fd, own, is_syslog;
 	size_t used, pending_lines;
 	time_t last_report;
 	struct sink_stats stats;
@@ -38,6 +39,16 @@ sink_fd(const char *name, int fd, int own)
 	}
 	s->fd = fd;
 	s->own = own;
+	return s;
+}
+
+struct sink *
+sink_syslog(void)
+{
+	struct sink *s = sink_fd("syslog", -1, 0);
+
+	if (s != NULL)
+		s->is_syslog = 1;
 	return s;
 }
 
@@ -148,8 +159,15 @@ sink_flush(struct sink *s)
 }
 
 void
-sink_write(struct sink *s, const char *line, size_t len)
+sink_write(struct sink *s, int priority, const char *line, size_t len)
 {
+	if (s->is_syslog) {
+		/* syslog(3) reports no error; glibc reconnects to /dev/log
+		 * by itself when the daemon comes back. */
+		syslog(priority, "%.*s", (int)len, line);
+		s->stats.lines++;
+		return;
+	}
 	if (len + 1 > sizeof(s->buf) - s->used)
 		sink_flush(s);
 	if (len + 1 > sizeof(s->buf)) {
@@ -175,6 +193,12 @@ sink_close(struct sink *s)
 	free(s->name);
 	free(s->path);
 	free(s);
+}
+
+const char *
+sink_path(const struct sink *s)
+{
+	return s->path;
 }
 
 const char *

@@ -24,11 +24,20 @@ struct sink *sink_fd(const char *name, int fd, int own);
 /* Open (create 0640, append) path; NULL with errno set on failure. */
 struct sink *sink_file(const char *path);
 
+/* The path of a file sink, NULL for others. */
+const char *sink_path(const struct sink *s);
+
+/*
+ * syslog(3), opened by the caller with openlog(): one syslog() call per
+ * line, at the priority (facility | level) given to sink_write().
+ */
+struct sink *sink_syslog(void);
+
 /* Close and reopen the file by its path (after logrotate moved it). */
 int sink_reopen(struct sink *s);
 
-/* Queue one line (without its newline). */
-void sink_write(struct sink *s, const char *line, size_t len);
+/* Queue one line (without its newline); priority is for syslog only. */
+void sink_write(struct sink *s, int priority, const char *line, size_t len);
 void sink_flush(struct sink *s);
 void sink_close(struct sink *s);
 

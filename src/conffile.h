@@ -1,0 +1,25 @@
+/*
+ * conffile.h - the configuration file (libconfig syntax), read into the
+ * same struct options as the command line.  Every key is checked: an
+ * unknown key, a wrong type or a bad value is an error naming the file,
+ * the line and the key.  The schema is documented in linklog.conf(5) and
+ * in the sample conf/linklog.conf.
+ */
+#ifndef LINKLOG_CONFFILE_H
+#define LINKLOG_CONFFILE_H
+
+#include <stddef.h>
+
+#include "options.h"
+
+/*
+ * Load path into o (on top of what o holds).  Returns 0, or -1 with the
+ * errors, one per line, in err.  The strings of o then point into the
+ * loaded file: keep it until conffile_free(o).
+ */
+int conffile_load(const char *path, struct options *o, char *err,
+    size_t errlen);
+
+void conffile_free(struct options *o);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * runtime.c - turn options into templates, filters, sinks and rules.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "render.h"
+#include "runtime.h"
+
+#define MAX_FILES (OPTIONS_MAX_RULES + 1)
+
+struct runtime {
+	struct filter *filter;
+	struct rule rules[OPTIONS_MAX_RULES];
+	size_t nrules;
+	struct template *tpls[2 * (OPTIONS_MAX_RULES + 1)];
+	size_t ntpls;
+	struct sink *files[MAX_FILES];
+	size_t nfiles;
+};
+
+/* The effective output settings of a rule: its own, or the top level's. */
+static struct output_options
+merged(const struct output_options *top, const struct output_options *r)
+{
+	struct output_options m = *top;
+
+	if (r == NULL)
+		return m;
+	if (r->template)
+		m.template = r->template;
+	if (r->quiet >= 0)
+		m.quiet = r->quiet;
+	if (r->log_file)
+		m.log_file = r->log_file;
+	if (r->syslog >= 0)
+		m.syslog = r->syslog;
+	if (r->syslog_facility >= 0)
+		m.syslog_facility = r->syslog_facility;
+	if (r->syslog_priority >= 0)
+		m.syslog_priority = r->syslog_priority;
+	if (r->syslog_template)
+		m.syslog_template = r->syslog_template;
+	return m;
+}
+
+static size_t
+nrules_of(const struct options *o)
+{
+	return o->nrules ? o->nrules : 1;
+}
+
+static struct output_options
+rule_output(const struct options *o, size_t i)
+{
+	return merged(&o->out, o->nrules ? &o->rules[i].out : NULL);
+}
+
+int
+runtime_uses_stdout(const struct options *o)
+{
+	for (size_t i = 0; i < nrules_of(o); i++)
+		if (!rule_output(o, i).quiet)
+			return 1;
+	return 0;
+}
+
+int
+runtime_uses_syslog(const struct options *o)
+{
+	for (size_t i = 0; i < nrules_of(o); i++)
+		if (rule_output(o, i).syslog)
+			return 1;
+	return 0;
+}
+
+static struct template *
+compile(struct runtime *rt, const char *text, char *err, size_t errlen)
+{
+	char msg[256];
+	struct template *t = render_compile(text, msg, sizeof(msg));
+
+	if (t == NULL) {
+		snprintf(err, errlen, "invalid template '%s': %s", text, msg);
+		return NULL;
+	}
+	rt->tpls[rt->ntpls++] = t;
+	return t;
+}
+
+static struct filter *
+make_filter(const struct filter_options *fo, char *err, size_t errlen)
+{
+	struct filter *f = filter_new();
+	char msg[200];
+
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < fo->n; i++) {
+		if (filter_add(f, fo->v[i].field, fo->v[i].pattern, msg,
+		    sizeof(msg)) < 0) {
+			snprintf(err, errlen, "invalid filter %s: %s",
+			    filter_field_name(fo->v[i].field), msg);
+			filter_free(f);
+			return NULL;
+		}
+	}
+	return f;
+}
+
+/* One sink per distinct log file path. */
+static struct sink *
+file_sink(struct runtime *rt, const char *path, char *err, size_t errlen)
+{
+	struct sink *s;
+
+	for (size_t i = 0; i < rt->nfiles; i++)
+		if (strcmp(sink_path(rt->files[i]), path) == 0)
+			return rt->files[i];
+	if ((s = sink_file(path)) == NULL) {
+		snprintf(err, errlen, "cannot open log file '%s': %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	rt->files[rt->nfiles++] = s;
+	return s;
+}
+
+static int
+build_rule(struct runtime *rt, const struct options *o, size_t i,
+    struct sink *out, struct sink *syslog_sink, int check, char *err,
+    size_t errlen)
+{
+	struct output_options m = rule_output(o, i);
+	struct rule *r = &rt->rules[i];
+	static const struct filter_options none;
+	struct template *t;
+
+	r->filter = make_filter(o->nrules ? &o->rules[i].filter : &none, err,
+	    errlen);
+	if (r->filter == NULL)
+		return -1;
+	r->final = o->nrules ? o->rules[i].final : 0;
+	if ((t = compile(rt, m.template, err, errlen)) == NULL)
+		return -1;
+	if (m.log_file != NULL && !check) {
+		struct sink *f = file_sink(rt, m.log_file, err, errlen);
+		if (f == NULL)
+			return -1;
+		r->outputs[r->noutputs++] = (struct output){ f, t, 0 };
+	}
+	if (!m.quiet && out != NULL)
+		r->outputs[r->noutputs++] = (struct output){ out, t, 0 };
+	if (m.syslog) {
+		struct template *st = compile(rt, m.syslog_template, err, errlen);
+		if (st == NULL)
+			return -1;
+		if (syslog_sink != NULL)
+			r->outputs[r->noutputs++] = (struct output){
+			    syslog_sink, st,
+			    m.syslog_facility | m.syslog_priority };
+	}
+	return 0;
+}
+
+struct runtime *
+runtime_build(const struct options *o, struct sink *out, struct sink *syslog,
+    int check, char *err, size_t errlen)
+{
+	struct runtime *rt = calloc(1, sizeof(*rt));
+
+	if (rt == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((rt->filter = make_filter(&o->filter, err, errlen)) == NULL)
+		goto fail;
+	rt->nrules = nrules_of(o);
+	for (size_t i = 0; i < rt->nrules; i++) {
+		if (build_rule(rt, o, i, out, syslog, check, err, errlen) < 0) {
+			if (o->nrules) {
+				char msg[512];
+				snprintf(msg, sizeof(msg), "rule %zu (line %d): %s",
+				    i + 1, o->rules[i].line, err);
+				snprintf(err, errlen, "%s", msg);
+			}
+			goto fail;
+		}
+	}
+	return rt;
+fail:
+	runtime_free(rt);
+	return NULL;
+}
+
+void
+runtime_free(struct runtime *rt)
+{
+	if (rt == NULL)
+		return;
+	filter_free(rt->filter);
+	for (size_t i = 0; i < OPTIONS_MAX_RULES; i++)
+		filter_free(rt->rules[i].filter);
+	for (size_t i = 0; i < rt->ntpls; i++)
+		render_free(rt->tpls[i]);
+	for (size_t i = 0; i < rt->nfiles; i++)
+		sink_close(rt->files[i]);
+	free(rt);
+}
+
+void
+runtime_pipeline_config(const struct runtime *rt, struct pipeline_config *pc)
+{
+	pc->filter = rt->filter;
+	pc->rules = (struct rule *)rt->rules;
+	pc->nrules = rt->nrules;
+}
+
+void
+runtime_file_stats(const struct runtime *rt, uint64_t *lines, uint64_t *errors)
+{
+	*lines = *errors = 0;
+	for (size_t i = 0; i < rt->nfiles; i++) {
+		*lines += sink_stats(rt->files[i])->lines;
+		*errors += sink_stats(rt->files[i])->errors;
+	}
+}

@@ -1,0 +1,40 @@
+/*
+ * runtime.h - what the settings turn into: compiled templates, filters,
+ * open log files and the rules that tie them together, ready for the
+ * pipeline.  Built at start and again at each reload (SIGHUP); a reload
+ * whose settings fail to build leaves the old runtime in place.
+ */
+#ifndef LINKLOG_RUNTIME_H
+#define LINKLOG_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+#include "pipeline.h"
+#include "sink.h"
+
+struct runtime;
+
+/*
+ * Build from o.  out and syslog are the long-lived standard output and
+ * syslog sinks (either may be NULL when unused).  With check set, log
+ * files are not opened.  NULL with a message in err on failure.
+ */
+struct runtime *runtime_build(const struct options *o, struct sink *out,
+    struct sink *syslog, int check, char *err, size_t errlen);
+void runtime_free(struct runtime *rt);
+
+/* The pipeline's view: filter and rules (resolver etc. left as is). */
+void runtime_pipeline_config(const struct runtime *rt,
+    struct pipeline_config *pc);
+
+/* Whether any rule writes to standard output / syslog. */
+int runtime_uses_stdout(const struct options *o);
+int runtime_uses_syslog(const struct options *o);
+
+/* Lines written to and lost on the log files. */
+void runtime_file_stats(const struct runtime *rt, uint64_t *lines,
+    uint64_t *errors);
+
+#endif
