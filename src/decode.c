@@ -118,12 +118,16 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 
 enum decode_status
 decode_trap(const unsigned char *buf, size_t len, struct trap *trap,
-    decode_string_fn *fn, void *arg)
+    decode_accept_fn *accept, decode_string_fn *fn, void *arg)
 {
 	enum decode_status st;
 
 	st = walk(buf, len, trap, NULL, NULL);
-	if (st != DECODE_OK || fn == NULL)
+	if (st != DECODE_OK)
+		return st;
+	if (accept != NULL && !accept(arg, trap))
+		return DECODE_REJECTED;
+	if (fn == NULL)
 		return st;
 	return walk(buf, len, trap, fn, arg);
 }

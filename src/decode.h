@@ -17,6 +17,7 @@ enum decode_status {
 	DECODE_OK,
 	DECODE_MALFORMED,       /* not valid BER / not an SNMP message */
 	DECODE_UNSUPPORTED,     /* SNMPv3, or a PDU that is not a trap */
+	DECODE_REJECTED,        /* valid, but the accept function said no */
 };
 
 struct trap {
@@ -26,15 +27,18 @@ struct trap {
 };
 
 typedef void decode_string_fn(void *arg, const char *text, size_t len);
+typedef int decode_accept_fn(void *arg, const struct trap *trap);
 
 /* Must be called once before decode_trap(): keeps net-snmp silent. */
 void decode_init(void);
 
 /*
- * Decode buf.  Only when the whole datagram is valid, call fn once for
- * every OCTET STRING varbind, in order, with a pointer into buf.
+ * Decode buf.  Only when the whole datagram is valid, and accept (if not
+ * NULL) returns true for its header, call fn once for every OCTET STRING
+ * varbind, in order, with a pointer into buf.
  */
 enum decode_status decode_trap(const unsigned char *buf, size_t len,
-    struct trap *trap, decode_string_fn *fn, void *arg);
+    struct trap *trap, decode_accept_fn *accept, decode_string_fn *fn,
+    void *arg);
 
 #endif

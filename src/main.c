@@ -24,6 +24,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
+#include "access.h"
 #include "conffile.h"
 #include "decode.h"
 #include "log.h"
@@ -47,6 +48,7 @@ struct daemon {
 	struct options opt;
 	struct receiver *rx;
 	struct resolver *resolver;
+	struct access *access;
 	struct pipeline *pipeline;
 	struct runtime *rt;
 	struct sink *out, *syslog;
@@ -121,13 +123,19 @@ format_stats(const struct daemon *d, char *buf, size_t size)
 		    (unsigned long long)s->cache_hits,
 		    (unsigned long long)p->unresolved);
 	}
+	const struct access_stats *a = access_stats(d->access);
+
 	snprintf(buf, size, "received=%llu kernel_drops=%llu truncated=%llu "
+	    "rejected_sender=%llu rejected_community=%llu rate_limited=%llu "
 	    "decoded=%llu malformed=%llu unsupported=%llu unparsed=%llu "
 	    "events=%llu filtered=%llu written_stdout=%llu written_file=%llu "
 	    "written_syslog=%llu output_errors=%llu%s",
 	    (unsigned long long)r->datagrams,
 	    (unsigned long long)r->kernel_drops,
 	    (unsigned long long)r->truncated,
+	    (unsigned long long)a->rejected_sender,
+	    (unsigned long long)a->rejected_community,
+	    (unsigned long long)a->rate_limited,
 	    (unsigned long long)p->decoded,
 	    (unsigned long long)p->malformed,
 	    (unsigned long long)p->unsupported,
@@ -216,7 +224,8 @@ pipeline_config_of(const struct daemon *d, const struct options *o,
 	pc->unparsed_raw = o->unparsed_raw;
 	pc->dns_wait_ms = o->dns_wait_ms;
 	pc->resolver = resolver;
-	(void)d;
+	pc->access = d->access != NULL && access_active(d->access) ?
+	    d->access : NULL;
 }
 
 static int
@@ -251,6 +260,7 @@ static void
 reload(struct daemon *d)
 {
 	struct options *o = malloc(sizeof(*o));
+	struct access *access, *old_access;
 	struct runtime *rt;
 	struct resolver *resolver = d->resolver;
 	struct pipeline_config pc;
@@ -275,7 +285,17 @@ reload(struct daemon *d)
 		    "configuration: %s", err);
 		goto out;
 	}
+	if ((access = access_new(&o->allow_from, &o->community, o->rate_limit,
+	    err, sizeof(err))) == NULL) {
+		log_msg(LOG_ERR, "reload failed, keeping the running "
+		    "configuration: %s", err);
+		runtime_free(rt);
+		goto out;
+	}
+	old_access = d->access;
+	d->access = access;
 	pipeline_config_of(d, o, rt, NULL, &pc);
+	d->access = old_access;
 	if (!pipeline_config_needs_dns(&pc)) {
 		resolver = NULL;
 	} else if (resolver == NULL || !same_dns(&d->opt, o)) {
@@ -284,6 +304,7 @@ reload(struct daemon *d)
 			log_msg(LOG_ERR, "reload failed, keeping the running "
 			    "configuration: %s", err);
 			runtime_free(rt);
+			access_free(access);
 			goto out;
 		}
 	}
@@ -301,6 +322,8 @@ reload(struct daemon *d)
 	if (resolver != d->resolver)
 		resolver_free(d->resolver);
 	d->resolver = resolver;
+	access_free(d->access);
+	d->access = access;
 	conffile_free(&d->opt);
 	d->opt = *o;
 	o->conf = NULL;
@@ -381,6 +404,9 @@ run(struct daemon *d)
 #ifdef HAVE_SYSTEMD
 		timeout = min_timeout(timeout, STATUS_INTERVAL_MS);
 #endif
+		/* The rate limit's summaries come once a second. */
+		if (d->opt.rate_limit > 0)
+			timeout = min_timeout(timeout, 1000);
 		if (d->resolver != NULL) {
 			ndns = resolver_pollfds(d->resolver, pfd + n,
 			    MAX_POLL - n);
@@ -407,6 +433,8 @@ run(struct daemon *d)
 		pipeline_release(d->pipeline, now, 0);
 		pipeline_flush(d->pipeline);
 		update_status(d, now);
+		if (d->access != NULL)
+			access_tick(d->access, time(NULL));
 		if (pfd[0].revents && handle_signals(d))
 			return;
 	}
@@ -525,6 +553,9 @@ setup(struct daemon *d)
 	d->rt = runtime_build(&d->opt, d->out, d->syslog, 0, err, sizeof(err));
 	if (d->rt == NULL)
 		fatal(1, "%s", err);
+	if ((d->access = access_new(&d->opt.allow_from, &d->opt.community,
+	    d->opt.rate_limit, err, sizeof(err))) == NULL)
+		fatal(2, "%s", err);
 	pipeline_config_of(d, &d->opt, d->rt, NULL, &pc);
 	if (pipeline_config_needs_dns(&pc)) {
 		d->resolver = make_resolver(&d->opt, err, sizeof(err));
@@ -578,6 +609,7 @@ main(int argc, char **argv)
 		unlink(d.opt.pid_file);
 	pipeline_free(d.pipeline);
 	resolver_free(d.resolver);
+	access_free(d.access);
 	runtime_free(d.rt);
 	sink_close(d.out);
 	sink_close(d.syslog);

@@ -276,6 +276,9 @@ on_event(void *arg, struct event *ev)
 	struct queued *q;
 
 	p->stats.events++;
+	if (p->cfg.access != NULL && !access_rate(p->cfg.access,
+	    (const struct sockaddr *)&ev->router.addr, ev->time))
+		return;
 	if (!filter_match_addresses(p->cfg.filter, ev)) {
 		p->stats.filtered++;
 		return;
@@ -344,6 +347,16 @@ on_string(void *arg, const char *text, size_t len)
 		write_raw(p, text, len);
 }
 
+static int
+accept_trap(void *arg, const struct trap *trap)
+{
+	struct pipeline *p = arg;
+
+	return access_community(p->cfg.access,
+	    (const struct sockaddr *)&p->proto.router.addr, trap->community,
+	    trap->community_len, p->proto.time);
+}
+
 void
 pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
     const struct sockaddr *from, socklen_t fromlen, time_t when, uint64_t now)
@@ -351,13 +364,18 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 	struct trap trap;
 
 	p->stats.datagrams++;
+	if (p->cfg.access != NULL && !access_sender(p->cfg.access, from, when)) {
+		p->stats.rejected++;
+		return;
+	}
 	p->now = now;
 	if (fromlen > sizeof(p->proto.router.addr))
 		fromlen = sizeof(p->proto.router.addr);
 	memcpy(&p->proto.router.addr, from, fromlen);
 	p->proto.router.len = fromlen;
 	p->proto.time = when;
-	switch (decode_trap(buf, len, &trap, on_string, p)) {
+	switch (decode_trap(buf, len, &trap,
+	    p->cfg.access ? accept_trap : NULL, on_string, p)) {
 	case DECODE_OK:
 		p->stats.decoded++;
 		break;
@@ -366,6 +384,9 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 		break;
 	case DECODE_UNSUPPORTED:
 		p->stats.unsupported++;
+		break;
+	case DECODE_REJECTED:
+		p->stats.rejected++;
 		break;
 	}
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "access.h"
 #include "filter.h"
 #include "render.h"
 #include "resolve.h"
@@ -46,10 +47,11 @@ struct pipeline_config {
 	int unparsed_raw;               /* --unparsed=raw */
 	unsigned dns_wait_ms;
 	struct resolver *resolver;      /* NULL: no lookup is ever made */
+	struct access *access;          /* NULL: every sender, no limit */
 };
 
 struct pipeline_stats {
-	uint64_t datagrams, decoded, malformed, unsupported;
+	uint64_t datagrams, decoded, malformed, unsupported, rejected;
 	uint64_t unparsed, events, filtered, unresolved, waited_out;
 };
 

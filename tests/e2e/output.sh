@@ -33,6 +33,24 @@ stop_linklog
 check "standard output has the line" grep -q '8.8.8.8:53$' "$OUT"
 check "the file has the same line" grep -q '8.8.8.8:53$' "$NEW"
 
+# SIGHUP reopens the log file after logrotate moved it away (logrotate's
+# "create" makes the new file, owned by the user linklog runs as).
+ROT=$WORK/rotated.log
+start_linklog --no-dns -s -q --log-file="$ROT" --template '%a'
+send_v1 '@in TCP from 10.9.0.1:1 to 192.168.1.20:22'
+wait_lines "$ROT" 1
+mv "$ROT" "$ROT.1"
+install -m 640 -o "$(id -un nobody 2>/dev/null || id -un)" /dev/null "$ROT" 2>/dev/null ||
+    install -m 640 /dev/null "$ROT"
+kill -HUP "$LL_PID"
+sleep 0.2
+send_v1 '@in TCP from 10.9.0.2:1 to 192.168.1.20:22'
+check "after SIGHUP the new file gets the new line" wait_lines "$ROT" 1
+stop_linklog
+check_line "the new file has only the new line" "$ROT" "10.9.0.2"
+check "the rotated file kept the old line and no more" \
+    test "$(cat "$ROT.1")" = "10.9.0.1"
+
 # As root: bind, open the file, then become the --run-as user with no
 # supplementary group left (the original kept root's groups: defect 7).
 if [ "$(id -u)" -eq 0 ]; then

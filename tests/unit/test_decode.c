@@ -45,7 +45,7 @@ v1_and_v2c(void **state)
 	for (int v = 1; v <= 2; v++) {
 		size_t len = build(v, "public", s, 2);
 		nseen = 0;
-		assert_int_equal(decode_trap(buf, len, &t, collect, NULL),
+		assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
 		    DECODE_OK);
 		assert_int_equal(t.version, v);
 		assert_int_equal(t.community_len, 6);
@@ -66,7 +66,7 @@ every_truncation_is_malformed(void **state)
 	(void)state;
 	for (size_t cut = 0; cut < len; cut++) {
 		nseen = 0;
-		assert_int_not_equal(decode_trap(buf, cut, &t, collect, NULL),
+		assert_int_not_equal(decode_trap(buf, cut, &t, NULL, collect, NULL),
 		    DECODE_OK);
 		/* A broken datagram yields no string at all. */
 		assert_int_equal(nseen, 0);
@@ -87,11 +87,11 @@ wrong_pdu_types(void **state)
 		;
 	assert_true(at < len);
 	buf[at] = 0xa0;
-	assert_int_equal(decode_trap(buf, len, &t, collect, NULL),
+	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
 	    DECODE_UNSUPPORTED);
 	/* A v1 trap tag in a v2c message. */
 	buf[at] = 0xa4;
-	assert_int_not_equal(decode_trap(buf, len, &t, collect, NULL),
+	assert_int_not_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
 	    DECODE_OK);
 }
 
@@ -111,7 +111,7 @@ snmpv3_is_unsupported(void **state)
 	struct trap t;
 
 	(void)state;
-	assert_int_not_equal(decode_trap(v3, sizeof(v3), &t, collect, NULL),
+	assert_int_not_equal(decode_trap(v3, sizeof(v3), &t, NULL, collect, NULL),
 	    DECODE_OK);
 }
 
@@ -124,13 +124,13 @@ junk(void **state)
 	struct trap t;
 
 	(void)state;
-	assert_int_equal(decode_trap(zero, 0, &t, collect, NULL),
+	assert_int_equal(decode_trap(zero, 0, &t, NULL, collect, NULL),
 	    DECODE_MALFORMED);
-	assert_int_equal(decode_trap(zero, 1, &t, collect, NULL),
+	assert_int_equal(decode_trap(zero, 1, &t, NULL, collect, NULL),
 	    DECODE_MALFORMED);
-	assert_int_equal(decode_trap(ones, sizeof(ones), &t, collect, NULL),
+	assert_int_equal(decode_trap(ones, sizeof(ones), &t, NULL, collect, NULL),
 	    DECODE_MALFORMED);
-	assert_int_equal(decode_trap(huge_len, sizeof(huge_len), &t, collect,
+	assert_int_equal(decode_trap(huge_len, sizeof(huge_len), &t, NULL, collect,
 	    NULL), DECODE_MALFORMED);
 }
 
@@ -147,7 +147,7 @@ large_string(void **state)
 	len = build(1, "public", s, 1);
 	assert_true(len > 60000);
 	nseen = 0;
-	assert_int_equal(decode_trap(buf, len, &t, collect, NULL), DECODE_OK);
+	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL), DECODE_OK);
 	assert_int_equal(nseen, 1);
 }
 

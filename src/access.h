@@ -1,0 +1,50 @@
+/*
+ * access.h - who may send traps, and how many events a sender may cause.
+ *
+ * Senders outside --allow-from are dropped before decoding; traps with a
+ * community not in --community are dropped after it; --rate-limit caps
+ * the events per second per sender.  Each is counted, and reported at
+ * most once a minute per sender (once a second for the rate limit), so a
+ * flood cannot flood the log.  Tables are fixed in size.
+ */
+#ifndef LINKLOG_ACCESS_H
+#define LINKLOG_ACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "options.h"
+
+struct access_stats {
+	uint64_t rejected_sender, rejected_community, rate_limited;
+};
+
+struct access;
+
+/* NULL with a message in err for a bad CIDR. */
+struct access *access_new(const struct string_list *allow_from,
+    const struct string_list *community, unsigned rate_limit, char *err,
+    size_t errlen);
+void access_free(struct access *a);
+
+/* Whether any check is configured at all. */
+int access_active(const struct access *a);
+
+int access_sender(struct access *a, const struct sockaddr *sa, time_t now);
+int access_community(struct access *a, const struct sockaddr *sa,
+    const unsigned char *community, size_t len, time_t now);
+/* One event from sa at now: 1 to write it, 0 if over the limit. */
+int access_rate(struct access *a, const struct sockaddr *sa, time_t now);
+
+/* Log the rate limit summaries of seconds that are over. */
+void access_tick(struct access *a, time_t now);
+
+const struct access_stats *access_stats(const struct access *a);
+
+/* Parse "ADDR/BITS" or "ADDR"; exposed for the unit tests. */
+int access_parse_cidr(const char *text, uint8_t *family, uint8_t addr[16],
+    unsigned *bits);
+
+#endif

@@ -1,0 +1,126 @@
+#!/bin/sh
+# End to end with real rsyslog: facility, priority and ident; rules by
+# priority; SIGHUP reloads and reopens; a bad file at SIGHUP changes
+# nothing; rsyslog restarted mid-stream; forwarding to a central rsyslogd.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+need snmptrap rsyslogd
+enter_syslog_namespace "$@"
+
+LOCAL_CONF='module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+template(name="t" type="string" string="%syslogfacility-text%.%syslogseverity-text% %programname%%msg%\n")
+*.* action(type="omfile" file="'"$WORK"'/syslog.txt" template="t")'
+start_rsyslog local "$LOCAL_CONF"
+wait_for_socket /dev/log || { cat "$WORK/local.out"; skip "rsyslogd did not start"; }
+SYSLOG=$WORK/syslog.txt
+
+# Facility, level and ident as configured; syslog's own template.
+start_linklog --no-dns -s -q --syslog=local3 --syslog-priority=notice \
+    --syslog-ident=routerlog
+send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+check "the line arrives in rsyslog" wait_grep "$SYSLOG" '203.0.113.7'
+check_line "facility, priority, ident and the syslog template" "$SYSLOG" \
+    "local3.notice routerlog 127.0.0.1: [ in, TCP] 203.0.113.7:51234 -> 192.168.1.20:22"
+stop_linklog
+check "linklog's statistics go to syslog too" \
+    wait_grep "$SYSLOG" "routerlog statistics: received=1 "
+
+# Rules: inbound TCP to port 22 at warning, everything else at info.
+CONF=$WORK/linklog.conf
+cat >"$CONF" <<EOC
+quiet = true;
+dns = { enabled = false; };
+show_port_numbers = true;
+syslog = { enabled = true; facility = "local5"; template = "A %s -> %d:%D"; };
+rules = (
+  { filter = { direction = "in"; protocol = "tcp"; port_dest = "22"; };
+    syslog = { priority = "warning"; }; final = true; },
+  { syslog = { priority = "info"; }; }
+);
+EOC
+: >"$SYSLOG"
+start_linklog -c "$CONF"
+send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+send_v1 '@in TCP from 203.0.113.7:51235 to 192.168.1.20:80'
+send_v2c '@out UDP from 192.168.1.20:40000 to 8.8.8.8:22'
+wait_received 3
+check "three lines" wait_lines "$SYSLOG" 3
+check_line "ssh in at warning" "$SYSLOG" "local5.warning linklog A 203.0.113.7 -> 192.168.1.20:22"
+check_line "http in at info" "$SYSLOG" "local5.info linklog A 203.0.113.7 -> 192.168.1.20:80"
+check_line "udp out to 22 at info" "$SYSLOG" "local5.info linklog A 192.168.1.20 -> 8.8.8.8:22"
+check "final: the ssh line is not also at info" \
+    test "$(grep -c '192.168.1.20:22$' "$SYSLOG")" -eq 1
+
+# SIGHUP: a changed template is applied.
+sed -i 's/template = "A /template = "B /' "$CONF"
+kill -HUP "$LL_PID"
+check "reload is logged" wait_grep "$SYSLOG" "configuration reloaded"
+send_v1 '@in TCP from 203.0.113.9:1 to 192.168.1.20:22'
+check_line "the new template after SIGHUP" "$SYSLOG" \
+    "$(printf 'local5.warning linklog B 203.0.113.9 -> 192.168.1.20:22')"
+wait_grep "$SYSLOG" "B 203.0.113.9" >/dev/null
+
+# SIGHUP with a broken file: nothing changes, and linklog says why.
+sed -i 's/template = "B /template = "C %q /' "$CONF"
+kill -HUP "$LL_PID"
+check "the failed reload is reported with the line" \
+    wait_grep "$SYSLOG" "reload failed.*linklog.conf:4: syslog.template: unknown template token '%q'"
+send_v1 '@in TCP from 203.0.113.10:1 to 192.168.1.20:22'
+check "the old template is still used" wait_grep "$SYSLOG" "B 203.0.113.10 "
+echo 'rules = ( ' >"$CONF"
+kill -HUP "$LL_PID"
+check "a syntax error is reported with its line" \
+    wait_grep "$SYSLOG" "reload failed.*linklog.conf:2: syntax error"
+send_v1 '@in TCP from 203.0.113.11:1 to 192.168.1.20:22'
+check "still running the old configuration" wait_grep "$SYSLOG" "B 203.0.113.11 "
+stop_linklog
+
+# rsyslog killed and restarted mid-stream: what is sent after it is back
+# arrives.
+start_linklog --no-dns -s -q --syslog --syslog-template='R %a:%S'
+send_v1 '@in TCP from 10.1.0.1:1 to 192.168.1.20:22'
+check "before the restart" wait_grep "$SYSLOG" "R 10.1.0.1:1"
+stop_rsyslog local
+rm -f /dev/log
+send_v1 '@in TCP from 10.1.0.2:2 to 192.168.1.20:22'
+wait_received 2
+start_rsyslog local "$LOCAL_CONF"
+wait_for_socket /dev/log
+sleep 0.3
+for i in 3 4 5 6 7; do
+	send_v1 "@in TCP from 10.1.0.$i:$i to 192.168.1.20:22"
+done
+wait_received 7
+check "every line sent after the restart arrives" wait_grep "$SYSLOG" "R 10.1.0.7:7"
+missing=0
+for i in 3 4 5 6 7; do
+	grep -q "R 10.1.0.$i:$i\$" "$SYSLOG" || missing=$((missing + 1))
+done
+check "none of the five is missing ($missing)" test "$missing" -eq 0
+stop_linklog
+
+# Central collection: a second rsyslogd on 127.0.0.1 receives from the
+# first by TCP; linklog's lines arrive there with host and program name.
+stop_rsyslog local
+rm -f /dev/log
+TCPPORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+start_rsyslog central 'module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="'"$TCPPORT"'")
+template(name="c" type="string" string="%hostname% %programname%%msg%\n")
+*.* action(type="omfile" file="'"$WORK"'/central.txt" template="c")'
+for i in $(seq 1 100); do
+	grep -q ":$(printf '%04X' "$TCPPORT") " /proc/net/tcp && break
+	sleep 0.05
+done
+start_rsyslog local "$LOCAL_CONF
+*.* action(type=\"omfwd\" target=\"127.0.0.1\" port=\"$TCPPORT\" protocol=\"tcp\")"
+wait_for_socket /dev/log
+start_linklog --no-dns -s -q --syslog
+send_v1 '@in TCP from 203.0.113.50:1234 to 192.168.1.20:443'
+check "the line reaches the central rsyslogd" \
+    wait_grep "$WORK/central.txt" "203.0.113.50"
+check_line "intact, with host and program name" "$WORK/central.txt" \
+    "$(hostname) linklog 127.0.0.1: [ in, TCP] 203.0.113.50:1234 -> 192.168.1.20:443"
+stop_linklog
+stop_rsyslog local
+stop_rsyslog central
+finish
