@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "conffile.h"
 #include "render.h"
 
@@ -140,6 +141,20 @@ add_string(struct ctx *c, const config_setting_t *s, const char *v, void *arg)
 	}
 	l->v[l->n++] = v;
 	return 0;
+}
+
+static int
+add_cidr(struct ctx *c, const config_setting_t *s, const char *v, void *arg)
+{
+	uint8_t family, addr[16];
+	unsigned bits;
+
+	if (access_parse_cidr(v, &family, addr, &bits) < 0) {
+		error_at(c, s, "invalid address '%s' (expected ADDRESS or "
+		    "ADDRESS/BITS, IPv4 or IPv6)", v);
+		return -1;
+	}
+	return add_string(c, s, v, arg);
 }
 
 static int
@@ -374,7 +389,7 @@ load_access(struct ctx *c, const config_setting_t *g, struct options *o)
 		const char *name = config_setting_name(s);
 		if (strcmp(name, "allow_from") == 0) {
 			o->allow_from.n = 0;
-			get_strings(c, s, add_string, &o->allow_from);
+			get_strings(c, s, add_cidr, &o->allow_from);
 		} else if (strcmp(name, "community") == 0) {
 			o->community.n = 0;
 			get_strings(c, s, add_string, &o->community);

@@ -1,0 +1,131 @@
+#!/bin/sh
+# The configuration file: every key, every kind of error with its file and
+# line, --check-config, and the command line winning over the file.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+need snmptrap
+
+CONF=$WORK/c.conf
+
+# The shipped sample is valid and holds the documented defaults.
+"$LINKLOG" -c "$top_srcdir/conf/linklog.conf" --check-config \
+    >"$WORK/sample.out" 2>"$WORK/sample.err"
+check "the sample configuration is valid" test $? -eq 0
+check "--check-config says so" grep -q "the configuration is valid" "$WORK/sample.err"
+check "the sample's port is 162" grep -qx "port = 162;" "$WORK/sample.out"
+
+# Every key, set to a value that is not its default.
+cat >"$CONF" <<'EOC'
+port = 9999;
+listen = [ "127.0.0.1", "::1" ];
+run_as = "daemon";
+receive_buffer = 1048576;
+pid_file = "/tmp/x.pid";
+show_port_numbers = true;
+unparsed = "raw";
+template = "%a %A";
+quiet = true;
+log_file = "/tmp/x.log";
+syslog = { enabled = true; facility = "local4"; priority = "notice";
+           ident = "rtr"; template = "%s"; };
+filter = { direction = "in"; protocol = [ "tcp" ]; ip = "1.*";
+           ip_source = "2.*"; ip_dest = "3.*"; host = "*.a";
+           host_source = "*.b"; host_dest = "*.c"; port = "1";
+           port_source = "2"; port_dest = [ "3", "!4" ]; };
+dns = { enabled = false; source = false; dest = false;
+        servers = [ "127.0.0.1:5353" ]; wait = 10; timeout = 5;
+        cache_size = 7; ttl = 6; negative_ttl = 4; };
+access = { allow_from = [ "192.168.1.1/32", "fd00::/8" ];
+           community = "secret"; rate_limit = 50; };
+rules = ( { filter = { port_dest = "22"; }; template = "R %a";
+            quiet = false; log_file = "/tmp/r.log";
+            syslog = { enabled = false; facility = "local1";
+                       priority = "warning"; template = "S"; };
+            final = true; } );
+EOC
+"$LINKLOG" -c "$CONF" --check-config >"$WORK/all.out" 2>"$WORK/all.err"
+check "a file with every key is valid" test $? -eq 0
+for want in 'port = 9999;' 'listen = [ "127.0.0.1", "::1" ];' \
+    'run_as = "daemon";' 'receive_buffer = 1048576;' \
+    'pid_file = "/tmp/x.pid";' 'show_port_numbers = true;' \
+    'unparsed = "raw";' 'template = "%a %A";' 'quiet = true;' \
+    'log_file = "/tmp/x.log";' '  enabled = true;' '  facility = "local4";' \
+    '  priority = "notice";' '  ident = "rtr";' '  template = "%s";' \
+    '  direction = [ "in" ];' '  protocol = [ "tcp" ];' '  ip = [ "1.*" ];' \
+    '  ip_source = [ "2.*" ];' '  ip_dest = [ "3.*" ];' '  host = [ "*.a" ];' \
+    '  host_source = [ "*.b" ];' '  host_dest = [ "*.c" ];' '  port = [ "1" ];' \
+    '  port_source = [ "2" ];' '  port_dest = [ "3", "!4" ];' \
+    '  enabled = false;' '  source = false;' '  dest = false;' \
+    '  servers = [ "127.0.0.1:5353" ];' '  wait = 10;' '  timeout = 5;' \
+    '  cache_size = 7;' '  ttl = 6;' '  negative_ttl = 4;' \
+    '  allow_from = [ "192.168.1.1/32", "fd00::/8" ];' \
+    '  community = [ "secret" ];' '  rate_limit = 50;' \
+    '      port_dest = [ "22" ];' '    template = "R %a";' \
+    '    quiet = false;' '    log_file = "/tmp/r.log";' \
+    '      facility = "local1";' '      priority = "warning";' \
+    '      template = "S";' '    final = true;'; do
+	check_line "key: $want" "$WORK/all.out" "$want"
+done
+
+# Errors: "FILE:LINE: KEY: message", exit 1.
+error_case() {
+	printf '%s\n' "$1" >"$CONF"
+	"$LINKLOG" -c "$CONF" --check-config >/dev/null 2>"$WORK/e.err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -qF -- "$CONF:$2" "$WORK/e.err"; then
+		ok "error reported as $2"
+	else
+		not_ok "expected exit 1 and '$CONF:$2', got $rc:"
+		sed 's/^/    /' "$WORK/e.err"
+	fi
+}
+error_case 'port = 162;
+colour = "blue";' '2: colour: unknown key'
+error_case 'port = "162";' '1: port: expected a whole number'
+error_case '
+port = 70000;' '2: port: 70000 is out of range (1 to 65535)'
+error_case 'quiet = 1;' '1: quiet: expected true or false'
+error_case 'template = "%q";' "1: template: unknown template token '%q'"
+error_case 'syslog = { facility = "local9"; };' "1: syslog.facility: unknown facility 'local9'"
+error_case 'syslog = { priority = "loud"; };' "1: syslog.priority: unknown level 'loud'"
+error_case 'syslog = { colour = 1; };' '1: syslog.colour: unknown key'
+error_case 'filter = { direction = "sideways"; };' "1: filter.direction: invalid value 'sideways'"
+error_case 'filter = { protocol = ( "tcp", 7 ); };' '1: filter.protocol[1]: expected a string'
+error_case 'filter = { mac = "x"; };' '1: filter.mac: unknown key'
+error_case 'dns = { wait = -1; };' '1: dns.wait: -1 is out of range'
+error_case 'dns = { servers = 5; };' '1: dns.servers: expected a string or a list of strings'
+error_case 'access = { rate_limit = "x"; };' '1: access.rate_limit: expected a whole number'
+error_case 'unparsed = "keep";' '1: unparsed: expected "drop" or "raw"'
+error_case 'rules = ( { final = true; },
+  { filter = { port_dest = "ssh"; }; } );' "2: rules[1].filter.port_dest: invalid value 'ssh'"
+error_case 'rules = ( { loud = true; } );' '1: rules[0].loud: unknown key'
+error_case 'rules = { };' '1: rules: expected a list of groups'
+error_case 'port = ;' '1: syntax error'
+printf 'port = 9;\nquiet = 1;\ncolour = 2;\n' >"$CONF"
+"$LINKLOG" -c "$CONF" --check-config 2>"$WORK/e.err" >/dev/null
+check "all errors are reported, each with its line" \
+    test "$(grep -c "^$CONF:[23]: " "$WORK/e.err")" -eq 2
+"$LINKLOG" -c "$WORK/missing.conf" --check-config 2>"$WORK/e.err" >/dev/null
+check "a missing file is an error" test $? -eq 1
+check "... that names it" grep -qF "$WORK/missing.conf: cannot read the file" "$WORK/e.err"
+"$LINKLOG" -c "$WORK/missing.conf" -p 5000 --listen 127.0.0.1 2>"$WORK/e.err"
+check "linklog does not start with a bad file" test $? -eq 1
+printf 'access = { allow_from = "300.1.1.1/8"; };\n' >"$CONF"
+"$LINKLOG" -c "$CONF" --check-config >/dev/null 2>"$WORK/e.err"
+check "a bad allow_from is found by --check-config, with its line" \
+    grep -qF "$CONF:1: access.allow_from: invalid address '300.1.1.1/8'" "$WORK/e.err"
+
+# The command line wins over the file; its lists replace the file's.
+cat >"$CONF" <<'EOC'
+template = "file %a";
+show_port_numbers = true;
+dns = { enabled = false; };
+filter = { ip_source = "10.*"; protocol = "udp"; };
+EOC
+start_linklog -c "$CONF" --template 'cli %a' --filter-ip-source='192.*'
+send_v1 '@in UDP from 10.0.0.1:1 to 192.168.1.20:22'
+send_v1 '@in UDP from 192.168.1.5:1 to 192.168.1.20:22'
+send_v1 '@in TCP from 192.168.1.6:1 to 192.168.1.20:22'
+wait_received 3
+stop_linklog
+check "the command line's template wins" test "$(cat "$OUT")" = "cli 192.168.1.5"
+finish
