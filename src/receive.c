@@ -100,6 +100,11 @@ tune(int fd, int rcvbuf)
 	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	if (rcvbuf <= 0)
 		return;
+	/* A socket passed by systemd may have its buffer already (the
+	 * unit's ReceiveBuffer=): never make it smaller. */
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0 &&
+	    got / 2 >= rcvbuf)
+		return;
 	/* SO_RCVBUFFORCE passes net.core.rmem_max, but needs privilege. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 	    sizeof(rcvbuf)) < 0)
