@@ -4,15 +4,25 @@
  * snmp_pdu_parse() would allocate a PDU and every varbind on the heap; the
  * receive path must not allocate, so we walk the message with the same
  * net-snmp primitives (snmp_comstr_parse, asn_parse_*, snmp_parse_var_op)
- * that it uses, over the datagram in place.  The walk is done twice: once
- * to validate the whole datagram, then to hand out its strings, so that a
- * datagram broken half-way through yields no event at all.
+ * that it uses, over the datagram in place.  A datagram broken half-way
+ * through must yield no event at all, so the strings are only handed out
+ * once the whole datagram has been validated: the first walk notes where
+ * they are (up to NOTED of them; a datagram with more is walked again).
  */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/snmp_impl.h>
 
 #include "decode.h"
+
+#define NOTED 32
+
+struct noted {
+	size_t n;
+	int overflow;
+	const char *text[NOTED];
+	size_t len[NOTED];
+};
 
 void
 decode_init(void)
@@ -64,9 +74,10 @@ skip_v2_trap_header(u_char *p, size_t *len)
 	return p;
 }
 
+/* With fn NULL, note the strings in *nt instead of handing them out. */
 static enum decode_status
 walk(const unsigned char *buf, size_t buflen, struct trap *trap,
-    decode_string_fn *fn, void *arg)
+    decode_string_fn *fn, void *arg, struct noted *nt)
 {
 	u_char *p = (u_char *)buf, type, *val;
 	size_t len = buflen, vlen, name_len;
@@ -110,8 +121,14 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 			return DECODE_MALFORMED;
 		if (type != ASN_OCTET_STR)
 			continue;
-		if (fn != NULL)
+		if (fn != NULL) {
 			fn(arg, (const char *)(p - vlen), vlen);
+		} else if (nt->n < NOTED) {
+			nt->text[nt->n] = (const char *)(p - vlen);
+			nt->len[nt->n++] = vlen;
+		} else {
+			nt->overflow = 1;
+		}
 	}
 	return DECODE_OK;
 }
@@ -121,13 +138,20 @@ decode_trap(const unsigned char *buf, size_t len, struct trap *trap,
     decode_accept_fn *accept, decode_string_fn *fn, void *arg)
 {
 	enum decode_status st;
+	struct noted nt;
 
-	st = walk(buf, len, trap, NULL, NULL);
+	nt.n = 0;
+	nt.overflow = 0;
+	st = walk(buf, len, trap, NULL, NULL, &nt);
 	if (st != DECODE_OK)
 		return st;
 	if (accept != NULL && !accept(arg, trap))
 		return DECODE_REJECTED;
 	if (fn == NULL)
 		return st;
-	return walk(buf, len, trap, fn, arg);
+	if (nt.overflow)
+		return walk(buf, len, trap, fn, arg, NULL);
+	for (size_t i = 0; i < nt.n; i++)
+		fn(arg, nt.text[i], nt.len[i]);
+	return st;
 }

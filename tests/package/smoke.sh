@@ -21,7 +21,7 @@ not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
 check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 cleanup() {
 	[ -n "${LL:-}" ] && kill "$LL" 2>/dev/null
-	[ -f "$WORK/rsyslog.pid" ] && kill "$(cat "$WORK/rsyslog.pid")" 2>/dev/null
+	[ -n "${RSYSLOGD:-}" ] && kill "$RSYSLOGD" 2>/dev/null
 	sleep 0.2
 }
 trap cleanup EXIT
@@ -50,6 +50,7 @@ include(file="/etc/rsyslog.d/30-linklog.conf")
 *.* action(type="omfile" file="/var/log/other.log")
 EOC
 rsyslogd -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslog.pid" >"$WORK/rsyslog.out" 2>&1 &
+RSYSLOGD=$!
 for i in $(seq 1 100); do [ -S /dev/log ] && break; sleep 0.05; done
 check "rsyslogd listens on the namespace's /dev/log" test -S /dev/log
 
@@ -97,5 +98,8 @@ if command -v logwatch >/dev/null; then
 else
 	not_ok "logwatch is not installed"
 fi
+cleanup
+LL=
+rm -f "$WORK/rsyslog.pid"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "decode.h"
@@ -151,6 +152,35 @@ large_string(void **state)
 	assert_int_equal(nseen, 1);
 }
 
+static void
+many_strings_in_order(void **state)
+{
+	static char text[40][8];
+	const char *s[40];
+	struct trap t;
+	size_t len;
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		snprintf(text[i], sizeof(text[i]), "s%d", i);
+		s[i] = text[i];
+	}
+	/* More strings than the decoder notes on its first walk. */
+	len = build(2, "public", s, 40);
+	nseen = 0;
+	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	    DECODE_OK);
+	assert_int_equal(nseen, 40);
+	assert_string_equal(seen[0], "s0");
+	assert_string_equal(seen[7], "s7");
+	len = build(1, "public", s, 5);
+	nseen = 0;
+	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	    DECODE_OK);
+	assert_int_equal(nseen, 5);
+	assert_string_equal(seen[4], "s4");
+}
+
 int
 main(void)
 {
@@ -161,6 +191,7 @@ main(void)
 		cmocka_unit_test(snmpv3_is_unsupported),
 		cmocka_unit_test(junk),
 		cmocka_unit_test(large_string),
+		cmocka_unit_test(many_strings_in_order),
 	};
 	decode_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
