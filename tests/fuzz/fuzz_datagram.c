@@ -1,0 +1,96 @@
+/*
+ * fuzz_datagram - one datagram through decode, parse, filter and render,
+ * with a template that uses every token, to a sink on /dev/null.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "decode.h"
+#include "fuzz_common.h"
+#include "parse.h"
+#include "pipeline.h"
+#include "render.h"
+#include "services.h"
+
+static struct pipeline *pipeline;
+static struct template *tpl;
+
+static void
+setup(void)
+{
+	static struct rule rules[2];
+	static struct filter *global;
+	struct pipeline_config pc;
+	struct sink *null;
+	char err[256];
+
+	decode_init();
+	services_load();
+	tpl = render_compile(FUZZ_TEMPLATE, err, sizeof(err));
+	null = sink_fd("null", open("/dev/null", O_WRONLY), 1);
+	global = filter_new();
+	filter_add(global, FILTER_IP_SOURCE, "!10.9.*", err, sizeof(err));
+	rules[0].filter = filter_new();
+	filter_add(rules[0].filter, FILTER_PORT_DEST, "22", err, sizeof(err));
+	rules[0].final = 1;
+	rules[0].outputs[0] = (struct output){ null, tpl, 0 };
+	rules[0].noutputs = 1;
+	rules[1].filter = filter_new();
+	rules[1].outputs[0] = (struct output){ null, tpl, 0 };
+	rules[1].noutputs = 1;
+	memset(&pc, 0, sizeof(pc));
+	pc.filter = global;
+	pc.rules = rules;
+	pc.nrules = 2;
+	pc.unparsed_raw = 1;
+	pc.names_source = pc.names_dest = 1;
+	pipeline = pipeline_new(&pc);
+}
+
+static void
+check_event(void *arg, struct event *ev)
+{
+	static char line[RENDER_LINE_MAX];
+	struct render_names n = { ev->src.has_name ? ev->src.name : NULL,
+	    ev->dst.has_name ? ev->dst.name : NULL, NULL };
+
+	(void)arg;
+	fuzz_check_line(line, render_event(tpl, ev, &n, 0, line, sizeof(line)));
+}
+
+static void
+check_string(void *arg, const char *text, size_t len)
+{
+	static char line[RENDER_LINE_MAX];
+	struct event *ev = arg;
+
+	if (parse_messages(text, len, ev, check_event, NULL) == 0)
+		fuzz_check_line(line, render_raw(ev->time, &ev->router, text,
+		    len, line, sizeof(line)));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sockaddr_in from;
+	struct event ev;
+	struct trap trap;
+
+	if (pipeline == NULL)
+		setup();
+	memset(&from, 0, sizeof(from));
+	from.sin_family = AF_INET;
+	from.sin_addr.s_addr = htonl(0xc0a80101);
+	pipeline_datagram(pipeline, data, size, (struct sockaddr *)&from,
+	    sizeof(from), 1700000000, 0);
+	pipeline_release(pipeline, 0, 1);
+	pipeline_flush(pipeline);
+	/* And the same path by hand, checking every line it renders. */
+	memset(&ev, 0, sizeof(ev));
+	memcpy(&ev.router.addr, &from, sizeof(from));
+	ev.time = 1700000000;
+	decode_trap(data, size, &trap, NULL, check_string, &ev);
+	return 0;
+}
