@@ -196,6 +196,25 @@ not_nul_terminated(void **state)
 	assert_int_equal(ev.dst.port, 2);
 }
 
+static void
+ten_thousand_in_one_string(void **state)
+{
+	/* More than a UDP datagram can hold: the parser has no limit. */
+	static char s[10000 * 48];
+	struct event ev;
+	size_t len = 0;
+
+	(void)state;
+	for (int i = 0; i < 10000; i++)
+		len += (size_t)snprintf(s + len, sizeof(s) - len,
+		    "@in TCP from 10.1.%d.%d:%d to 1.1.1.1:2 ", i >> 8, i & 255,
+		    i % 60000 + 1);
+	found = 0;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(parse_messages(s, len, &ev, collect, NULL), 10000);
+	assert_int_equal(found, 10000);
+}
+
 int
 main(void)
 {
@@ -209,6 +228,7 @@ main(void)
 		cmocka_unit_test(case_of_keywords),
 		cmocka_unit_test(several_in_one_string),
 		cmocka_unit_test(not_nul_terminated),
+		cmocka_unit_test(ten_thousand_in_one_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
