@@ -41,6 +41,8 @@
 #define BATCHES_PER_ROUND 16
 #define MAX_POLL (1 + RECEIVE_MAX_SOCKETS + 16)
 #define STATUS_INTERVAL_MS 10000
+/* At most this many batches per socket are read at a stop. */
+#define DRAIN_BATCHES 4096
 
 struct daemon {
 	int argc;
@@ -440,6 +442,21 @@ run(struct daemon *d)
 	}
 }
 
+/*
+ * At a stop, what the kernel has already received for us is read and
+ * written too (bounded: a flood cannot keep linklog from stopping).
+ */
+static void
+drain(struct daemon *d)
+{
+	struct delivery dv = { d->pipeline, resolve_now() };
+
+	for (size_t i = 0; i < receive_nsockets(d->rx); i++)
+		for (int b = 0; b < DRAIN_BATCHES; b++)
+			if (receive_batch(d->rx, i, on_datagram, &dv) == 0)
+				break;
+}
+
 static void
 write_pid_file(const char *path)
 {
@@ -601,6 +618,7 @@ main(int argc, char **argv)
 	run(&d);
 
 	notify("STOPPING=1");
+	drain(&d);
 	/* Stop: what is queued is written, with the names known by now. */
 	pipeline_release(d.pipeline, resolve_now(), 1);
 	pipeline_flush(d.pipeline);

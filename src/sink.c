@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -22,6 +23,8 @@
 struct sink {
 	char *name, *path;
 	int fd, own, is_syslog;
+	int broken_line;                /* the output ends inside a line */
+	time_t last_check;              /* of a removed log file */
 	size_t used, pending_lines;
 	time_t last_report;
 	struct sink_stats stats;
@@ -87,19 +90,25 @@ sink_file(const char *path)
 	return s;
 }
 
-int
-sink_reopen(struct sink *s)
+static int
+sink_reopen_fd(struct sink *s)
 {
 	int fd;
 
-	if (s->path == NULL)
-		return 0;
-	sink_flush(s);
 	if ((fd = open_log(s->path)) < 0)
 		return -1;
 	close(s->fd);
 	s->fd = fd;
 	return 0;
+}
+
+int
+sink_reopen(struct sink *s)
+{
+	if (s->path == NULL)
+		return 0;
+	sink_flush(s);
+	return sink_reopen_fd(s);
 }
 
 static void
@@ -111,17 +120,46 @@ report(struct sink *s, int err)
 		    (unsigned long long)s->stats.errors);
 }
 
-/* Write it all, or fail; returns 0 or an errno. */
-static int
-write_all(int fd, struct iovec *iov, int n)
+static void
+cut_partial(struct sink *s, size_t done)
 {
-	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+	struct stat st;
+	off_t end;
+
+	if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (end = lseek(s->fd, 0, SEEK_END)) >= (off_t)done &&
+	    ftruncate(s->fd, end - (off_t)done) == 0)
+		return;
+	s->broken_line = 1;
+}
+
+/*
+ * Write it all, or fail; returns 0 or an errno.  A write that fails half
+ * way must not leave half a line for the next one to be glued to: a file
+ * is cut back to where it was, elsewhere a newline ends the broken line
+ * before anything else is written.
+ */
+static int
+write_all(struct sink *s, struct iovec *iov, int n)
+{
+	size_t done = 0;
+
+	if (s->broken_line) {
+		if (write(s->fd, "\n", 1) != 1)
 			return errno;
+		s->broken_line = 0;
+	}
+	while (n > 0) {
+		ssize_t w = writev(s->fd, iov, n);
+		if (w < 0) {
+			int err = errno;
+			if (err == EINTR)
+				continue;
+			if (done > 0)
+				cut_partial(s, done);
+			return err;
 		}
+		done += (size_t)w;
 		while (n > 0 && (size_t)w >= iov->iov_len) {
 			w -= (ssize_t)iov->iov_len;
 			iov++;
@@ -146,6 +184,32 @@ account(struct sink *s, size_t lines, int err)
 	report(s, err);
 }
 
+/*
+ * A log file removed by hand (not rotated: rotation is SIGHUP's) would
+ * swallow every line; once a second, notice it and create it again.
+ */
+static void
+check_removed(struct sink *s)
+{
+	struct timespec now;
+	struct stat st;
+
+	if (s->path == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec == s->last_check)
+		return;
+	s->last_check = now.tv_sec;
+	if (fstat(s->fd, &st) < 0 || st.st_nlink > 0)
+		return;
+	if (sink_reopen_fd(s) == 0)
+		log_msg(LOG_WARNING, "log file %s was removed: created it "
+		    "again", s->path);
+	else if (log_ratelimit(&s->last_report, 60))
+		log_msg(LOG_ERR, "log file %s was removed and cannot be "
+		    "created again: %s", s->path, strerror(errno));
+}
+
 void
 sink_flush(struct sink *s)
 {
@@ -153,7 +217,8 @@ sink_flush(struct sink *s)
 
 	if (s->used == 0)
 		return;
-	account(s, s->pending_lines, write_all(s->fd, &iov, 1));
+	check_removed(s);
+	account(s, s->pending_lines, write_all(s, &iov, 1));
 	s->used = 0;
 	s->pending_lines = 0;
 }
@@ -173,7 +238,7 @@ sink_write(struct sink *s, int priority, const char *line, size_t len)
 	if (len + 1 > sizeof(s->buf)) {
 		/* Longer than the whole buffer: straight through. */
 		struct iovec iov[2] = { { (void *)line, len }, { "\n", 1 } };
-		account(s, 1, write_all(s->fd, iov, 2));
+		account(s, 1, write_all(s, iov, 2));
 		return;
 	}
 	memcpy(s->buf + s->used, line, len);

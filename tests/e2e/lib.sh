@@ -149,7 +149,7 @@ s.sendto(open(sys.argv[1],"rb").read(),("127.0.0.1",int(sys.argv[2])))' \
 # wait_lines FILE N: until FILE has at least N lines (5 s at most).
 wait_lines() {
 	for i in $(seq 1 100); do
-		[ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1
