@@ -54,7 +54,13 @@ check "the rotated file kept the old line and no more" \
 # As root: bind, open the file, then become the --run-as user with no
 # supplementary group left (the original kept root's groups: defect 7).
 if [ "$(id -u)" -eq 0 ]; then
-	start_linklog --no-dns -q --log-file="$WORK/root.log" --run-as=nobody
+	start_linklog --no-dns -q --log-file="$WORK/root.log" --run-as=nobody \
+	    --pid-file="$WORK/linklog.pid"
+	check "the pid file holds the pid" test "$(cat "$WORK/linklog.pid")" = "$LL_PID"
+	check "the pid file is not writable by other users" \
+	    test "$(( $(stat -c '0%a' "$WORK/linklog.pid") & 022 ))" -eq 0
+	check "the log file is not writable (or readable) by other users" \
+	    test "$(( $(stat -c '0%a' "$WORK/root.log") & 027 ))" -eq 0
 	status=/proc/$LL_PID/status
 	check "uid is nobody's" \
 	    awk '/^Uid:/ { exit !($2 == 65534 && $3 == 65534 && $4 == 65534) }' "$status"
