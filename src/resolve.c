@@ -359,13 +359,17 @@ int
 resolver_pollfds(struct resolver *r, struct pollfd *pfd, int max)
 {
 	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	int bits = ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM), n = 0;
+	unsigned bits = (unsigned)ares_getsock(r->channel, socks,
+	    ARES_GETSOCK_MAXNUM);
+	int n = 0;
 
+	/* Not c-ares' ARES_GETSOCK_* macros: they shift a signed 1 into the
+	 * sign bit for the 16th socket (undefined behaviour). */
 	for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
 		short ev = 0;
-		if (ARES_GETSOCK_READABLE(bits, i))
+		if (bits & (1u << i))
 			ev |= POLLIN;
-		if (ARES_GETSOCK_WRITABLE(bits, i))
+		if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
 			ev |= POLLOUT;
 		if (ev == 0)
 			continue;
