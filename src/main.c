@@ -596,11 +596,15 @@ main(int argc, char **argv)
 	d.argc = argc;
 	d.argv = argv;
 	rc = load_options(&d, &d.opt, err, sizeof(err));
-	if (d.opt.check_config)
-		return check_config(&d, rc, err);
+	if (d.opt.check_config) {
+		rc = check_config(&d, rc, err);
+		conffile_free(&d.opt);
+		return rc;
+	}
 	if (rc >= 0) {
 		if (err[0])
 			fprintf(stderr, "linklog: %s\n", err);
+		conffile_free(&d.opt);
 		return rc;
 	}
 	setup(&d);

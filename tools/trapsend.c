@@ -209,5 +209,10 @@ main(int argc, char **argv)
 		printf("sent %lu traps in %.3f s (%.0f/s)\n", i, secs,
 		    secs > 0 ? i / secs : 0.0);
 	}
+	for (unsigned long k = 0; k < pairs; k++)
+		free(dgram[k]);
+	free(dgram);
+	free(dlen);
+	close(fd);
 	return i == count ? 0 : 1;
 }
