@@ -121,6 +121,11 @@ stop_linklog() {
 	wait "$LL_PID"
 	LL_STATUS=$?
 	LL_PID=
+	# Under --enable-sanitizers, a report fails the test that caused it.
+	if grep -q 'Sanitizer\|runtime error:' "$ERR" 2>/dev/null; then
+		not_ok "sanitizer report from linklog:"
+		sed 's/^/    /' "$ERR"
+	fi
 }
 
 TRAP_OID=1.3.6.1.4.1.3955.1.1
