@@ -27,15 +27,10 @@ mkdir -p "$RESULTS"
 
 # syslog's row needs a private /dev/log: run everything in a namespace
 # when we may; without one that row is left out.
-if [ -z "${LINKLOG_IN_NS:-}" ] && [ "$(id -u)" -eq 0 ] &&
-    unshare -m --propagation private true 2>/dev/null; then
-	rm -rf "$WORK"
-	trap - EXIT
-	LINKLOG_IN_NS=1 BENCH_NS=1 exec unshare -m --propagation private \
-	    sh "$0" "$@"
-fi
-if [ -n "${BENCH_NS:-}" ]; then
-	enter_syslog_namespace
+BENCH_NS=
+if command -v rsyslogd >/dev/null && reexec_in_mount_namespace "$@"; then
+	BENCH_NS=1
+	private_dev
 	start_rsyslog bench 'module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
 *.* action(type="omfile" file="'"$WORK"'/syslog.txt" template="RSYSLOG_TraditionalFileFormat")'
 	wait_for_socket /dev/log || BENCH_NS=

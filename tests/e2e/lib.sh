@@ -201,15 +201,27 @@ counter() {
 # machine's own /dev/log is never touched.  Skips (77) where namespaces
 # are not allowed.
 enter_syslog_namespace() {
-	if [ -z "${LINKLOG_IN_NS:-}" ]; then
-		need unshare rsyslogd
-		unshare -m --propagation private true 2>/dev/null ||
-		    skip "mount namespaces are not allowed here"
-		rm -rf "$WORK"
-		trap - EXIT
-		LINKLOG_IN_NS=1 exec unshare -m --propagation private \
-		    sh "$0" "$@"
-	fi
+	need unshare rsyslogd
+	reexec_in_mount_namespace "$@" ||
+	    skip "mount namespaces are not allowed here"
+	private_dev
+}
+
+# reexec_in_mount_namespace "$@": run this script again, from the top, in
+# a private mount namespace (LINKLOG_IN_NS=1 there); returns 0 once inside,
+# 1 where that is not allowed (not root, no unshare).
+reexec_in_mount_namespace() {
+	[ -n "${LINKLOG_IN_NS:-}" ] && return 0
+	[ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
+	    unshare -m --propagation private true 2>/dev/null || return 1
+	rm -rf "$WORK"
+	trap - EXIT
+	LINKLOG_IN_NS=1 exec unshare -m --propagation private sh "$0" "$@"
+}
+
+# private_dev: a tmpfs over /dev with null, zero, random and urandom
+# bound back in, so that /dev/log is this namespace's own.
+private_dev() {
 	mkdir -p "$WORK/olddev"
 	mount --bind /dev "$WORK/olddev" || skip "cannot bind-mount /dev"
 	mount -t tmpfs -o mode=0755 linklog-dev /dev || skip "cannot mount a tmpfs on /dev"
