@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/snmp_impl.h>
+
 #include "decode.h"
 #include "trapgen.h"
 
@@ -181,6 +185,55 @@ many_strings_in_order(void **state)
 	assert_string_equal(seen[4], "s4");
 }
 
+/*
+ * The decoder walks the BER with net-snmp's own functions instead of
+ * calling snmp_pdu_parse() (which allocates); on the same datagrams both
+ * must agree, string for string.
+ */
+static void
+agrees_with_snmp_pdu_parse(void **state)
+{
+	const char *s[] = { "@in TCP from 203.0.113.7:51234 to 192.168.1.20:22",
+	    "", "second string", "@out UDP from a(1.2.3.4):5 to 6.7.8.9:53" };
+	struct trap t;
+
+	(void)state;
+	for (int v = 1; v <= 2; v++) {
+		for (size_t n = 1; n <= 4; n++) {
+			size_t len = build(v, "public", s, n), plen = len, clen;
+			u_char community[256], *p;
+			long version;
+			netsnmp_pdu *pdu;
+			int i = 0;
+
+			nseen = 0;
+			assert_int_equal(decode_trap(buf, len, &t, NULL, collect,
+			    NULL), DECODE_OK);
+			clen = sizeof(community);
+			p = snmp_comstr_parse(buf, &plen, community, &clen,
+			    &version);
+			assert_non_null(p);
+			pdu = snmp_pdu_create(0);
+			assert_int_equal(snmp_pdu_parse(pdu, p, &plen), 0);
+			assert_int_equal(pdu->command,
+			    v == 1 ? SNMP_MSG_TRAP : SNMP_MSG_TRAP2);
+			for (netsnmp_variable_list *vb = pdu->variables; vb;
+			    vb = vb->next_variable) {
+				if (vb->type != ASN_OCTET_STR)
+					continue;
+				assert_true(i < nseen);
+				assert_int_equal(strlen(seen[i]), vb->val_len);
+				assert_memory_equal(seen[i], vb->val.string,
+				    vb->val_len);
+				i++;
+			}
+			assert_int_equal(i, nseen);
+			assert_int_equal((size_t)nseen, n);
+			snmp_free_pdu(pdu);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -192,6 +245,7 @@ main(void)
 		cmocka_unit_test(junk),
 		cmocka_unit_test(large_string),
 		cmocka_unit_test(many_strings_in_order),
+		cmocka_unit_test(agrees_with_snmp_pdu_parse),
 	};
 	decode_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
