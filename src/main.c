@@ -112,7 +112,8 @@ format_stats(const struct daemon *d, char *buf, size_t size)
 	runtime_file_stats(d->rt, &fl, &fe);
 	fl += d->file_lines;
 	errors = fe + d->file_errors +
-	    (d->out ? sink_stats(d->out)->errors : 0);
+	    (d->out ? sink_stats(d->out)->errors : 0) +
+	    (d->syslog ? sink_stats(d->syslog)->errors : 0);
 	if (d->resolver != NULL) {
 		const struct resolve_stats *s = resolver_stats(d->resolver);
 		snprintf(dns, sizeof(dns), " dns_sent=%llu dns_answered=%llu "

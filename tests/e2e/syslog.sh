@@ -81,11 +81,15 @@ send_v1 '@in TCP from 10.1.0.1:1 to 192.168.1.20:22'
 check "before the restart" wait_grep "$SYSLOG" "R 10.1.0.1:1"
 stop_rsyslog local
 rm -f /dev/log
+sleep 1.1
 send_v1 '@in TCP from 10.1.0.2:2 to 192.168.1.20:22'
 wait_received 2
+check "a line sent while syslog is down is counted as lost" \
+    test "$(counter output_errors)" -eq 1
+check "and reported" grep -q "cannot write to syslog: Connection refused (1 lines lost so far)" "$ERR"
 start_rsyslog local "$LOCAL_CONF"
 wait_for_socket /dev/log
-sleep 0.3
+sleep 1.1
 for i in 3 4 5 6 7; do
 	send_v1 "@in TCP from 10.1.0.$i:$i to 192.168.1.20:22"
 done
@@ -96,6 +100,8 @@ for i in 3 4 5 6 7; do
 	grep -q "R 10.1.0.$i:$i\$" "$SYSLOG" || missing=$((missing + 1))
 done
 check "none of the five is missing ($missing)" test "$missing" -eq 0
+check "linklog noticed syslog is back" grep -q "syslog answers again on /dev/log" "$ERR"
+check "the five are counted as written" test "$(counter written_syslog)" -eq 6
 stop_linklog
 
 # Central collection: a second rsyslogd on 127.0.0.1 receives from the
