@@ -207,9 +207,3 @@ namecache_count(const struct namecache *c)
 {
 	return c->count;
 }
-
-size_t
-namecache_capacity(const struct namecache *c)
-{
-	return c->capacity;
-}

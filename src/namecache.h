@@ -50,6 +50,5 @@ int namecache_answer(struct namecache *c, uint64_t ticket, const char *name,
     uint64_t expires);
 
 size_t namecache_count(const struct namecache *c);
-size_t namecache_capacity(const struct namecache *c);
 
 #endif

@@ -303,12 +303,6 @@ sink_path(const struct sink *s)
 	return s->path;
 }
 
-const char *
-sink_name(const struct sink *s)
-{
-	return s->name;
-}
-
 const struct sink_stats *
 sink_stats(const struct sink *s)
 {

@@ -41,7 +41,6 @@ void sink_write(struct sink *s, int priority, const char *line, size_t len);
 void sink_flush(struct sink *s);
 void sink_close(struct sink *s);
 
-const char *sink_name(const struct sink *s);
 const struct sink_stats *sink_stats(const struct sink *s);
 
 #endif
