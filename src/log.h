@@ -1,6 +1,8 @@
 /*
  * log.h - linklog's own diagnostics (not the traffic lines): to standard
- * error, and to syslog(3) as well once log_to_syslog() is called.
+ * error, and to syslog(3) as well once log_to_syslog() is called (then
+ * not to standard error if that is systemd's journal, which would log
+ * them twice).
  */
 #ifndef LINKLOG_LOG_H
 #define LINKLOG_LOG_H
