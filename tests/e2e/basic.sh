@@ -45,4 +45,24 @@ check "SIGINT exits 0" test "$LL_STATUS" -eq 0
 check "a carried name is shown as is" \
     grep -qx "scanner.example.net:51234 -> 192.168.1.20:22" "$OUT"
 check "no DNS query was sent for it" test "$(counter dns_sent)" -eq 0
+
+# Without --listen: every IPv4 and IPv6 address, two sockets.
+PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+OUT=$WORK/any.txt ERR=$WORK/any.err
+"$LINKLOG" -p "$PORT" --no-dns -s --template '%a' >"$OUT" 2>"$ERR" &
+LL_PID=$!
+for i in $(seq 1 100); do port_bound "$PORT" && break; sleep 0.05; done
+sleep 0.2
+hex=$(printf '%04X' "$PORT")
+check "bound on 0.0.0.0" grep -q "^ *[0-9]*: 00000000:$hex " /proc/net/udp
+if [ -r /proc/net/udp6 ] && ! grep -q 'no IPv6' "$ERR"; then
+	check "bound on ::" grep -q "^ *[0-9]*: 0\{32\}:$hex " /proc/net/udp6
+	send_v1 '@in TCP from 10.6.6.6:1 to 192.168.1.20:22' public "udp6:[::1]:$PORT"
+fi
+send_v1 '@in TCP from 10.4.4.4:1 to 192.168.1.20:22'
+wait_lines "$OUT" 1
+stop_linklog
+check_line "a trap to 127.0.0.1 arrives" "$OUT" "10.4.4.4"
+[ -r /proc/net/udp6 ] && ! grep -q 'no IPv6' "$ERR" &&
+    check_line "a trap to ::1 arrives" "$OUT" "10.6.6.6"
 finish
