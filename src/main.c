@@ -214,8 +214,8 @@ make_resolver(const struct options *o, char *err, size_t errlen)
 }
 
 static void
-pipeline_config_of(const struct daemon *d, const struct options *o,
-    const struct runtime *rt, struct resolver *resolver,
+pipeline_config_of(const struct options *o, const struct runtime *rt,
+    struct resolver *resolver, struct access *access,
     struct pipeline_config *pc)
 {
 	memset(pc, 0, sizeof(*pc));
@@ -227,8 +227,7 @@ pipeline_config_of(const struct daemon *d, const struct options *o,
 	pc->unparsed_raw = o->unparsed_raw;
 	pc->dns_wait_ms = o->dns_wait_ms;
 	pc->resolver = resolver;
-	pc->access = d->access != NULL && access_active(d->access) ?
-	    d->access : NULL;
+	pc->access = access_active(access) ? access : NULL;
 }
 
 static int
@@ -263,7 +262,7 @@ static void
 reload(struct daemon *d)
 {
 	struct options *o = malloc(sizeof(*o));
-	struct access *access, *old_access;
+	struct access *access;
 	struct runtime *rt;
 	struct resolver *resolver = d->resolver;
 	struct pipeline_config pc;
@@ -295,10 +294,7 @@ reload(struct daemon *d)
 		runtime_free(rt);
 		goto out;
 	}
-	old_access = d->access;
-	d->access = access;
-	pipeline_config_of(d, o, rt, NULL, &pc);
-	d->access = old_access;
+	pipeline_config_of(o, rt, NULL, access, &pc);
 	if (!pipeline_config_needs_dns(&pc)) {
 		resolver = NULL;
 	} else if (resolver == NULL || !same_dns(&d->opt, o)) {
@@ -574,7 +570,7 @@ setup(struct daemon *d)
 	if ((d->access = access_new(&d->opt.allow_from, &d->opt.community,
 	    d->opt.rate_limit, err, sizeof(err))) == NULL)
 		fatal(2, "%s", err);
-	pipeline_config_of(d, &d->opt, d->rt, NULL, &pc);
+	pipeline_config_of(&d->opt, d->rt, NULL, d->access, &pc);
 	if (pipeline_config_needs_dns(&pc)) {
 		d->resolver = make_resolver(&d->opt, err, sizeof(err));
 		if (d->resolver == NULL)
