@@ -322,6 +322,7 @@ load_rules(struct ctx *c, const config_setting_t *list, struct options *o)
 		memset(r, 0, sizeof(*r));
 		r->out.quiet = r->out.syslog = -1;
 		r->out.syslog_facility = r->out.syslog_priority = -1;
+		r->out.json = r->out.syslog_json = r->out.json_original = -1;
 		r->line = config_setting_source_line(g);
 		for (int k = 0; k < config_setting_length(g); k++) {
 			const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);

@@ -15,6 +15,9 @@
 
 /* Longest host name we accept or print: RFC 1035 presentation form. */
 #define HOST_NAME_LEN 253
+/* Room for the longest message the parser accepts (two names, addresses,
+ * ports and keywords), kept for JSON's event.original. */
+#define EVENT_ORIGINAL_MAX 640
 
 enum direction { DIR_IN, DIR_OUT };
 enum protocol { PROTO_TCP, PROTO_UDP };
@@ -38,6 +41,9 @@ struct event {
 	struct endpoint src, dst;
 	struct router router;
 	time_t time;                    /* when the datagram was received */
+	uint32_t usec;                  /* and the microseconds of that second */
+	uint16_t original_len;
+	char original[EVENT_ORIGINAL_MAX];      /* the message as received */
 };
 
 #endif

@@ -367,7 +367,8 @@ struct delivery {
 
 static void
 on_datagram(void *arg, const unsigned char *buf, size_t len,
-    const struct sockaddr *from, socklen_t fromlen, time_t when)
+    const struct sockaddr *from, socklen_t fromlen,
+    const struct timeval *when)
 {
 	struct delivery *dv = arg;
 
@@ -553,7 +554,8 @@ setup(struct daemon *d)
 
 	log_init("linklog");
 	decode_init();
-	if (!d->opt.show_port_numbers && services_load() < 0)
+	if ((!d->opt.show_port_numbers || runtime_uses_json(&d->opt)) &&
+	    services_load() < 0)
 		fatal(1, "out of memory loading the services database");
 	if (runtime_uses_syslog(&d->opt))
 		open_syslog(d, &d->opt);

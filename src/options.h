@@ -41,6 +41,9 @@ struct output_options {
 	int syslog_facility;            /* -1: inherit; LOG_DAEMON etc. */
 	int syslog_priority;            /* -1: inherit */
 	const char *syslog_template;
+	int json;                       /* format = "json"; -1: inherit */
+	int syslog_json;                /* syslog.format = "json"; -1: inherit */
+	int json_original;              /* event.original; -1: inherit */
 };
 
 struct rule_options {
@@ -60,6 +63,7 @@ struct options {
 	const char *run_as;
 	int show_port_numbers;
 	int unparsed_raw;
+	int json_everywhere;            /* --json: every output is JSON */
 	int receive_buffer;
 
 	struct filter_options filter;   /* applies before every rule */

@@ -149,6 +149,10 @@ parse_messages(const char *text, size_t len, struct event *ev,
 			p = at + 1;
 			continue;
 		}
+		/* Kept for JSON's event.original; longer is impossible. */
+		ev->original_len = (uint16_t)(used < EVENT_ORIGINAL_MAX ?
+		    used : EVENT_ORIGINAL_MAX);
+		memcpy(ev->original, at, ev->original_len);
 		emit(arg, ev);
 		found++;
 		p = at + used;

@@ -24,8 +24,9 @@ typedef void parse_emit_fn(void *arg, struct event *ev);
 
 /*
  * Find every valid message in text (an OCTET STRING, not NUL-terminated)
- * and call emit for each, with ev filled as parse_message() does; other
- * fields of ev are left as the caller set them.  Returns how many were found.
+ * and call emit for each, with ev filled as parse_message() does and the
+ * message's text copied into ev->original; other fields of ev are left as
+ * the caller set them.  Returns how many were found.
  */
 size_t parse_messages(const char *text, size_t len, struct event *ev,
     parse_emit_fn *emit, void *arg);

@@ -35,13 +35,18 @@ struct pipeline {
 	char line[RENDER_LINE_MAX];
 };
 
+/* JSON writes every name it knows: source, destination and router. */
 static int
 any_template_uses(const struct pipeline_config *cfg, char token)
 {
-	for (size_t i = 0; i < cfg->nrules; i++)
-		for (size_t j = 0; j < cfg->rules[i].noutputs; j++)
-			if (render_uses(cfg->rules[i].outputs[j].tpl, token))
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		for (size_t j = 0; j < cfg->rules[i].noutputs; j++) {
+			const struct output *o = &cfg->rules[i].outputs[j];
+			if (o->json != NULL ? strchr("sdR", token) != NULL :
+			    render_uses(o->tpl, token))
 				return 1;
+		}
+	}
 	return 0;
 }
 
@@ -173,14 +178,20 @@ names_of(struct pipeline *p, const struct event *ev, int start,
 	    rr == RESOLVE_PENDING;
 }
 
+/*
+ * rn: the names text templates print (--no-dns etc. applied); jn: every
+ * name known, for JSON, which always has the addresses beside them.
+ */
 static void
 write_outputs(struct pipeline *p, const struct rule *r, const struct event *ev,
-    const struct render_names *rn)
+    const struct render_names *rn, const struct render_names *jn)
 {
 	for (size_t i = 0; i < r->noutputs; i++) {
 		const struct output *o = &r->outputs[i];
-		size_t len = render_event(o->tpl, ev, rn, p->cfg.show_ports,
-		    p->line, sizeof(p->line));
+		size_t len = o->json != NULL ?
+		    json_render_event(o->json, ev, jn, p->line, sizeof(p->line)) :
+		    render_event(o->tpl, ev, rn, p->cfg.show_ports, p->line,
+		    sizeof(p->line));
 		sink_write(o->sink, o->priority, p->line, len);
 	}
 }
@@ -195,6 +206,7 @@ emit(struct pipeline *p, const struct event *ev, uint64_t rules,
 		p->cfg.names_dest ? n->dst : NULL,
 		n->router,
 	};
+	struct render_names jn = { n->src, n->dst, n->router };
 	int written = 0;
 
 	if ((p->lookup_source && n->src == NULL) ||
@@ -211,7 +223,7 @@ emit(struct pipeline *p, const struct event *ev, uint64_t rules,
 			continue;
 		if (!filter_match_names(r->filter, n->src, n->dst))
 			continue;
-		write_outputs(p, r, ev, &rn);
+		write_outputs(p, r, ev, &rn, &jn);
 		written = 1;
 		if (r->final)
 			break;
@@ -309,27 +321,37 @@ on_event(void *arg, struct event *ev)
 	q->deadline = p->now + p->cfg.dns_wait_ms;
 }
 
+static size_t
+render_forwarded(struct pipeline *p, const struct output *o, const char *text,
+    size_t len)
+{
+	if (o->json != NULL)
+		return json_render_raw(o->json, p->proto.time, p->proto.usec,
+		    &p->proto.router, text, len, p->line, sizeof(p->line));
+	return render_raw(p->proto.time, &p->proto.router, text, len,
+	    p->line, sizeof(p->line));
+}
+
 static void
 write_raw(struct pipeline *p, const char *text, size_t len)
 {
-	size_t n = render_raw(p->proto.time, &p->proto.router, text, len,
-	    p->line, sizeof(p->line));
 	const struct sink *done[PIPELINE_MAX_RULES * RULE_MAX_OUTPUTS];
 	size_t ndone = 0;
 
-	/* Every sink once, whatever the rules' filters say: a raw line has
-	 * no fields to filter on, and --unparsed=raw asked to see it. */
+	/* Every sink once, whatever the rules' filters say: a forwarded line
+	 * has no fields to filter on, and --unparsed=forward asked to see it.
+	 * It takes the format (text or JSON) of the sink's first output. */
 	for (size_t i = 0; i < p->cfg.nrules; i++) {
 		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++) {
-			struct sink *s = p->cfg.rules[i].outputs[j].sink;
+			const struct output *o = &p->cfg.rules[i].outputs[j];
 			size_t k;
-			for (k = 0; k < ndone && done[k] != s; k++)
+			for (k = 0; k < ndone && done[k] != o->sink; k++)
 				;
 			if (k < ndone)
 				continue;
-			done[ndone++] = s;
-			sink_write(s, p->cfg.rules[i].outputs[j].priority,
-			    p->line, n);
+			done[ndone++] = o->sink;
+			sink_write(o->sink, o->priority, p->line,
+			    render_forwarded(p, o, text, len));
 		}
 	}
 }
@@ -360,12 +382,14 @@ accept_trap(void *arg, const struct trap *trap)
 
 void
 pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
-    const struct sockaddr *from, socklen_t fromlen, time_t when, uint64_t now)
+    const struct sockaddr *from, socklen_t fromlen, const struct timeval *when,
+    uint64_t now)
 {
 	struct trap trap;
 
 	p->stats.datagrams++;
-	if (p->cfg.access != NULL && !access_sender(p->cfg.access, from, when)) {
+	if (p->cfg.access != NULL &&
+	    !access_sender(p->cfg.access, from, when->tv_sec)) {
 		p->stats.rejected++;
 		return;
 	}
@@ -374,7 +398,8 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 		fromlen = sizeof(p->proto.router.addr);
 	memcpy(&p->proto.router.addr, from, fromlen);
 	p->proto.router.len = fromlen;
-	p->proto.time = when;
+	p->proto.time = when->tv_sec;
+	p->proto.usec = (uint32_t)when->tv_usec;
 	switch (decode_trap(buf, len, &trap,
 	    p->cfg.access ? accept_trap : NULL, on_string, p)) {
 	case DECODE_OK:

@@ -12,10 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "access.h"
 #include "filter.h"
+#include "json.h"
 #include "render.h"
 #include "resolve.h"
 #include "sink.h"
@@ -25,8 +27,9 @@
 
 struct output {
 	struct sink *sink;
-	struct template *tpl;
+	struct template *tpl;   /* the text line, unless json is set */
 	int priority;           /* syslog facility | level */
+	const struct json_format *json;  /* NULL: text from tpl */
 };
 
 /* Events the filter accepts go to every output of the rule. */
@@ -44,7 +47,7 @@ struct pipeline_config {
 	int show_ports;                 /* -s: numbers, not service names */
 	int names_source, names_dest;   /* print names in %s / %d */
 	int names_router;               /* print the router's name in %R */
-	int unparsed_raw;               /* --unparsed=raw */
+	int unparsed_raw;               /* --unparsed=forward (or raw) */
 	unsigned dns_wait_ms;
 	struct resolver *resolver;      /* NULL: no lookup is ever made */
 	struct access *access;          /* NULL: every sender, no limit */
@@ -70,8 +73,8 @@ void pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg)
 int pipeline_config_needs_dns(const struct pipeline_config *cfg);
 
 void pipeline_datagram(struct pipeline *p, const unsigned char *buf,
-    size_t len, const struct sockaddr *from, socklen_t fromlen, time_t when,
-    uint64_t now);
+    size_t len, const struct sockaddr *from, socklen_t fromlen,
+    const struct timeval *when, uint64_t now);
 
 /* Write the events that are ready (all of them with force). */
 void pipeline_release(struct pipeline *p, uint64_t now, int force);

@@ -261,18 +261,17 @@ receive_socket(const struct receiver *r, size_t i)
 }
 
 /* Receive time and the kernel's drop counter from the control data. */
-static time_t
-control(struct receiver *r, size_t sock, struct msghdr *mh, time_t fallback)
+static struct timeval
+control(struct receiver *r, size_t sock, struct msghdr *mh,
+    const struct timeval *fallback)
 {
-	time_t when = fallback;
+	struct timeval when = *fallback;
 
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET)
 			continue;
 		if (c->cmsg_type == SO_TIMESTAMP) {
-			struct timeval tv;
-			memcpy(&tv, CMSG_DATA(c), sizeof(tv));
-			when = tv.tv_sec;
+			memcpy(&when, CMSG_DATA(c), sizeof(when));
 		} else if (c->cmsg_type == SO_RXQ_OVFL) {
 			uint32_t drops;
 			memcpy(&drops, CMSG_DATA(c), sizeof(drops));
@@ -286,7 +285,7 @@ control(struct receiver *r, size_t sock, struct msghdr *mh, time_t fallback)
 int
 receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
 {
-	time_t now = time(NULL);
+	struct timeval now;
 	int n;
 
 	for (int k = 0; k < RECEIVE_BATCH; k++) {
@@ -305,9 +304,10 @@ receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
 	} while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return 0;
+	gettimeofday(&now, NULL);
 	for (int k = 0; k < n; k++) {
 		struct msghdr *mh = &r->msgs[k].msg_hdr;
-		time_t when = control(r, i, mh, now);
+		struct timeval when = control(r, i, mh, &now);
 		r->stats.datagrams++;
 		if (mh->msg_flags & MSG_TRUNC) {
 			r->stats.truncated++;
@@ -315,7 +315,7 @@ receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
 		}
 		fn(arg, r->iov[k].iov_base, r->msgs[k].msg_len,
 		    (const struct sockaddr *)&r->from[k], mh->msg_namelen,
-		    when);
+		    &when);
 	}
 	return n;
 }

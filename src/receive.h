@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #define RECEIVE_MAX_SOCKETS 16
@@ -24,8 +25,10 @@ struct receive_stats {
 	uint64_t datagrams, truncated, kernel_drops;
 };
 
+/* when: the kernel's receive time (SO_TIMESTAMP), to the microsecond. */
 typedef void receive_fn(void *arg, const unsigned char *buf, size_t len,
-    const struct sockaddr *from, socklen_t fromlen, time_t when);
+    const struct sockaddr *from, socklen_t fromlen,
+    const struct timeval *when);
 
 /*
  * Bind UDP port on each address of listen (NULL or empty: every address,

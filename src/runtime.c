@@ -18,6 +18,8 @@ struct runtime {
 	size_t nrules;
 	struct template *tpls[2 * (OPTIONS_MAX_RULES + 1)];
 	size_t ntpls;
+	struct json_format json[2 * (OPTIONS_MAX_RULES + 1)];
+	size_t njson;
 	struct sink *files[MAX_FILES];
 	size_t nfiles;
 };
@@ -44,6 +46,12 @@ merged(const struct output_options *top, const struct output_options *r)
 		m.syslog_priority = r->syslog_priority;
 	if (r->syslog_template)
 		m.syslog_template = r->syslog_template;
+	if (r->json >= 0)
+		m.json = r->json;
+	if (r->syslog_json >= 0)
+		m.syslog_json = r->syslog_json;
+	if (r->json_original >= 0)
+		m.json_original = r->json_original;
 	return m;
 }
 
@@ -56,7 +64,12 @@ nrules_of(const struct options *o)
 static struct output_options
 rule_output(const struct options *o, size_t i)
 {
-	return merged(&o->out, o->nrules ? &o->rules[i].out : NULL);
+	struct output_options m = merged(&o->out,
+	    o->nrules ? &o->rules[i].out : NULL);
+
+	if (o->json_everywhere)
+		m.json = m.syslog_json = 1;
+	return m;
 }
 
 int
@@ -77,6 +90,17 @@ runtime_uses_syslog(const struct options *o)
 	return 0;
 }
 
+int
+runtime_uses_json(const struct options *o)
+{
+	for (size_t i = 0; i < nrules_of(o); i++) {
+		struct output_options m = rule_output(o, i);
+		if (m.json || (m.syslog && m.syslog_json))
+			return 1;
+	}
+	return 0;
+}
+
 static struct template *
 compile(struct runtime *rt, const char *text, char *err, size_t errlen)
 {
@@ -89,6 +113,17 @@ compile(struct runtime *rt, const char *text, char *err, size_t errlen)
 	}
 	rt->tpls[rt->ntpls++] = t;
 	return t;
+}
+
+/* A JSON format for the outputs of one rule; cee for syslog. */
+static const struct json_format *
+json_format(struct runtime *rt, const struct output_options *m, int cee)
+{
+	struct json_format *f = &rt->json[rt->njson++];
+
+	f->original = m->json_original > 0;
+	f->cee = cee;
+	return f;
 }
 
 static struct filter *
@@ -139,31 +174,38 @@ build_rule(struct runtime *rt, const struct options *o, size_t i,
 	struct output_options m = rule_output(o, i);
 	struct rule *r = &rt->rules[i];
 	static const struct filter_options none;
-	struct template *t;
+	struct template *t = NULL;
+	const struct json_format *jf = NULL;
 
 	r->filter = make_filter(o->nrules ? &o->rules[i].filter : &none, err,
 	    errlen);
 	if (r->filter == NULL)
 		return -1;
 	r->final = o->nrules ? o->rules[i].final : 0;
-	if ((t = compile(rt, m.template, err, errlen)) == NULL)
+	if (m.json)
+		jf = json_format(rt, &m, 0);
+	else if ((t = compile(rt, m.template, err, errlen)) == NULL)
 		return -1;
 	if (m.log_file != NULL && !check) {
 		struct sink *f = file_sink(rt, m.log_file, err, errlen);
 		if (f == NULL)
 			return -1;
-		r->outputs[r->noutputs++] = (struct output){ f, t, 0 };
+		r->outputs[r->noutputs++] = (struct output){ f, t, 0, jf };
 	}
 	if (!m.quiet && out != NULL)
-		r->outputs[r->noutputs++] = (struct output){ out, t, 0 };
+		r->outputs[r->noutputs++] = (struct output){ out, t, 0, jf };
 	if (m.syslog) {
-		struct template *st = compile(rt, m.syslog_template, err, errlen);
-		if (st == NULL)
+		struct template *st = NULL;
+		const struct json_format *sj = NULL;
+		if (m.syslog_json)
+			sj = json_format(rt, &m, 1);
+		else if ((st = compile(rt, m.syslog_template, err,
+		    errlen)) == NULL)
 			return -1;
 		if (syslog_sink != NULL)
 			r->outputs[r->noutputs++] = (struct output){
 			    syslog_sink, st,
-			    m.syslog_facility | m.syslog_priority };
+			    m.syslog_facility | m.syslog_priority, sj };
 	}
 	return 0;
 }

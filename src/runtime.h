@@ -32,6 +32,8 @@ void runtime_pipeline_config(const struct runtime *rt,
 /* Whether any rule writes to standard output / syslog. */
 int runtime_uses_stdout(const struct options *o);
 int runtime_uses_syslog(const struct options *o);
+/* Whether any output is JSON (which names services in network.protocol). */
+int runtime_uses_json(const struct options *o);
 
 /* Lines written to and lost on the log files. */
 void runtime_file_stats(const struct runtime *rt, uint64_t *lines,

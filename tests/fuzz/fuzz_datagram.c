@@ -77,6 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sockaddr_in from;
 	struct event ev;
 	struct trap trap;
+	struct timeval when = { 1700000000, 123456 };
 
 	if (pipeline == NULL)
 		setup();
@@ -84,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	from.sin_family = AF_INET;
 	from.sin_addr.s_addr = htonl(0xc0a80101);
 	pipeline_datagram(pipeline, data, size, (struct sockaddr *)&from,
-	    sizeof(from), 1700000000, 0);
+	    sizeof(from), &when, 0);
 	pipeline_release(pipeline, 0, 1);
 	pipeline_flush(pipeline);
 	/* And the same path by hand, checking every line it renders. */

@@ -1,0 +1,321 @@
+/*
+ * json.c - one event (or one forwarded string) as one line of JSON with
+ * Elastic Common Schema field names; see json.h for the format and the
+ * escaping rules.  Written in one pass into the caller's buffer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "json.h"
+#include "services.h"
+
+/*
+ * Output cursor.  end leaves room for the NUL; a write that does not fit
+ * sets full and writes nothing more, so a line is never half an escape.
+ */
+struct jw {
+	char *p, *end;
+	int full;
+};
+
+static void
+put(struct jw *w, const char *s, size_t n)
+{
+	if (w->full || n > (size_t)(w->end - w->p)) {
+		w->full = 1;
+		return;
+	}
+	memcpy(w->p, s, n);
+	w->p += n;
+}
+
+#define PUT_LIT(w, lit) put((w), (lit), sizeof(lit) - 1)
+
+static void
+put_uint(struct jw *w, unsigned v)
+{
+	char b[12], *p = b + sizeof(b);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(w, p, (size_t)(b + sizeof(b) - p));
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (of at most n bytes) whose first
+ * byte is c >= 0x80, or 0 if it is not one (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF).
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* The escape of an ASCII byte, written to e; returns its length (0: none). */
+static size_t
+ascii_escape(unsigned char c, char e[6])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		return 0;
+	e[0] = '\\';
+	switch (c) {
+	case '"': e[1] = '"'; return 2;
+	case '\\': e[1] = '\\'; return 2;
+	case '\b': e[1] = 'b'; return 2;
+	case '\f': e[1] = 'f'; return 2;
+	case '\n': e[1] = 'n'; return 2;
+	case '\r': e[1] = 'r'; return 2;
+	case '\t': e[1] = 't'; return 2;
+	}
+	e[1] = 'u';
+	e[2] = '0';
+	e[3] = '0';
+	e[4] = hex[c >> 4];
+	e[5] = hex[c & 15];
+	return 6;
+}
+
+/*
+ * The contents of a JSON string (without its quotes), keeping reserve
+ * bytes free for what must follow: a value that does not fit is cut at a
+ * character boundary instead of losing the rest of the object.
+ */
+static void
+put_chars(struct jw *w, const char *s, size_t n, size_t reserve)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char *end = w->end;
+	size_t i = 0;
+
+	if (w->full)
+		return;
+	if ((size_t)(w->end - w->p) < reserve)
+		return;
+	end -= reserve;
+	while (i < n) {
+		const char *chunk = (const char *)u + i;
+		char e[6];
+		size_t len = 1, elen;
+
+		if (u[i] < 0x80) {
+			elen = ascii_escape(u[i], e);
+			if (elen > 0)
+				chunk = e;
+			else
+				elen = 1;
+		} else if ((len = utf8_len(u + i, n - i)) > 0) {
+			elen = len;
+		} else {
+			len = 1;
+			chunk = "\xef\xbf\xbd";         /* U+FFFD */
+			elen = 3;
+		}
+		if (elen > (size_t)(end - w->p))
+			return;
+		memcpy(w->p, chunk, elen);
+		w->p += elen;
+		i += len;
+	}
+}
+
+static void
+put_string(struct jw *w, const char *s, size_t n, size_t reserve)
+{
+	put(w, "\"", 1);
+	put_chars(w, s, n, reserve + 1);
+	put(w, "\"", 1);
+}
+
+static void
+put_cstring(struct jw *w, const char *s)
+{
+	put_string(w, s, strlen(s), 0);
+}
+
+/* "2026-12-01T03:27:22": gmtime_r() once per second of traffic. */
+static const char *
+utc_seconds(time_t sec)
+{
+	static time_t cached = (time_t)-1;
+	static char text[32];
+	struct tm tm;
+
+	if (sec == cached)
+		return text;
+	if (gmtime_r(&sec, &tm) == NULL || tm.tm_year + 1900 < 0 ||
+	    tm.tm_year + 1900 > 9999)
+		memset(&tm, 0, sizeof(tm));     /* 1900: unrepresentable */
+	snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	cached = sec;
+	return text;
+}
+
+size_t
+json_format_time(time_t sec, uint32_t usec, char *buf)
+{
+	unsigned ms = (unsigned)(usec / 1000 % 1000);
+
+	memcpy(buf, utc_seconds(sec), 19);
+	buf[19] = '.';
+	buf[20] = (char)('0' + ms / 100);
+	buf[21] = (char)('0' + ms / 10 % 10);
+	buf[22] = (char)('0' + ms % 10);
+	buf[23] = 'Z';
+	buf[24] = '\0';
+	return JSON_TIME_LEN;
+}
+
+/* The opening: cookie, "{" and "@timestamp". */
+static void
+put_head(struct jw *w, const struct json_format *f, time_t sec, uint32_t usec)
+{
+	char t[JSON_TIME_LEN + 1];
+
+	if (f->cee)
+		PUT_LIT(w, JSON_CEE_COOKIE);
+	PUT_LIT(w, "{\"@timestamp\":\"");
+	put(w, t, json_format_time(sec, usec, t));
+	put(w, "\"", 1);
+}
+
+static void
+put_observer(struct jw *w, const struct router *r, const char *hostname,
+    int details)
+{
+	char b[ADDR_TEXT_LEN];
+
+	PUT_LIT(w, ",\"observer\":{\"ip\":");
+	put_string(w, b, addr_format((const struct sockaddr *)&r->addr, b,
+	    sizeof(b)), 0);
+	if (hostname != NULL) {
+		PUT_LIT(w, ",\"hostname\":");
+		put_cstring(w, hostname);
+	}
+	/* Only Linksys firmware sends this log format on this OID. */
+	if (details)
+		PUT_LIT(w, ",\"vendor\":\"Linksys\",\"type\":\"router\"");
+	put(w, "}", 1);
+}
+
+static void
+put_endpoint(struct jw *w, const char *key, size_t keylen,
+    const struct endpoint *ep, const char *domain)
+{
+	char b[ADDR_IPV4_LEN];
+
+	put(w, key, keylen);
+	PUT_LIT(w, "{\"ip\":\"");
+	put(w, b, addr_format_ipv4(ep->addr, b));
+	PUT_LIT(w, "\",\"port\":");
+	put_uint(w, ep->port);
+	if (domain != NULL) {
+		PUT_LIT(w, ",\"domain\":");
+		put_cstring(w, domain);
+	}
+	put(w, "}", 1);
+}
+
+static void
+put_network(struct jw *w, const struct event *ev)
+{
+	const char *service;
+
+	if (ev->dir == DIR_IN)
+		PUT_LIT(w, ",\"network\":{\"direction\":\"inbound\"");
+	else
+		PUT_LIT(w, ",\"network\":{\"direction\":\"outbound\"");
+	switch (ev->proto) {
+	case PROTO_TCP:
+		PUT_LIT(w, ",\"transport\":\"tcp\"");
+		break;
+	case PROTO_UDP:
+		PUT_LIT(w, ",\"transport\":\"udp\"");
+		break;
+	}
+	if ((service = services_name(ev->dst.port, ev->proto)) != NULL) {
+		PUT_LIT(w, ",\"protocol\":");
+		put_cstring(w, service);
+	}
+	put(w, "}", 1);
+}
+
+/* A line that did not fit is replaced by nothing rather than cut. */
+static size_t
+finish(struct jw *w, char *buf)
+{
+	if (w->full)
+		w->p = buf;
+	*w->p = '\0';
+	return (size_t)(w->p - buf);
+}
+
+size_t
+json_render_event(const struct json_format *f, const struct event *ev,
+    const struct render_names *names, char *buf, size_t size)
+{
+	struct jw w = { buf, buf + size - 1, 0 };
+
+	put_head(&w, f, ev->time, ev->usec);
+	PUT_LIT(&w, ",\"event\":{\"kind\":\"event\","
+	    "\"category\":[\"network\"],\"type\":[\"connection\",\"start\"],"
+	    "\"module\":\"linklog\"");
+	if (f->original) {
+		PUT_LIT(&w, ",\"original\":");
+		put_string(&w, ev->original, ev->original_len, 0);
+	}
+	put(&w, "}", 1);
+	put_network(&w, ev);
+	put_endpoint(&w, ",\"source\":", 10, &ev->src, names->src);
+	put_endpoint(&w, ",\"destination\":", 15, &ev->dst, names->dst);
+	put_observer(&w, &ev->router, names->router, 1);
+	put(&w, "}", 1);
+	return finish(&w, buf);
+}
+
+size_t
+json_render_raw(const struct json_format *f, time_t sec, uint32_t usec,
+    const struct router *router, const char *text, size_t len, char *buf,
+    size_t size)
+{
+	struct jw w = { buf, buf + size - 1, 0 };
+
+	put_head(&w, f, sec, usec);
+	put_observer(&w, router, NULL, 0);
+	PUT_LIT(&w, ",\"message\":");
+	/* The message is last: a cut one still leaves "}" room to close. */
+	put_string(&w, text, len, 1);
+	put(&w, "}", 1);
+	return finish(&w, buf);
+}
