@@ -20,11 +20,16 @@
 #define EVENT_ORIGINAL_MAX 640
 
 enum direction { DIR_IN, DIR_OUT };
-enum protocol { PROTO_TCP, PROTO_UDP };
+/* PROTO_UNKNOWN: the message's form does not say (older firmware);
+ * rendered "-", and matched by no --filter-protocol pattern. */
+enum protocol { PROTO_TCP, PROTO_UDP, PROTO_UNKNOWN };
 
 struct endpoint {
 	struct in_addr addr;            /* network byte order */
-	uint16_t port;                  /* host byte order */
+	uint16_t port;                  /* host byte order; 0 if !has_port */
+	uint8_t has_port;               /* 0: the message does not carry it
+	                                 * (arrow form's source): rendered
+	                                 * "-", matched by no port pattern */
 	uint8_t has_name;               /* name carried in the message */
 	char name[HOST_NAME_LEN + 1];   /* NUL-terminated when has_name */
 };
@@ -40,6 +45,11 @@ struct event {
 	enum protocol proto;
 	struct endpoint src, dst;
 	struct router router;
+	/* The address the trap claims to come from (v1 agent-addr, v2c
+	 * snmpTrapAddress.0): a relay's or NAT'd router's own address.  Not
+	 * verified; access control uses router.  Template token %g. */
+	uint8_t has_agent;
+	struct in_addr agent;           /* network byte order */
 	time_t time;                    /* when the datagram was received */
 	uint32_t usec;                  /* and the microseconds of that second */
 	uint16_t original_len;

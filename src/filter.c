@@ -189,25 +189,52 @@ filter_needs_dest_name(const struct filter *f)
 	    used(&f->field[FILTER_HOST_DEST]);
 }
 
+/*
+ * The value a filter sees for a field the message does not carry (an
+ * older firmware's protocol or source port) is NULL: it matches no
+ * pattern, so "tcp" or "80" (even "*") does not select the event and
+ * "!tcp" or "!80" does not exclude it.
+ */
+static const char *
+protocol_text(enum protocol proto)
+{
+	switch (proto) {
+	case PROTO_TCP: return "tcp";
+	case PROTO_UDP: return "udp";
+	case PROTO_UNKNOWN: break;
+	}
+	return NULL;
+}
+
+static const char *
+port_text(const struct endpoint *ep, char buf[ADDR_IPV4_LEN])
+{
+	if (!ep->has_port)
+		return NULL;
+	snprintf(buf, ADDR_IPV4_LEN, "%u", ep->port);
+	return buf;
+}
+
 int
 filter_match_addresses(const struct filter *f, const struct event *ev)
 {
 	char src[ADDR_IPV4_LEN], dst[ADDR_IPV4_LEN];
 	const struct patterns *p = f->field;
+	const char *sp, *dp;
 
 	if (used(&p[FILTER_DIRECTION]) && !field_match(&p[FILTER_DIRECTION],
 	    ev->dir == DIR_IN ? "in" : "out", NULL, 1))
 		return 0;
 	if (used(&p[FILTER_PROTOCOL]) && !field_match(&p[FILTER_PROTOCOL],
-	    ev->proto == PROTO_TCP ? "tcp" : "udp", NULL, 1))
+	    protocol_text(ev->proto), NULL, 1))
 		return 0;
 	if (used(&p[FILTER_PORT]) || used(&p[FILTER_PORT_SOURCE]) ||
 	    used(&p[FILTER_PORT_DEST])) {
-		snprintf(src, sizeof(src), "%u", ev->src.port);
-		snprintf(dst, sizeof(dst), "%u", ev->dst.port);
-		if (!field_match(&p[FILTER_PORT], src, dst, 0) ||
-		    !field_match(&p[FILTER_PORT_SOURCE], src, NULL, 0) ||
-		    !field_match(&p[FILTER_PORT_DEST], dst, NULL, 0))
+		sp = port_text(&ev->src, src);
+		dp = port_text(&ev->dst, dst);
+		if (!field_match(&p[FILTER_PORT], sp, dp, 0) ||
+		    !field_match(&p[FILTER_PORT_SOURCE], sp, NULL, 0) ||
+		    !field_match(&p[FILTER_PORT_DEST], dp, NULL, 0))
 			return 0;
 	}
 	if (!used(&p[FILTER_IP]) && !used(&p[FILTER_IP_SOURCE]) &&

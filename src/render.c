@@ -9,8 +9,8 @@
 #include "render.h"
 #include "services.h"
 
-/* Every token of the article's table, plus %r, %R and %%. */
-static const char tokens[] = "aAdDhimMpsStTwyYzrR%";
+/* Every token of the article's table, plus %r, %R, %g and %%. */
+static const char tokens[] = "aAdDhimMpsStTwyYzrRg%";
 
 struct op {
 	char token;             /* 0 for literal text */
@@ -55,7 +55,7 @@ render_compile(const char *text, char *err, size_t errlen)
 		if (strchr(tokens, p[1]) == NULL) {
 			snprintf(err, errlen, "unknown template token '%%%c' at "
 			    "position %zu (known: %%a %%A %%d %%D %%h %%i %%m %%M "
-			    "%%p %%r %%R %%s %%S %%t %%T %%w %%y %%Y %%z %%%%)",
+			    "%%p %%g %%r %%R %%s %%S %%t %%T %%w %%y %%Y %%z %%%%)",
 			    p[1], (size_t)(p - text) + 1);
 			return NULL;
 		}
@@ -181,15 +181,59 @@ put_router(struct out *o, const struct router *r)
 	    sizeof(b)));
 }
 
-static void
-put_port(struct out *o, uint16_t port, enum protocol proto, int show_ports)
+/*
+ * The service name of a port whose protocol the message does not say:
+ * the one /etc/services gives it, for TCP, UDP or both alike; none when
+ * the two differ.
+ */
+static const char *
+service_any(uint16_t port)
 {
-	const char *name = show_ports ? NULL : services_name(port, proto);
+	const char *tcp = services_name(port, PROTO_TCP);
+	const char *udp = services_name(port, PROTO_UDP);
 
+	if (tcp == NULL || udp == NULL)
+		return tcp != NULL ? tcp : udp;
+	return strcmp(tcp, udp) == 0 ? tcp : NULL;
+}
+
+static void
+put_port(struct out *o, const struct endpoint *ep, enum protocol proto,
+    int show_ports)
+{
+	const char *name = NULL;
+
+	if (!ep->has_port) {
+		put(o, "-", 1);
+		return;
+	}
+	if (!show_ports)
+		name = proto == PROTO_UNKNOWN ? service_any(ep->port) :
+		    services_name(ep->port, proto);
 	if (name != NULL)
 		put_str(o, name);
 	else
-		put_uint(o, port);
+		put_uint(o, ep->port);
+}
+
+static void
+put_protocol(struct out *o, enum protocol proto)
+{
+	switch (proto) {
+	case PROTO_TCP: put(o, "TCP", 3); break;
+	case PROTO_UDP: put(o, "UDP", 3); break;
+	case PROTO_UNKNOWN: put(o, "-", 1); break;
+	}
+}
+
+/* %g: the address inside the trap, else the sender's. */
+static void
+put_agent(struct out *o, const struct event *ev)
+{
+	if (ev->has_agent)
+		put_ipv4(o, ev->agent);
+	else
+		put_router(o, &ev->router);
 }
 
 static void
@@ -215,12 +259,23 @@ local_tm(time_t when)
 	return &tm;
 }
 
+/* The day as the original LinkLog and syslog write it: " 1" .. "31". */
+static void
+put_day(struct out *o, int mday)
+{
+	char b[2] = { mday < 10 ? ' ' : (char)('0' + mday / 10 % 10),
+	    (char)('0' + mday % 10) };
+
+	put(o, b, 2);
+}
+
+/* "Dec  1 02:12:34": syslog's (RFC 3164) timestamp, as the original. */
 static void
 put_timestamp(struct out *o, const struct tm *tm)
 {
 	put(o, months[tm->tm_mon], 3);
 	put(o, " ", 1);
-	put_2digits(o, tm->tm_mday);
+	put_day(o, tm->tm_mday);
 	put(o, " ", 1);
 	put_2digits(o, tm->tm_hour);
 	put(o, ":", 1);
@@ -240,10 +295,11 @@ put_token(struct out *o, char token, const struct event *ev,
 	case 'A': put_ipv4(o, ev->dst.addr); break;
 	case 's': put_host(o, &ev->src, names->src); break;
 	case 'd': put_host(o, &ev->dst, names->dst); break;
-	case 'S': put_port(o, ev->src.port, ev->proto, show_ports); break;
-	case 'D': put_port(o, ev->dst.port, ev->proto, show_ports); break;
+	case 'S': put_port(o, &ev->src, ev->proto, show_ports); break;
+	case 'D': put_port(o, &ev->dst, ev->proto, show_ports); break;
 	case 'i': put(o, ev->dir == DIR_IN ? " in" : "out", 3); break;
-	case 'p': put(o, ev->proto == PROTO_TCP ? "TCP" : "UDP", 3); break;
+	case 'p': put_protocol(o, ev->proto); break;
+	case 'g': put_agent(o, ev); break;
 	case 'r': put_router(o, &ev->router); break;
 	case 'R':
 		if (names->router != NULL)
@@ -252,7 +308,7 @@ put_token(struct out *o, char token, const struct event *ev,
 			put_router(o, &ev->router);
 		break;
 	case 't': put_timestamp(o, tm); break;
-	case 'T': put_2digits(o, tm->tm_mday); break;
+	case 'T': put_day(o, tm->tm_mday); break;
 	case 'h': put_2digits(o, tm->tm_hour); break;
 	case 'm': put_2digits(o, tm->tm_min); break;
 	case 'z': put_2digits(o, tm->tm_sec); break;

@@ -170,6 +170,49 @@ host_names(void **state)
 	filter_free(f);
 }
 
+/*
+ * An older firmware's message carries no protocol (and the arrow form no
+ * source port): the unknown value matches no pattern, as an unknown name.
+ */
+static void
+unknown_protocol_and_port(void **state)
+{
+	struct event ev = event(DIR_OUT, PROTO_UNKNOWN, "192.168.1.200",
+	    "24.254.60.13");
+	struct filter *f;
+
+	(void)state;
+	ev.dst.port = 110;
+	ev.dst.has_port = 1;
+	f = make(FILTER_PROTOCOL, (const char *[]){ "tcp", "udp", NULL });
+	assert_false(filter_match_addresses(f, &ev));
+	filter_free(f);
+	f = make(FILTER_PROTOCOL, (const char *[]){ "!tcp", NULL });
+	assert_true(filter_match_addresses(f, &ev));
+	filter_free(f);
+	f = make(FILTER_PORT_SOURCE, (const char *[]){ "*", NULL });
+	assert_false(filter_match_addresses(f, &ev));
+	filter_free(f);
+	f = make(FILTER_PORT_SOURCE, (const char *[]){ "0", NULL });
+	assert_false(filter_match_addresses(f, &ev));
+	filter_free(f);
+	f = make(FILTER_PORT_SOURCE, (const char *[]){ "!0", NULL });
+	assert_true(filter_match_addresses(f, &ev));
+	filter_free(f);
+	/* --filter-port: either end; the known destination port matches. */
+	f = make(FILTER_PORT, (const char *[]){ "110", NULL });
+	assert_true(filter_match_addresses(f, &ev));
+	filter_free(f);
+	f = make(FILTER_PORT_DEST, (const char *[]){ "1*", NULL });
+	assert_true(filter_match_addresses(f, &ev));
+	filter_free(f);
+	/* A known port 0 is a port like any other. */
+	ev.src.has_port = 1;
+	f = make(FILTER_PORT_SOURCE, (const char *[]){ "0", NULL });
+	assert_true(filter_match_addresses(f, &ev));
+	filter_free(f);
+}
+
 int
 main(void)
 {
@@ -179,6 +222,7 @@ main(void)
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(different_options_and),
 		cmocka_unit_test(host_names),
+		cmocka_unit_test(unknown_protocol_and_port),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

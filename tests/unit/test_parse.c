@@ -104,9 +104,15 @@ invalid(void **state)
 		"@in TCP from 1.1.1.1:1 to 1.1.1.1:",
 		"@in TCP from 1.1.1.1:1 to 1.1.1.1:80x",
 		"@in TCP from name(1.1.1.1:1 to 1.1.1.1:1",
-		"@in TCP from name(1.1.1.1):1 to host name(1.1.1.1):1",
 		"@in TCP from (1.1.1.1):1 to 1.1.1.1:1",
-		"@in TCP from na%me(1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from na(me(1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from na)me(1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from na\tme(1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from na\x7fme(1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from na\xc3\xa9me(1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from  name(1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from name (1.1.1.1):1 to 1.1.1.1:1",
+		"@in TCP from 1.1.1.1:1 to 2.2.2.2:2.5",
 		"@in  TCP from 1.1.1.1:1 to 1.1.1.1:1",
 		"in TCP from 1.1.1.1:1 to 1.1.1.1:1",
 	};
@@ -145,6 +151,170 @@ case_of_keywords(void **state)
 	(void)state;
 	assert_true(parse("@IN tcp from 1.1.1.1:1 to 1.1.1.1:1", &ev));
 	assert_int_equal(ev.proto, PROTO_TCP);
+}
+
+/* DHCP client names: any printable ASCII but the parentheses. */
+static void
+names_with_spaces(void **state)
+{
+	struct event ev;
+
+	(void)state;
+	assert_true(parse("@in TCP from name(1.1.1.1):1 to John PC(2.2.2.2):3",
+	    &ev));
+	assert_string_equal(ev.src.name, "name");
+	assert_string_equal(ev.dst.name, "John PC");
+	assert_int_equal(ev.dst.port, 3);
+	assert_true(parse("@out TCP from Mary's iPad #2(192.168.1.5):40000 to "
+	    "8.8.8.8:53", &ev));
+	assert_string_equal(ev.src.name, "Mary's iPad #2");
+	assert_false(ev.dst.has_name);
+	assert_true(parse("@in TCP from na%me:x(1.1.1.1):1 to 1.1.1.1:1", &ev));
+	assert_string_equal(ev.src.name, "na%me:x");
+	/* A name that reads like an endpoint ends at its "(" all the same. */
+	assert_true(parse("@in TCP from 1.1.1.1:1 to x(2.2.2.2):2 to "
+	    "3.3.3.3:3", &ev));
+	assert_false(ev.src.has_name);
+	assert_string_equal(ev.dst.name, "x");
+	assert_int_equal(ev.dst.port, 2);
+	assert_true(parse("@in TCP from a to b(1.1.1.1):1 to 2.2.2.2:2", &ev));
+	assert_string_equal(ev.src.name, "a to b");
+}
+
+/* Older firmware: "@out LAN LANport remote remoteport", no protocol. */
+static void
+spaces_form(void **state)
+{
+	struct event ev;
+	const char *m = "@out 192.168.0.2 8080 24.159.204.248 10325";
+
+	(void)state;
+	assert_int_equal(parse(m, &ev), strlen(m));
+	assert_int_equal(ev.dir, DIR_OUT);
+	assert_int_equal(ev.proto, PROTO_UNKNOWN);
+	assert_addr(ev.src.addr, "192.168.0.2");
+	assert_true(ev.src.has_port);
+	assert_int_equal(ev.src.port, 8080);
+	assert_addr(ev.dst.addr, "24.159.204.248");
+	assert_true(ev.dst.has_port);
+	assert_int_equal(ev.dst.port, 10325);
+	assert_false(ev.src.has_name || ev.dst.has_name);
+	/* "@in": the remote end first, as in "from ... to". */
+	assert_true(parse("@in 203.0.113.7 51234 192.168.0.2 80", &ev));
+	assert_int_equal(ev.dir, DIR_IN);
+	assert_addr(ev.src.addr, "203.0.113.7");
+	assert_int_equal(ev.src.port, 51234);
+	assert_addr(ev.dst.addr, "192.168.0.2");
+	assert_int_equal(ev.dst.port, 80);
+	assert_true(parse("@OUT 255.255.255.255 65535 0.0.0.0 0", &ev));
+	assert_int_equal(ev.src.port, 65535);
+}
+
+/* Older firmware: "@out LAN ==> remote[port].", no protocol or source port. */
+static void
+arrow_form(void **state)
+{
+	struct event ev;
+	const char *m = "@out 192.168.1.200 ==> 24.254.60.13[110].";
+
+	(void)state;
+	memset(&ev, 0xff, sizeof(ev));  /* every field must be set */
+	assert_int_equal(parse_message(m, strlen(m), &ev), strlen(m));
+	assert_int_equal(ev.dir, DIR_OUT);
+	assert_int_equal(ev.proto, PROTO_UNKNOWN);
+	assert_addr(ev.src.addr, "192.168.1.200");
+	assert_false(ev.src.has_port);
+	assert_int_equal(ev.src.port, 0);
+	assert_false(ev.src.has_name);
+	assert_addr(ev.dst.addr, "24.254.60.13");
+	assert_true(ev.dst.has_port);
+	assert_int_equal(ev.dst.port, 110);
+	assert_false(ev.dst.has_name);
+	/* The period is the form's own; without it the message still ends. */
+	assert_int_equal(parse("@in 1.2.3.4 ==> 5.6.7.8[22]", &ev), 27);
+	assert_int_equal(ev.dir, DIR_IN);
+}
+
+/* What follows a message: the terminators firmwares send, or more text. */
+static void
+terminators(void **state)
+{
+	static const char *forms[] = {
+		"@in TCP from 1.1.1.1:1 to 2.2.2.2:2",
+		"@out 1.1.1.1 1 2.2.2.2 2",
+		"@out 1.1.1.1 ==> 2.2.2.2[2].",
+	};
+	static const char *ends[] = { "", "\0", "\r", "\n", "\r\n", ".",
+	    " ", "@" };
+	static const size_t endlen[] = { 0, 1, 1, 1, 2, 1, 1, 1 };
+	char buf[128];
+	struct event ev;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		for (size_t j = 0; j < sizeof(ends) / sizeof(ends[0]); j++) {
+			size_t n = strlen(forms[i]);
+			memcpy(buf, forms[i], n);
+			memcpy(buf + n, ends[j], endlen[j]);
+			memset(&ev, 0, sizeof(ev));
+			if (parse_message(buf, n + endlen[j], &ev) == 0)
+				fail_msg("%s + end %zu rejected", forms[i], j);
+			assert_int_equal(ev.dst.port, 2);
+		}
+	}
+}
+
+/* The older forms' malformed neighbours. */
+static void
+older_forms_invalid(void **state)
+{
+	static const char *bad[] = {
+		"@out 192.168.0.2 8080 24.159.204.248",
+		"@out 192.168.0.2 8080 24.159.204.248 ",
+		"@out 192.168.0.2 8080 24.159.204.248 10325x",
+		"@out 192.168.0.2 8080 24.159.204.248 10325.1",
+		"@out 192.168.0.2 8080 24.159.204.248 65536",
+		"@out 192.168.0.2 8080 24.159.204.248 000001",
+		"@out 192.168.0.256 8080 24.159.204.248 10325",
+		"@out 192.168.0.2 8080 24.159.204 10325",
+		"@out 192.168.0.2  8080 24.159.204.248 10325",
+		"@out 192.168.0.2 8080 24.159.204.248  10325",
+		"@out 192.168.0.2:8080 24.159.204.248 10325",
+		"@out 192.168.0.2 80a 24.159.204.248 10325",
+		"@out name 8080 24.159.204.248 10325",
+		"@out 192.168.1.200 ==> 24.254.60.13[110",
+		"@out 192.168.1.200 ==> 24.254.60.13[]",
+		"@out 192.168.1.200 ==> 24.254.60.13[65536].",
+		"@out 192.168.1.200 ==> 24.254.60.13[110]x",
+		"@out 192.168.1.200 ==> 24.254.60.13[110].5",
+		"@out 192.168.1.200 ==> 24.254.60.13 [110].",
+		"@out 192.168.1.200 => 24.254.60.13[110].",
+		"@out 192.168.1.200==>24.254.60.13[110].",
+		"@out 192.168.1.200 ==> 24.254.60.999[110].",
+		"@out 192.168.1.200:5 ==> 24.254.60.13[110].",
+		"@out 192.168.1.200 ==> 24.254.60.13:110",
+		"@out  192.168.1.200 ==> 24.254.60.13[110].",
+		"@sideways 1.1.1.1 1 2.2.2.2 2",
+	};
+	struct event ev;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(bad[i], &ev) != 0)
+			fail_msg("accepted: %s", bad[i]);
+	}
+}
+
+static void
+message_start(void **state)
+{
+	(void)state;
+	assert_true(parse_is_message_start("@in x", 5));
+	assert_true(parse_is_message_start("@OUT x", 6));
+	assert_false(parse_is_message_start("@in", 3));
+	assert_false(parse_is_message_start("@inx", 4));
+	assert_false(parse_is_message_start(" @in x", 6));
+	assert_false(parse_is_message_start("System restart", 14));
 }
 
 static int found;
@@ -225,6 +395,12 @@ main(void)
 		cmocka_unit_test(limits),
 		cmocka_unit_test(invalid),
 		cmocka_unit_test(long_name),
+		cmocka_unit_test(names_with_spaces),
+		cmocka_unit_test(spaces_form),
+		cmocka_unit_test(arrow_form),
+		cmocka_unit_test(terminators),
+		cmocka_unit_test(older_forms_invalid),
+		cmocka_unit_test(message_start),
 		cmocka_unit_test(case_of_keywords),
 		cmocka_unit_test(several_in_one_string),
 		cmocka_unit_test(not_nul_terminated),

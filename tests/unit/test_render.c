@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ sample(void)
 	inet_pton(AF_INET, "192.168.1.20", &ev.dst.addr);
 	ev.src.port = 51234;
 	ev.dst.port = 22;
+	ev.src.has_port = ev.dst.has_port = 1;
 	r->sin_family = AF_INET;
 	inet_pton(AF_INET, "192.168.1.1", &r->sin_addr);
 	ev.router.len = sizeof(*r);
@@ -69,7 +71,7 @@ default_template(void **state)
 
 	(void)state;
 	assert_string_equal(render(RENDER_DEFAULT, &ev, &no_names, 1),
-	    "Jan 01 05:06:07 [ in, TCP] 203.0.113.7:51234 -> 192.168.1.20:22");
+	    "Jan  1 05:06:07 [ in, TCP] 203.0.113.7:51234 -> 192.168.1.20:22");
 }
 
 static void
@@ -84,7 +86,7 @@ every_token(void **state)
 	assert_string_equal(render("%i|%p|%r|%R|%%", &ev, &n, 1),
 	    " in|TCP|192.168.1.1|gw.lan|%");
 	assert_string_equal(render("%t|%M|%T|%h|%m|%z", &ev, &n, 1),
-	    "Jan 01 05:06:07|Jan|01|05|06|07");
+	    "Jan  1 05:06:07|Jan| 1|05|06|07");
 	/* The article's table: %y four digits, %Y two (defect 4); %w the
 	 * real weekday, Sunday included (defect 3). */
 	assert_string_equal(render("%y|%Y|%w", &ev, &n, 1), "2023|23|Sun");
@@ -111,6 +113,83 @@ service_names(void **state)
 	ev.dst.port = 53;
 	assert_string_equal(render("%D", &ev, &no_names, 0), "domain");
 	assert_string_equal(render("%D", &ev, &no_names, 1), "53");
+}
+
+/*
+ * The original LinkLog writes the day as syslog does, padded with a space
+ * ("Dec  1 02:12:34", %T " 1"); days 10-31 have two digits.  Fixed times,
+ * at both ends of the day, in UTC and in a zone 9:30 east of it (a POSIX
+ * TZ string, so no time zone database is needed).
+ */
+static void
+day_of_month(void **state)
+{
+	static const struct {
+		const char *tz;
+		time_t when;
+		const char *t, *T;
+	} cases[] = {
+		{ "UTC", 1796083200, "Dec  1 00:00:00", " 1" },
+		{ "UTC", 1796169599, "Dec  1 23:59:59", " 1" },
+		{ "UTC", 1773014400, "Mar  9 00:00:00", " 9" },
+		{ "UTC", 1773100799, "Mar  9 23:59:59", " 9" },
+		{ "UTC", 1773100800, "Mar 10 00:00:00", "10" },
+		{ "UTC", 1773187199, "Mar 10 23:59:59", "10" },
+		{ "UTC", 1769817600, "Jan 31 00:00:00", "31" },
+		{ "UTC", 1769903999, "Jan 31 23:59:59", "31" },
+		{ "<+0930>-9:30", 1796049000, "Dec  1 00:00:00", " 1" },
+		{ "<+0930>-9:30", 1796135399, "Dec  1 23:59:59", " 1" },
+		{ "<+0930>-9:30", 1772980200, "Mar  9 00:00:00", " 9" },
+		{ "<+0930>-9:30", 1773066599, "Mar  9 23:59:59", " 9" },
+		{ "<+0930>-9:30", 1773066600, "Mar 10 00:00:00", "10" },
+		{ "<+0930>-9:30", 1773152999, "Mar 10 23:59:59", "10" },
+		{ "<+0930>-9:30", 1769783400, "Jan 31 00:00:00", "31" },
+		{ "<+0930>-9:30", 1769869799, "Jan 31 23:59:59", "31" },
+		/* The same instant as the UTC line above, a day later here. */
+		{ "<+0930>-9:30", 1769903999, "Feb  1 09:29:59", " 1" },
+	};
+	struct event ev = sample();
+	char want[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setenv("TZ", cases[i].tz, 1);
+		tzset();
+		ev.time = cases[i].when;
+		snprintf(want, sizeof(want), "%s|%s", cases[i].t, cases[i].T);
+		assert_string_equal(render("%t|%T", &ev, &no_names, 1), want);
+		/* %t is %M %T %h:%m:%z, as the article's table says. */
+		assert_string_equal(render("%M %T %h:%m:%z", &ev, &no_names, 1),
+		    cases[i].t);
+	}
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/* Fields the older firmware forms do not carry, and %g. */
+static void
+unknown_fields_and_agent(void **state)
+{
+	struct event ev = sample();
+
+	(void)state;
+	ev.proto = PROTO_UNKNOWN;
+	ev.src.has_port = 0;
+	ev.src.port = 0;
+	assert_string_equal(render(RENDER_DEFAULT, &ev, &no_names, 1),
+	    "Jan  1 05:06:07 [ in, -] 203.0.113.7:- -> 192.168.1.20:22");
+	assert_string_equal(render("%g", &ev, &no_names, 1), "192.168.1.1");
+	ev.has_agent = 1;
+	inet_pton(AF_INET, "10.9.8.7", &ev.agent);
+	assert_string_equal(render("%g %r", &ev, &no_names, 1),
+	    "10.9.8.7 192.168.1.1");
+	if (services_name(110, PROTO_TCP) == NULL)
+		return;
+	/* A port only TCP names (pop3), and one both name alike. */
+	ev.dst.port = 110;
+	assert_string_equal(render("%D", &ev, &no_names, 0), "pop3");
+	ev.dst.port = 53;
+	assert_string_equal(render("%D", &ev, &no_names, 0), "domain");
 }
 
 static void
@@ -145,7 +224,7 @@ raw_lines(void **state)
 	(void)state;
 	render_raw(ev.time, &ev.router, "hi\0there\n", 9, line, sizeof(line));
 	assert_string_equal(line,
-	    "Jan 01 05:06:07 [raw] 192.168.1.1: hi\\000there\\012");
+	    "Jan  1 05:06:07 [raw] 192.168.1.1: hi\\000there\\012");
 }
 
 static void
@@ -209,6 +288,8 @@ main(void)
 		cmocka_unit_test(default_template),
 		cmocka_unit_test(every_token),
 		cmocka_unit_test(service_names),
+		cmocka_unit_test(day_of_month),
+		cmocka_unit_test(unknown_fields_and_agent),
 		cmocka_unit_test(one_pass),
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(raw_lines),
