@@ -26,8 +26,8 @@ enum protocol { PROTO_TCP, PROTO_UDP, PROTO_UNKNOWN };
 
 struct endpoint {
 	struct in_addr addr;            /* network byte order */
-	uint16_t port;                  /* host byte order; 0 if !has_port */
-	uint8_t has_port;               /* 0: the message does not carry it
+	uint16_t port;                  /* host byte order; 0 if unknown */
+	uint8_t port_unknown;           /* 1: the message does not carry it
 	                                 * (arrow form's source): rendered
 	                                 * "-", matched by no port pattern */
 	uint8_t has_name;               /* name carried in the message */

@@ -209,7 +209,7 @@ protocol_text(enum protocol proto)
 static const char *
 port_text(const struct endpoint *ep, char buf[ADDR_IPV4_LEN])
 {
-	if (!ep->has_port)
+	if (ep->port_unknown)
 		return NULL;
 	snprintf(buf, ADDR_IPV4_LEN, "%u", ep->port);
 	return buf;

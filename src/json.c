@@ -238,8 +238,11 @@ put_endpoint(struct jw *w, const char *key, size_t keylen,
 	put(w, key, keylen);
 	PUT_LIT(w, "{\"ip\":\"");
 	put(w, b, addr_format_ipv4(ep->addr, b));
-	PUT_LIT(w, "\",\"port\":");
-	put_uint(w, ep->port);
+	put(w, "\"", 1);
+	if (!ep->port_unknown) {        /* older firmware: no source port */
+		PUT_LIT(w, ",\"port\":");
+		put_uint(w, ep->port);
+	}
 	if (domain != NULL) {
 		PUT_LIT(w, ",\"domain\":");
 		put_cstring(w, domain);
@@ -262,6 +265,8 @@ put_network(struct jw *w, const struct event *ev)
 		break;
 	case PROTO_UDP:
 		PUT_LIT(w, ",\"transport\":\"udp\"");
+		break;
+	case PROTO_UNKNOWN:     /* older firmware forms: no field */
 		break;
 	}
 	if ((service = services_name(ev->dst.port, ev->proto)) != NULL) {

@@ -13,7 +13,7 @@
  *   arrow    = ipv4 " ==> " ipv4 "[" port "]" [ "." ]  (older firmware)
  * The two older forms (BEF-series routers, about 2001-2003) carry no
  * protocol, and the arrow form no source port: those fields are set to
- * PROTO_UNKNOWN and has_port = 0, never guessed.  In both older forms the
+ * PROTO_UNKNOWN and port_unknown = 1, never guessed.  In both older forms the
  * first address is the connection's source, as in the current form: for
  * "@out" the LAN host, for "@in" the remote one (MisterHouse's
  * monitor_router.pl reads "@in|@out src srcport dst dstport" the same way).
@@ -96,7 +96,7 @@ accept_port(struct cursor *c, struct endpoint *ep)
 	if (!accept_number(c, 5, 65535, &port))
 		return 0;
 	ep->port = (uint16_t)port;
-	ep->has_port = 1;
+	ep->port_unknown = 0;
 	return 1;
 }
 
@@ -106,7 +106,7 @@ accept_address(struct cursor *c, struct endpoint *ep)
 {
 	ep->has_name = 0;
 	ep->name[0] = '\0';
-	ep->has_port = 0;
+	ep->port_unknown = 1;
 	ep->port = 0;
 	return accept_ipv4(c, &ep->addr);
 }

@@ -8,7 +8,7 @@
  *
  * Owns nothing but the grammar: it turns text into events' direction,
  * protocol and endpoints, and never allocates.  What a form does not
- * carry is marked unknown (PROTO_UNKNOWN, has_port = 0).
+ * carry is marked unknown (PROTO_UNKNOWN, port_unknown = 1).
  */
 #ifndef LINKLOG_PARSE_H
 #define LINKLOG_PARSE_H

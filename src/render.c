@@ -203,7 +203,7 @@ put_port(struct out *o, const struct endpoint *ep, enum protocol proto,
 {
 	const char *name = NULL;
 
-	if (!ep->has_port) {
+	if (ep->port_unknown) {
 		put(o, "-", 1);
 		return;
 	}

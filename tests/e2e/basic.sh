@@ -16,7 +16,8 @@ send_v2c '@in TCP from 198.51.100.1:1000 to 192.168.1.20:2000' public "udp6:[::1
 send_v1 'this is no log message'
 send_v1 '@in TCP from 1.1.1.256:1 to 2.2.2.2:2'
 wait_received 10
-ts='[A-Z][a-z][a-z] [0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]'
+# The day is padded with a space, as syslog and the original write it.
+ts='[A-Z][a-z][a-z] [ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]'
 check "v1 trap, the original's default template" \
     grep -q "^$ts \[ in, TCP\] 203.0.113.7:51234 -> 192.168.1.20:22\$" "$OUT"
 check "v2c trap" \

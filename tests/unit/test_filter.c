@@ -183,7 +183,7 @@ unknown_protocol_and_port(void **state)
 
 	(void)state;
 	ev.dst.port = 110;
-	ev.dst.has_port = 1;
+	ev.src.port_unknown = 1;
 	f = make(FILTER_PROTOCOL, (const char *[]){ "tcp", "udp", NULL });
 	assert_false(filter_match_addresses(f, &ev));
 	filter_free(f);
@@ -207,7 +207,7 @@ unknown_protocol_and_port(void **state)
 	assert_true(filter_match_addresses(f, &ev));
 	filter_free(f);
 	/* A known port 0 is a port like any other. */
-	ev.src.has_port = 1;
+	ev.src.port_unknown = 0;
 	f = make(FILTER_PORT_SOURCE, (const char *[]){ "0", NULL });
 	assert_true(filter_match_addresses(f, &ev));
 	filter_free(f);

@@ -193,10 +193,10 @@ spaces_form(void **state)
 	assert_int_equal(ev.dir, DIR_OUT);
 	assert_int_equal(ev.proto, PROTO_UNKNOWN);
 	assert_addr(ev.src.addr, "192.168.0.2");
-	assert_true(ev.src.has_port);
+	assert_false(ev.src.port_unknown);
 	assert_int_equal(ev.src.port, 8080);
 	assert_addr(ev.dst.addr, "24.159.204.248");
-	assert_true(ev.dst.has_port);
+	assert_false(ev.dst.port_unknown);
 	assert_int_equal(ev.dst.port, 10325);
 	assert_false(ev.src.has_name || ev.dst.has_name);
 	/* "@in": the remote end first, as in "from ... to". */
@@ -223,11 +223,11 @@ arrow_form(void **state)
 	assert_int_equal(ev.dir, DIR_OUT);
 	assert_int_equal(ev.proto, PROTO_UNKNOWN);
 	assert_addr(ev.src.addr, "192.168.1.200");
-	assert_false(ev.src.has_port);
+	assert_true(ev.src.port_unknown);
 	assert_int_equal(ev.src.port, 0);
 	assert_false(ev.src.has_name);
 	assert_addr(ev.dst.addr, "24.254.60.13");
-	assert_true(ev.dst.has_port);
+	assert_false(ev.dst.port_unknown);
 	assert_int_equal(ev.dst.port, 110);
 	assert_false(ev.dst.has_name);
 	/* The period is the form's own; without it the message still ends. */

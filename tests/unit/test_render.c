@@ -29,7 +29,6 @@ sample(void)
 	inet_pton(AF_INET, "192.168.1.20", &ev.dst.addr);
 	ev.src.port = 51234;
 	ev.dst.port = 22;
-	ev.src.has_port = ev.dst.has_port = 1;
 	r->sin_family = AF_INET;
 	inet_pton(AF_INET, "192.168.1.1", &r->sin_addr);
 	ev.router.len = sizeof(*r);
@@ -174,7 +173,7 @@ unknown_fields_and_agent(void **state)
 
 	(void)state;
 	ev.proto = PROTO_UNKNOWN;
-	ev.src.has_port = 0;
+	ev.src.port_unknown = 1;
 	ev.src.port = 0;
 	assert_string_equal(render(RENDER_DEFAULT, &ev, &no_names, 1),
 	    "Jan  1 05:06:07 [ in, -] 203.0.113.7:- -> 192.168.1.20:22");
