@@ -16,6 +16,7 @@ struct service {
 
 static struct service *table;
 static size_t count;
+static int loaded;
 
 static int
 compare(const void *a, const void *b)
@@ -91,6 +92,7 @@ services_load(void)
 		table[out++] = table[i];
 	}
 	count = out;
+	loaded = 1;
 	return (int)count;
 }
 
@@ -113,4 +115,11 @@ services_free(void)
 	free(table);
 	table = NULL;
 	count = 0;
+	loaded = 0;
+}
+
+int
+services_loaded(void)
+{
+	return loaded;
 }

@@ -1,9 +1,9 @@
 /*
  * services.h - port number to service name, from the services database.
  *
- * The database is read once, at start (before any chroot or privilege
- * drop), into a sorted table; a lookup is a binary search, never a file
- * read or an allocation.
+ * The database is read once, when names are first needed (at start, or
+ * at the reload that turns show_port_numbers off), into a sorted table;
+ * a lookup is a binary search, never a file read or an allocation.
  */
 #ifndef LINKLOG_SERVICES_H
 #define LINKLOG_SERVICES_H
@@ -18,6 +18,8 @@ int services_load(void);
 /* The service name for port/proto, or NULL if there is none. */
 const char *services_name(uint16_t port, enum protocol proto);
 
+/* Whether the table is loaded (a reload may need it). */
+int services_loaded(void);
 void services_free(void);
 
 #endif

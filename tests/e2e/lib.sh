@@ -86,10 +86,12 @@ port_bound() {
 # standard output goes to $OUT, standard error to $ERR.  Sets PORT, LL_PID.
 # Unless the test names its own, the DNS server is a loopback port where
 # nothing listens: a test never queries the machine's configured server.
+# A test whose configuration file names the servers sets LL_DNS_IN_FILE=1.
 start_linklog() {
 	case " $* " in
 	*" --dns-server"*) ;;
-	*) set -- --dns-server=127.0.0.1:9 --dns-timeout=100 --dns-wait=300 "$@" ;;
+	*) [ -n "${LL_DNS_IN_FILE:-}" ] ||
+	    set -- --dns-server=127.0.0.1:9 --dns-timeout=100 --dns-wait=300 "$@" ;;
 	esac
 	OUT=$WORK/out.txt
 	ERR=$WORK/err.txt

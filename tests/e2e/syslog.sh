@@ -74,6 +74,74 @@ send_v1 '@in TCP from 203.0.113.11:1 to 192.168.1.20:22'
 check "still running the old configuration" wait_grep "$SYSLOG" "B 203.0.113.11 "
 stop_linklog
 
+# A reload builds the whole new state before it switches: one that is
+# refused (a bad DNS server, a log file that cannot be opened) changes
+# neither ident nor facility, and syslog never keeps a pointer into a
+# freed configuration (run under valgrind where it can: no invalid read).
+# A reload that turns syslog off takes linklog's own messages off it too.
+ident_conf() {
+	cat >"$CONF" <<EOC
+quiet = $4;
+show_port_numbers = true;
+dns = { servers = [ "$3" ]; timeout = 100; wait = 300; };
+syslog = { enabled = $5; facility = "$2"; ident = "$1"; template = "I %s"; };
+${6:-}
+EOC
+}
+RUN=$LINKLOG
+if command -v valgrind >/dev/null && ! ldd "$LINKLOG" | grep -q libasan; then
+	cat >"$WORK/vg.sh" <<EOS
+#!/bin/sh
+exec valgrind --tool=memcheck --error-exitcode=99 --log-file="$WORK/vg.txt" "$LINKLOG" "\$@"
+EOS
+	chmod 755 "$WORK/vg.sh"
+	RUN=$WORK/vg.sh
+fi
+: >"$SYSLOG"
+ident_conf customid local4 127.0.0.1:9 true true
+LINKLOG=$RUN LL_DNS_IN_FILE=1 start_linklog -c "$CONF"
+send_v1 '@in TCP from 10.5.0.1:1 to 192.168.1.20:22'
+check_ident_line() {
+	if wait_grep "$SYSLOG" "I $2\$"; then
+		check_line "$1" "$SYSLOG" "local4.info customid I $2"
+	else
+		not_ok "$1: no line for $2"
+	fi
+}
+check_ident_line "the custom ident and facility" 10.5.0.1
+ident_conf otherid local6 127.0.0.1:bad true true
+kill -HUP "$LL_PID"
+check "a bad DNS server refuses the reload" wait_grep "$ERR" "reload failed.*127.0.0.1:bad"
+check "the refusal goes to syslog with the running ident" \
+    wait_grep "$SYSLOG" "^local4.err customid reload failed"
+send_v1 '@in TCP from 10.5.0.2:1 to 192.168.1.20:22'
+check_ident_line "after it, lines keep the ident and facility" 10.5.0.2
+ident_conf otherid local6 127.0.0.1:9 true true "log_file = \"$WORK/no/such/dir.log\";"
+kill -HUP "$LL_PID"
+check "a log file that cannot be opened refuses the reload" \
+    wait_grep "$ERR" "reload failed.*cannot open log file"
+send_v1 '@in TCP from 10.5.0.3:1 to 192.168.1.20:22'
+check_ident_line "after that too" 10.5.0.3
+ident_conf otherid local6 127.0.0.1:9 false false
+kill -HUP "$LL_PID"
+check "a reload turning syslog off succeeds" wait_grep "$ERR" "configuration reloaded"
+send_v1 '@in TCP from 10.5.0.4:1 to 192.168.1.20:22'
+check "its lines go to standard output" wait_grep "$OUT" "10.5.0.4"
+kill -USR1 "$LL_PID"
+wait_grep "$ERR" "statistics:" >/dev/null
+sleep 0.2
+check_no_line "nothing more goes to syslog, linklog's messages neither" \
+    "$SYSLOG" "configuration reloaded"
+check_no_line "(statistics)" "$SYSLOG" "statistics:"
+check_no_line "(lines)" "$SYSLOG" "10.5.0.4"
+stop_linklog
+check "linklog stopped cleanly (exit $LL_STATUS)" test "$LL_STATUS" -eq 0
+if [ "$RUN" != "$LINKLOG" ]; then
+	sed -n '/Invalid read/,+6p; /ERROR SUMMARY/p' "$WORK/vg.txt" | sed 's/^/    /'
+	check "valgrind: no invalid read across the reloads" \
+	    grep -q 'ERROR SUMMARY: 0 errors' "$WORK/vg.txt"
+fi
+
 # rsyslog killed and restarted mid-stream: what is sent after it is back
 # arrives.
 start_linklog --no-dns -s -q --syslog --syslog-template='R %a:%S'

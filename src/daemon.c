@@ -1,0 +1,458 @@
+/*
+ * daemon.c - the daemon's state, built whole and switched in one step.
+ *
+ * A state is everything one configuration turns into.  daemon_reload()
+ * builds a new one next to the running one; only when every part of it
+ * is built (options, runtime with its log files, access, resolver,
+ * services table, syslog ident) does it switch: the pipeline writes what
+ * waits with the old state, syslog is reopened with the new ident, and
+ * the old state is freed.  A failure before the switch frees the new
+ * state and leaves the running one, syslog included, untouched.
+ *
+ * openlog(3) keeps the ident pointer it is given, so the ident is a copy
+ * owned by the state that opened syslog, freed only after syslog has
+ * been reopened with another or closed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "conffile.h"
+#include "daemon.h"
+#include "log.h"
+#include "runtime.h"
+#include "services.h"
+#include "sink.h"
+
+struct state {
+	struct options opt;             /* with the configuration it holds */
+	struct runtime *rt;
+	struct access *access;
+	struct resolver *resolver;      /* may be the previous state's */
+	char *ident;                    /* openlog()'s, owned */
+	int use_syslog;
+	struct pipeline_config pc;
+};
+
+struct daemon {
+	int argc;
+	char **argv;
+	struct state *cur;
+	struct options first;           /* the settings read by daemon_new */
+	int have_first;
+	struct pipeline *pipeline;
+	struct sink *out, *syslog;      /* live across reloads */
+	int socket_activated;
+	/* Counters of the parts reloads replaced. */
+	struct access_stats access_base;
+	struct resolve_stats dns_base;
+	uint64_t file_lines, file_errors;
+	int dns_used;
+};
+
+enum build_mode { BUILD_CHECK, BUILD_START, BUILD_RELOAD };
+
+static int
+load_options(const struct daemon *d, struct options *o, char *err,
+    size_t errlen)
+{
+	options_defaults(o);
+	options_find_config(o, d->argc, d->argv);
+	err[0] = '\0';
+	if (o->config_file != NULL &&
+	    conffile_load(o->config_file, o, err, errlen) < 0)
+		return 1;
+	return options_parse(o, d->argc, d->argv);
+}
+
+struct daemon *
+daemon_new(int argc, char **argv, int *status, char *err, size_t errlen)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		return NULL;
+	d->argc = argc;
+	d->argv = argv;
+	*status = load_options(d, &d->first, err, errlen);
+	d->have_first = 1;
+	return d;
+}
+
+const struct options *
+daemon_options(const struct daemon *d)
+{
+	return d->cur ? &d->cur->opt : &d->first;
+}
+
+static struct resolver *
+make_resolver(const struct options *o, char *err, size_t errlen)
+{
+	char servers[OPTIONS_MAX_LIST * 64] = "";
+	struct resolve_config rc = {
+		.servers = NULL,
+		.timeout_ms = o->dns_timeout_ms,
+		.wait_ms = o->dns_wait_ms,
+		.cache_size = o->dns_cache_size,
+		.ttl_max = o->dns_ttl,
+		.negative_ttl = o->dns_negative_ttl,
+	};
+
+	for (size_t i = 0; i < o->dns_servers.n; i++) {
+		if (i > 0)
+			strncat(servers, ",", sizeof(servers) - strlen(servers) - 1);
+		strncat(servers, o->dns_servers.v[i],
+		    sizeof(servers) - strlen(servers) - 1);
+	}
+	if (o->dns_servers.n > 0)
+		rc.servers = servers;
+	return resolver_new(&rc, err, errlen);
+}
+
+static int
+same_dns(const struct options *a, const struct options *b)
+{
+	if (a->dns_servers.n != b->dns_servers.n)
+		return 0;
+	for (size_t i = 0; i < a->dns_servers.n; i++)
+		if (strcmp(a->dns_servers.v[i], b->dns_servers.v[i]) != 0)
+			return 0;
+	return a->dns_wait_ms == b->dns_wait_ms &&
+	    a->dns_timeout_ms == b->dns_timeout_ms &&
+	    a->dns_cache_size == b->dns_cache_size &&
+	    a->dns_ttl == b->dns_ttl &&
+	    a->dns_negative_ttl == b->dns_negative_ttl;
+}
+
+static int
+same_listening(const struct options *a, const struct options *b)
+{
+	if (a->port != b->port || a->listen.n != b->listen.n ||
+	    a->receive_buffer != b->receive_buffer)
+		return 0;
+	for (size_t i = 0; i < a->listen.n; i++)
+		if (strcmp(a->listen.v[i], b->listen.v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Free st, but not keep (a resolver the running state still uses). */
+static void
+state_free(struct state *st, const struct resolver *keep)
+{
+	if (st == NULL)
+		return;
+	runtime_free(st->rt);
+	access_free(st->access);
+	if (st->resolver != keep)
+		resolver_free(st->resolver);
+	conffile_free(&st->opt);
+	free(st->ident);
+	free(st);
+}
+
+static void
+pipeline_config_of(struct state *st)
+{
+	const struct options *o = &st->opt;
+	struct pipeline_config *pc = &st->pc;
+
+	memset(pc, 0, sizeof(*pc));
+	runtime_pipeline_config(st->rt, pc);
+	pc->show_ports = o->show_port_numbers;
+	pc->names_source = !o->no_dns && !o->no_dns_source;
+	pc->names_dest = !o->no_dns && !o->no_dns_dest;
+	pc->names_router = !o->no_dns;
+	pc->unparsed_raw = o->unparsed_raw;
+	pc->dns_wait_ms = o->dns_wait_ms;
+	pc->access = access_active(st->access) ? st->access : NULL;
+}
+
+/*
+ * The resolver: none if nothing needs names, the running one if its
+ * settings did not change, else a new one.
+ */
+static int
+build_resolver(struct state *st, const struct state *cur,
+    enum build_mode mode, char *err, size_t errlen)
+{
+	/* --check-config checks the DNS settings even when unused. */
+	if (mode != BUILD_CHECK && !pipeline_config_needs_dns(&st->pc))
+		return 0;
+	if (mode != BUILD_CHECK && cur != NULL && cur->resolver != NULL && same_dns(&cur->opt, &st->opt))
+		st->resolver = cur->resolver;
+	else if ((st->resolver = make_resolver(&st->opt, err, errlen)) == NULL)
+		return -1;
+	st->pc.resolver = st->resolver;
+	return 0;
+}
+
+/*
+ * Build the parts of st that depend on its options, in mode.  Returns 0,
+ * or an exit status for start (2: bad value, 1: cannot open).
+ */
+static int
+build_parts(struct daemon *d, struct state *st, enum build_mode mode,
+    char *err, size_t errlen)
+{
+	const struct options *o = &st->opt;
+
+	/* Bad values first (exit 2), then what can fail at open (exit 1). */
+	if ((st->rt = runtime_build(o, NULL, NULL, 1, err, errlen)) == NULL)
+		return 2;
+	if (mode != BUILD_CHECK) {
+		runtime_free(st->rt);
+		st->rt = runtime_build(o, d->out, d->syslog, 0, err, errlen);
+		if (st->rt == NULL)
+			return 1;
+	}
+	if ((st->access = access_new(&o->allow_from, &o->community,
+	    o->rate_limit, err, errlen)) == NULL)
+		return 2;
+	pipeline_config_of(st);
+	if (build_resolver(st, d->cur, mode, err, errlen) < 0)
+		return 2;
+	/* Service names: for %S and %D, and JSON's service fields. */
+	if (mode != BUILD_CHECK &&
+	    (!o->show_port_numbers || runtime_uses_json(o)) &&
+	    !services_loaded() && services_load() < 0) {
+		snprintf(err, errlen, "out of memory loading the services "
+		    "database");
+		return 1;
+	}
+	st->use_syslog = runtime_uses_syslog(o);
+	if ((st->ident = strdup(o->syslog_ident)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A whole new state from opt (taken over, configuration included), or
+ * NULL with an exit status in *status and the message in err.
+ */
+static struct state *
+state_build(struct daemon *d, struct options *opt, enum build_mode mode,
+    int *status, char *err, size_t errlen)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	if (st == NULL) {
+		snprintf(err, errlen, "out of memory");
+		conffile_free(opt);
+		*status = 1;
+		return NULL;
+	}
+	st->opt = *opt;
+	opt->conf = NULL;
+	if ((*status = build_parts(d, st, mode, err, errlen)) != 0) {
+		state_free(st, d->cur ? d->cur->resolver : NULL);
+		return NULL;
+	}
+	return st;
+}
+
+int
+daemon_check(struct daemon *d, char *err, size_t errlen)
+{
+	struct state *st;
+	int status;
+
+	st = state_build(d, &d->first, BUILD_CHECK, &status, err, errlen);
+	d->have_first = 0;
+	if (st == NULL)
+		return 1;
+	options_print(&st->opt, stdout);
+	state_free(st, NULL);
+	return 0;
+}
+
+/*
+ * Syslog for the new state: reopened with its ident (openlog() keeps the
+ * pointer: st owns it now), or closed.  The old ident is freed after.
+ */
+static void
+switch_syslog(const struct state *st)
+{
+	if (!st->use_syslog) {
+		log_to_syslog(0);
+		closelog();
+		return;
+	}
+	closelog();
+	openlog(st->ident, LOG_PID | LOG_NDELAY, st->opt.out.syslog_facility);
+	log_to_syslog(1);
+}
+
+static void
+add_access(struct access_stats *to, const struct access_stats *a)
+{
+	to->rejected_sender += a->rejected_sender;
+	to->rejected_community += a->rejected_community;
+	to->rate_limited += a->rate_limited;
+}
+
+static void
+add_dns(struct resolve_stats *to, const struct resolve_stats *s)
+{
+	to->sent += s->sent;
+	to->answered += s->answered;
+	to->failed += s->failed;
+	to->timed_out += s->timed_out;
+	to->cache_hits += s->cache_hits;
+}
+
+/* Keep the counters of the parts of old that st replaces. */
+static void
+carry_counters(struct daemon *d, const struct state *old,
+    const struct state *st)
+{
+	uint64_t lines, errors;
+
+	runtime_file_stats(old->rt, &lines, &errors);
+	d->file_lines += lines;
+	d->file_errors += errors;
+	add_access(&d->access_base, access_stats(old->access));
+	if (old->resolver != NULL && old->resolver != st->resolver)
+		add_dns(&d->dns_base, resolver_stats(old->resolver));
+}
+
+/* The one step: from here on st runs, and the old state is gone. */
+static void
+state_switch(struct daemon *d, struct state *st)
+{
+	struct state *old = d->cur;
+
+	/* What waits is written with the old settings first. */
+	if (d->pipeline != NULL)
+		pipeline_reconfigure(d->pipeline, &st->pc);
+	switch_syslog(st);
+	if (st->resolver != NULL)
+		d->dns_used = 1;
+	d->cur = st;
+	if (old == NULL)
+		return;
+	carry_counters(d, old, st);
+	state_free(old, st->resolver);
+}
+
+int
+daemon_start(struct daemon *d, char *err, size_t errlen)
+{
+	struct state *st;
+	int status;
+
+	d->out = sink_fd("standard output", STDOUT_FILENO, 0);
+	d->syslog = sink_syslog();
+	if (d->out == NULL || d->syslog == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	st = state_build(d, &d->first, BUILD_START, &status, err, errlen);
+	d->have_first = 0;
+	if (st == NULL)
+		return status;
+	state_switch(d, st);
+	if ((d->pipeline = pipeline_new(&st->pc)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+void
+daemon_set_socket_activated(struct daemon *d)
+{
+	d->socket_activated = 1;
+}
+
+void
+daemon_reload(struct daemon *d)
+{
+	struct options o;
+	struct state *st;
+	char err[4096];
+	int status;
+
+	if (load_options(d, &o, err, sizeof(err)) >= 0) {
+		conffile_free(&o);
+		log_msg(LOG_ERR, "reload failed, keeping the running "
+		    "configuration: %s", err);
+		return;
+	}
+	st = state_build(d, &o, BUILD_RELOAD, &status, err, sizeof(err));
+	if (st == NULL) {
+		log_msg(LOG_ERR, "reload failed, keeping the running "
+		    "configuration: %s", err);
+		return;
+	}
+	if (!same_listening(&d->cur->opt, &st->opt))
+		log_msg(LOG_WARNING, "reload: port, listen and receive_buffer "
+		    "changes take effect at the next restart");
+	state_switch(d, st);
+	log_msg(LOG_INFO, "configuration reloaded%s%s",
+	    st->opt.config_file ? " from " : "",
+	    st->opt.config_file ? st->opt.config_file : "");
+}
+
+struct pipeline *
+daemon_pipeline(const struct daemon *d)
+{
+	return d->pipeline;
+}
+
+struct resolver *
+daemon_resolver(const struct daemon *d)
+{
+	return d->cur ? d->cur->resolver : NULL;
+}
+
+struct access *
+daemon_access(const struct daemon *d)
+{
+	return d->cur ? d->cur->access : NULL;
+}
+
+void
+daemon_counters(const struct daemon *d, struct daemon_counters *c)
+{
+	uint64_t lines = 0, errors = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->access = d->access_base;
+	c->dns = d->dns_base;
+	c->dns_used = d->dns_used;
+	if (d->cur != NULL) {
+		runtime_file_stats(d->cur->rt, &lines, &errors);
+		add_access(&c->access, access_stats(d->cur->access));
+		if (d->cur->resolver != NULL)
+			add_dns(&c->dns, resolver_stats(d->cur->resolver));
+	}
+	c->written_file = d->file_lines + lines;
+	c->written_stdout = d->out ? sink_stats(d->out)->lines : 0;
+	c->written_syslog = d->syslog ? sink_stats(d->syslog)->lines : 0;
+	c->output_errors = d->file_errors + errors +
+	    (d->out ? sink_stats(d->out)->errors : 0) +
+	    (d->syslog ? sink_stats(d->syslog)->errors : 0);
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	if (d == NULL)
+		return;
+	/* Syslog may not keep the ident that is freed below. */
+	log_to_syslog(0);
+	closelog();
+	pipeline_free(d->pipeline);
+	state_free(d->cur, NULL);
+	if (d->have_first)
+		conffile_free(&d->first);
+	sink_close(d->out);
+	sink_close(d->syslog);
+	free(d);
+}

@@ -1,0 +1,70 @@
+/*
+ * daemon.h - the running daemon's state and its replacement at a reload.
+ *
+ * Owns everything the settings turn into: the options and their loaded
+ * configuration, the runtime (templates, filters, log files), the access
+ * checks, the resolver, syslog's ident and facility, the pipeline and the
+ * long-lived standard output and syslog sinks.  A reload builds and checks
+ * a whole new state first and switches to it in one step; a reload that
+ * fails changes nothing.  Counters of replaced parts are carried over.
+ */
+#ifndef LINKLOG_DAEMON_H
+#define LINKLOG_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "access.h"
+#include "options.h"
+#include "pipeline.h"
+#include "resolve.h"
+
+struct daemon;
+
+/* Counters since start, whatever reloads replaced. */
+struct daemon_counters {
+	struct access_stats access;
+	struct resolve_stats dns;
+	int dns_used;                   /* a resolver ran at some point */
+	uint64_t written_stdout, written_file, written_syslog;
+	uint64_t output_errors;
+};
+
+/*
+ * Read the settings: defaults, the file, the command line on top.
+ * Returns NULL when out of memory; otherwise *status is -1 to go on, or
+ * an exit status (0 after --help, 1 for a bad file, 2 for bad usage) with
+ * the message, if any, in err.
+ */
+struct daemon *daemon_new(int argc, char **argv, int *status, char *err,
+    size_t errlen);
+void daemon_free(struct daemon *d);
+
+const struct options *daemon_options(const struct daemon *d);
+
+/*
+ * --check-config: build everything that can be built without side
+ * effects.  Returns 0, or 1 with the message in err.
+ */
+int daemon_check(struct daemon *d, char *err, size_t errlen);
+
+/*
+ * Build the state at start and switch to it (opens the log files and
+ * syslog).  Returns 0, or an exit status (2: a bad value, 1: a failure
+ * to open) with the message in err.
+ */
+int daemon_start(struct daemon *d, char *err, size_t errlen);
+
+/* The listening sockets came from systemd (for the reload's warning). */
+void daemon_set_socket_activated(struct daemon *d);
+
+/* SIGHUP: read the configuration again; on failure keep everything. */
+void daemon_reload(struct daemon *d);
+
+struct pipeline *daemon_pipeline(const struct daemon *d);
+struct resolver *daemon_resolver(const struct daemon *d);
+struct access *daemon_access(const struct daemon *d);
+
+void daemon_counters(const struct daemon *d, struct daemon_counters *c);
+
+#endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# SIGHUP: what a reload carries over and what it builds anew.  The
+# services table is loaded when a reload first needs it; the counters,
+# the DNS and access ones included, survive every reload; a refused
+# reload keeps every counter too.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+need snmptrap
+
+CONF=$WORK/linklog.conf
+
+# Port numbers at start, service names after a reload that turns them off.
+printf 'show_port_numbers = true;\ntemplate = "%%a %%D";\n' >"$CONF"
+start_linklog --no-dns -c "$CONF"
+send_v1 '@in TCP from 10.6.0.1:1 to 192.168.1.20:22'
+check "numbers at start" wait_grep "$OUT" '^10.6.0.1 22$'
+printf 'show_port_numbers = false;\ntemplate = "%%a %%D";\n' >"$CONF"
+kill -HUP "$LL_PID"
+wait_grep "$ERR" "configuration reloaded" >/dev/null
+send_v1 '@in TCP from 10.6.0.2:1 to 192.168.1.20:22'
+check "service names after the reload" wait_grep "$OUT" '^10.6.0.2 ssh$'
+stop_linklog
+
+# Counters survive reloads that replace the access checks and the
+# resolver (a changed DNS setting builds a new one).
+dns_conf() {
+	cat >"$CONF" <<EOC
+template = "%s";
+dns = { servers = [ "127.0.0.1:9" ]; timeout = 100; wait = $1; };
+access = { community = [ "public" ]; };
+EOC
+}
+dns_conf 300
+LL_DNS_IN_FILE=1 start_linklog -c "$CONF"
+send_v1 '@in TCP from 10.6.1.1:1 to 192.168.1.20:22'
+send_v1 '@in TCP from 10.6.1.2:1 to 192.168.1.20:22' wrong
+wait_lines "$OUT" 1
+wait_received 2
+sent=$(counter dns_sent)
+check "a DNS query was counted ($sent)" test "${sent:-0}" -ge 1
+check "a rejected community was counted" test "$(counter rejected_community)" -eq 1
+dns_conf 301
+kill -HUP "$LL_PID"
+wait_grep "$ERR" "configuration reloaded" >/dev/null
+send_v1 '@in TCP from 10.6.1.3:1 to 192.168.1.20:22'
+wait_lines "$OUT" 2
+wait_received 3
+check "dns_sent survives the reload ($(counter dns_sent) >= $sent + 1)" \
+    test "$(counter dns_sent)" -ge $((sent + 1))
+check "rejected_community survives the reload" \
+    test "$(counter rejected_community)" -eq 1
+check "written_stdout counts every line" test "$(counter written_stdout)" -eq 2
+echo 'dns = ( ' >"$CONF"
+kill -HUP "$LL_PID"
+wait_grep "$ERR" "reload failed" >/dev/null
+wait_received 3
+check "a refused reload keeps them too" \
+    test "$(counter rejected_community)" -eq 1 -a "$(counter dns_sent)" -ge $((sent + 1))
+stop_linklog
+finish
