@@ -1,9 +1,10 @@
 #!/bin/sh
 # Smoke test of the INSTALLED package: the installed binary, configuration
 # and rsyslog snippet turn snmptrap traps into lines in /var/log/linklog.log
-# (a private copy: /var/log and /dev are replaced inside a mount
-# namespace), and logwatch, with the installed service files, reports on
-# them.  Needs root; skips (77) where namespaces are not allowed.
+# (private copies: /var/log, /run and /dev are replaced inside a mount
+# namespace; /dev/log is the snippet's socket, as the unit makes it), and
+# logwatch, with the installed service files, reports on them.  Needs
+# root; skips (77) where namespaces are not allowed.
 # Used by CI (.ci/package) and by autopkgtest (debian/tests/control).
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 LINKLOG=/usr/sbin/linklog
@@ -11,6 +12,7 @@ LINKLOG=/usr/sbin/linklog
 need snmptrap rsyslogd logwatch
 reexec_in_mount_namespace "$@" || skip "needs root and a mount namespace"
 private_dev
+mount -t tmpfs linklog-run /run || skip "cannot mount a tmpfs on /run"
 mkdir -p "$WORK/varlog"
 mount --bind "$WORK/varlog" /var/log
 
@@ -18,13 +20,16 @@ quietly() { "$@" >/dev/null 2>&1; }
 check "the installed configuration is valid" \
     quietly "$LINKLOG" -c /etc/linklog/linklog.conf --check-config
 check "the package created the user linklog" quietly id linklog
+check "the configuration is root:linklog 0640 (it may hold communities)" \
+    test "$(stat -c '%U:%G %a' /etc/linklog/linklog.conf)" = "root:linklog 640"
 
-# rsyslogd with the installed snippet, and a catch-all after it that must
-# not see linklog's lines (the snippet stops them).
-start_rsyslog smoke 'module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
-include(file="/etc/rsyslog.d/30-linklog.conf")
-*.* action(type="omfile" file="/var/log/other.log")'
-check "rsyslogd listens on the namespace's /dev/log" wait_for_socket /dev/log
+# rsyslogd with the installed snippet and a catch-all on the system socket
+# that must not see linklog's traffic (the snippet's ruleset keeps it).
+start_rsyslog smoke "module(load=\"imuxsock\" SysSock.Name=\"$WORK/system.sock\")
+include(file=\"/etc/rsyslog.d/30-linklog.conf\")
+*.* action(type=\"omfile\" file=\"/var/log/other.log\")"
+check "rsyslogd opens the snippet's socket" wait_for_socket /run/linklog/dev-log
+ln -s /run/linklog/dev-log /dev/log
 
 # The installed configuration on a loopback test port, as the package's
 # user, with DNS off (no query leaves the machine).
@@ -43,6 +48,8 @@ stop_linklog
 check "five lines in /var/log/linklog.log" test "$(grep -c ' -> ' "$LOG")" -eq 5
 check "with the syslog template and program name" \
     grep -q 'linklog\[[0-9]*\]: 127.0.0.1: \[ in, TCP\] 203.0.113.7:51234 -> 192.168.1.20:ssh$' "$LOG"
+check "/var/log/linklog.log is root:adm 0640" \
+    test "$(stat -c '%U:%G %a' "$LOG")" = "root:adm 640"
 check "and nowhere else (the snippet stops them)" \
     sh -c "! grep -q 203.0.113.7 /var/log/other.log 2>/dev/null"
 sed 's/^/    /' "$LOG" | head -3
