@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyhash.h"
 #include "namecache.h"
 
 #define NIL UINT32_MAX
@@ -12,7 +13,6 @@
 struct entry {
 	struct namecache_key key;
 	uint8_t state;
-	uint32_t gen;                   /* bumped on reuse: stale tickets */
 	uint32_t hnext;                 /* hash chain */
 	uint32_t prev, next;            /* LRU list, head = most recent */
 	uint64_t expires;
@@ -30,12 +30,8 @@ struct namecache {
 static uint32_t
 hash(const struct namecache_key *k)
 {
-	/* FNV-1a over the key bytes. */
-	uint32_t h = 2166136261u ^ k->family;
-
-	for (size_t i = 0; i < sizeof(k->addr); i++)
-		h = (h ^ k->addr[i]) * 16777619u;
-	return h;
+	/* Keyed: colliding addresses cannot be chosen from outside. */
+	return (uint32_t)keyhash(k, sizeof(*k));
 }
 
 struct namecache *
@@ -130,7 +126,6 @@ remove_entry(struct namecache *c, uint32_t i)
 	*slot = c->e[i].hnext;
 	lru_unlink(c, i);
 	c->e[i].state = NC_MISS;
-	c->e[i].gen++;
 	c->e[i].next = c->free;
 	c->free = i;
 	c->count--;
@@ -155,9 +150,9 @@ namecache_get(struct namecache *c, const struct namecache_key *key,
 	return (enum namecache_state)c->e[i].state;
 }
 
-uint64_t
-namecache_pending(struct namecache *c, const struct namecache_key *key,
-    uint64_t expires)
+void
+namecache_put(struct namecache *c, const struct namecache_key *key,
+    const char *name, uint64_t expires)
 {
 	uint32_t i = find(c, key), *slot;
 
@@ -168,38 +163,18 @@ namecache_pending(struct namecache *c, const struct namecache_key *key,
 	i = c->free;
 	c->free = c->e[i].next;
 	c->e[i].key = *key;
-	c->e[i].state = NC_PENDING;
 	c->e[i].expires = expires;
+	c->e[i].state = name != NULL ? NC_NAME : NC_NONE;
 	c->e[i].name[0] = '\0';
+	if (name != NULL) {
+		strncpy(c->e[i].name, name, HOST_NAME_LEN);
+		c->e[i].name[HOST_NAME_LEN] = '\0';
+	}
 	slot = chain_slot(c, key);
 	c->e[i].hnext = *slot;
 	*slot = i;
 	lru_push_front(c, i);
 	c->count++;
-	return (uint64_t)c->e[i].gen << 32 | i;
-}
-
-int
-namecache_answer(struct namecache *c, uint64_t ticket, const char *name,
-    uint64_t expires)
-{
-	uint32_t i = (uint32_t)ticket, gen = (uint32_t)(ticket >> 32);
-	struct entry *x;
-
-	if (i >= c->capacity)
-		return -1;
-	x = &c->e[i];
-	if (x->gen != gen || x->state != NC_PENDING)
-		return -1;
-	x->expires = expires;
-	if (name == NULL) {
-		x->state = NC_NONE;
-		return 0;
-	}
-	x->state = NC_NAME;
-	strncpy(x->name, name, HOST_NAME_LEN);
-	x->name[HOST_NAME_LEN] = '\0';
-	return 0;
 }
 
 size_t

@@ -3,9 +3,10 @@
  *
  * A fixed number of entries, allocated once: least recently used entries
  * are evicted, so memory stays flat however many addresses arrive.  An
- * entry is pending (a query is in flight), a name, or "no name" (negative
- * answer or time-out); each expires at a time the caller gives.  Pure data
- * structure: no I/O, no clock of its own.
+ * entry is a name or "no name" (negative answer or time-out); each expires
+ * at a time the caller gives.  Only answers live here: queries in flight
+ * are kept by resolve.c, where eviction cannot reach them.  The hash is
+ * keyed (keyhash.h).  Pure data structure: no I/O, no clock of its own.
  */
 #ifndef LINKLOG_NAMECACHE_H
 #define LINKLOG_NAMECACHE_H
@@ -15,7 +16,7 @@
 
 #include "event.h"
 
-enum namecache_state { NC_MISS, NC_PENDING, NC_NAME, NC_NONE };
+enum namecache_state { NC_MISS, NC_NAME, NC_NONE };
 
 struct namecache_key {
 	uint8_t family;         /* AF_INET or AF_INET6 */
@@ -36,11 +37,11 @@ enum namecache_state namecache_get(struct namecache *c,
     const struct namecache_key *key, uint64_t now, char *name);
 
 /*
- * Insert key as pending until expires, evicting the least recently used
- * entry if the cache is full.  Returns the ticket to answer it with.
+ * Store the answer for key (name NULL: no name) until expires, evicting
+ * the least recently used entry if the cache is full.
  */
-uint64_t namecache_pending(struct namecache *c, const struct namecache_key *key,
-    uint64_t expires);
+void namecache_put(struct namecache *c, const struct namecache_key *key,
+    const char *name, uint64_t expires);
 
 /*
  * Fill the entry of ticket with name (NULL: no name) until expires.

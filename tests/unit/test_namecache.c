@@ -1,5 +1,6 @@
 /* Unit tests for the DNS cache (src/namecache.c): LRU eviction order,
- * expiry of positive and negative entries, the size bound, tickets. */
+ * expiry of positive and negative entries, the size bound; and the keyed
+ * hash it uses (src/keyhash.c) against SipHash's published vectors. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "keyhash.h"
 #include "namecache.h"
 
 static struct namecache_key
@@ -27,8 +29,7 @@ put(struct namecache *c, uint32_t n, const char *name, uint64_t expires)
 {
 	struct namecache_key k = key(n);
 
-	assert_int_equal(namecache_answer(c, namecache_pending(c, &k, expires),
-	    name, expires), 0);
+	namecache_put(c, &k, name, expires);
 }
 
 static enum namecache_state
@@ -43,21 +44,19 @@ static void
 states(void **state)
 {
 	struct namecache *c = namecache_new(4);
-	struct namecache_key k = key(1);
 	char name[HOST_NAME_LEN + 1];
-	uint64_t ticket;
 
 	(void)state;
 	assert_int_equal(get(c, 1, 0, name), NC_MISS);
-	ticket = namecache_pending(c, &k, 100);
-	assert_int_equal(get(c, 1, 0, name), NC_PENDING);
-	assert_int_equal(namecache_answer(c, ticket, "one.example", 1000), 0);
+	put(c, 1, "one.example", 1000);
 	assert_int_equal(get(c, 1, 10, name), NC_NAME);
 	assert_string_equal(name, "one.example");
 	put(c, 2, NULL, 1000);
 	assert_int_equal(get(c, 2, 10, name), NC_NONE);
-	/* A second answer to the same ticket is refused. */
-	assert_int_equal(namecache_answer(c, ticket, "x", 1000), -1);
+	/* A new answer replaces the old one. */
+	put(c, 1, NULL, 1000);
+	assert_int_equal(get(c, 1, 10, name), NC_NONE);
+	assert_int_equal(namecache_count(c), 2);
 	namecache_free(c);
 }
 
@@ -104,18 +103,21 @@ lru_eviction_order(void **state)
 }
 
 static void
-evicted_pending_answer_is_dropped(void **state)
+siphash_vectors(void **state)
 {
-	struct namecache *c = namecache_new(1);
-	struct namecache_key k1 = key(1), k2 = key(2);
-	char name[HOST_NAME_LEN + 1];
-	uint64_t t1 = namecache_pending(c, &k1, 1000);
+	uint8_t key[16], msg[15];
 
 	(void)state;
-	namecache_pending(c, &k2, 1000);
-	assert_int_equal(namecache_answer(c, t1, "late.example", 1000), -1);
-	assert_int_equal(get(c, 2, 0, name), NC_PENDING);
-	namecache_free(c);
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 15; i++)
+		msg[i] = (uint8_t)i;
+	/* The paper's example and the first entry of its vector table. */
+	assert_true(keyhash_siphash(key, msg, 15) == 0xa129ca6149be45e5ULL);
+	assert_true(keyhash_siphash(key, msg, 0) == 0x726fdb47dd0e0e31ULL);
+	/* The process key is not all zeros: not the unkeyed function. */
+	memset(key, 0, sizeof(key));
+	assert_true(keyhash(msg, 15) != keyhash_siphash(key, msg, 15));
 }
 
 static void
@@ -161,7 +163,7 @@ main(void)
 		cmocka_unit_test(states),
 		cmocka_unit_test(expiry),
 		cmocka_unit_test(lru_eviction_order),
-		cmocka_unit_test(evicted_pending_answer_is_dropped),
+		cmocka_unit_test(siphash_vectors),
 		cmocka_unit_test(size_bound),
 		cmocka_unit_test(long_names),
 	};
