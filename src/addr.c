@@ -1,5 +1,6 @@
 /*
- * addr.c - address formatting without the locale or stdio on the hot path.
+ * addr.c - address formatting without the locale or stdio on the hot path,
+ * and addr_like_name(), the one rule for names that look like addresses.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -54,4 +55,35 @@ addr_format(const struct sockaddr *sa, char *buf, size_t size)
 		return 1;
 	}
 	return strlen(buf);
+}
+
+int
+addr_like_name(const char *name)
+{
+	char buf[ADDR_TEXT_LEN];
+	struct in_addr a4;
+	struct in6_addr a6;
+	size_t len = strlen(name), start;
+	int digits = 0;
+
+	/* One trailing dot (the root) is not a label of its own. */
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	start = len;
+	while (start > 0 && name[start - 1] != '.')
+		start--;
+	for (size_t i = start; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9') {
+			digits = 0;
+			break;
+		}
+		digits = 1;
+	}
+	if (digits)
+		return 1;
+	if (len >= sizeof(buf))
+		return 0;       /* longer than any address text */
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	return inet_aton(buf, &a4) != 0 || inet_pton(AF_INET6, buf, &a6) == 1;
 }

@@ -1,5 +1,6 @@
 /*
- * addr.h - fast text forms of addresses, shared by filter and render.
+ * addr.h - fast text forms of addresses, shared by filter and render;
+ * and the rule that tells a host name from an address in disguise.
  */
 #ifndef LINKLOG_ADDR_H
 #define LINKLOG_ADDR_H
@@ -19,5 +20,15 @@ size_t addr_format_ipv4(struct in_addr a, char *buf);
  * address is written as IPv4.  Returns its length.
  */
 size_t addr_format(const struct sockaddr *sa, char *buf, size_t size);
+
+/*
+ * Whether a host name could be read as an address: its last label is all
+ * digits (RFC 1123 2.1: a top-level domain is never numeric) or the whole
+ * name parses as one (inet_aton's forms: "10.0.0.1", "12345",
+ * "0x7f000001", "10.1"; or IPv6).  Such a name is never shown as a host,
+ * whether a PTR answer or a router's message carries it: it would let
+ * whoever controls it pose as another address.
+ */
+int addr_like_name(const char *name);
 
 #endif

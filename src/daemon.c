@@ -99,6 +99,7 @@ make_resolver(const struct options *o, char *err, size_t errlen)
 		.cache_size = o->dns_cache_size,
 		.ttl_max = o->dns_ttl,
 		.negative_ttl = o->dns_negative_ttl,
+		.max_pending = o->dns_max_pending,
 	};
 
 	for (size_t i = 0; i < o->dns_servers.n; i++) {
@@ -112,10 +113,12 @@ make_resolver(const struct options *o, char *err, size_t errlen)
 	return resolver_new(&rc, err, errlen);
 }
 
+/* Whether the running resolver can stay.  Without dns.servers it cannot:
+ * a reload re-reads /etc/resolv.conf, where the servers may have moved. */
 static int
 same_dns(const struct options *a, const struct options *b)
 {
-	if (a->dns_servers.n != b->dns_servers.n)
+	if (a->dns_servers.n != b->dns_servers.n || b->dns_servers.n == 0)
 		return 0;
 	for (size_t i = 0; i < a->dns_servers.n; i++)
 		if (strcmp(a->dns_servers.v[i], b->dns_servers.v[i]) != 0)
@@ -124,7 +127,8 @@ same_dns(const struct options *a, const struct options *b)
 	    a->dns_timeout_ms == b->dns_timeout_ms &&
 	    a->dns_cache_size == b->dns_cache_size &&
 	    a->dns_ttl == b->dns_ttl &&
-	    a->dns_negative_ttl == b->dns_negative_ttl;
+	    a->dns_negative_ttl == b->dns_negative_ttl &&
+	    a->dns_max_pending == b->dns_max_pending;
 }
 
 static int
@@ -304,6 +308,7 @@ add_dns(struct resolve_stats *to, const struct resolve_stats *s)
 	to->failed += s->failed;
 	to->timed_out += s->timed_out;
 	to->cache_hits += s->cache_hits;
+	to->over_limit += s->over_limit;
 }
 
 /* Keep the counters of the parts of old that st replaces. */

@@ -33,7 +33,7 @@
 
 /* Batches read from one socket before the others get a turn. */
 #define BATCHES_PER_ROUND 16
-#define MAX_POLL (1 + RECEIVE_MAX_SOCKETS + 16)
+#define MAX_POLL (1 + RECEIVE_MAX_SOCKETS + RESOLVE_MAX_SOCKETS)
 #define STATUS_INTERVAL_MS 10000
 /* At most this many batches per socket are read at a stop. */
 #define DRAIN_BATCHES 4096
@@ -83,13 +83,15 @@ format_stats(const struct linklog *l, char *buf, size_t size)
 	if (c.dns_used)
 		snprintf(dns, sizeof(dns), " dns_sent=%llu dns_answered=%llu "
 		    "dns_failed=%llu dns_timed_out=%llu dns_cache_hits=%llu "
-		    "unresolved=%llu",
+		    "dns_over_limit=%llu unresolved=%llu waited_out=%llu",
 		    (unsigned long long)c.dns.sent,
 		    (unsigned long long)c.dns.answered,
 		    (unsigned long long)c.dns.failed,
 		    (unsigned long long)c.dns.timed_out,
 		    (unsigned long long)c.dns.cache_hits,
-		    (unsigned long long)p->unresolved);
+		    (unsigned long long)c.dns.over_limit,
+		    (unsigned long long)p->unresolved,
+		    (unsigned long long)p->waited_out);
 	snprintf(buf, size, "received=%llu kernel_drops=%llu truncated=%llu "
 	    "rejected_sender=%llu rejected_community=%llu rate_limited=%llu "
 	    "decoded=%llu malformed=%llu unsupported=%llu unparsed=%llu "

@@ -211,6 +211,7 @@ options_defaults(struct options *o)
 	o->dns_cache_size = 8192;
 	o->dns_ttl = 3600;
 	o->dns_negative_ttl = 300;
+	o->dns_max_pending = 4096;
 }
 
 static int usage_error(const char *, ...)

@@ -73,7 +73,7 @@ struct options {
 	int no_dns, no_dns_source, no_dns_dest;
 	struct string_list dns_servers;
 	unsigned dns_wait_ms, dns_timeout_ms;
-	unsigned dns_cache_size, dns_ttl, dns_negative_ttl;
+	unsigned dns_cache_size, dns_ttl, dns_negative_ttl, dns_max_pending;
 
 	struct string_list allow_from, community;
 	unsigned rate_limit;

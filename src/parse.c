@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "parse.h"
 
 struct cursor {
@@ -160,7 +161,9 @@ accept_endpoint(struct cursor *c, struct endpoint *ep, const char *follow)
 		return 0;
 	memcpy(ep->name, start, n);
 	ep->name[n] = '\0';
-	ep->has_name = 1;
+	/* "10.0.0.1(203.0.113.7)": a name that poses as an address is not
+	 * shown; the address is (the rule for PTR names, addr.h). */
+	ep->has_name = !addr_like_name(ep->name);
 	return 1;
 }
 

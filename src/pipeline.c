@@ -1,7 +1,8 @@
 /*
  * pipeline.c - the per-datagram path and the queue of events waiting for
  * names.  Nothing here allocates after pipeline_new(): the queue is a ring
- * of fixed size and the line is rendered into one static buffer.
+ * of fixed size, the text of unparsed strings waiting in it another, and
+ * the line is rendered into one static buffer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,19 @@
 /* Events that may wait for names at once; beyond it the oldest is written
  * at once with addresses, never dropped. */
 #define QUEUE_SIZE 32768
+/* Text of unparsed strings (--unparsed=raw) waiting behind events: more
+ * than a datagram can carry, so one always fits once the queue is out. */
+#define RAW_RING (1u << 20)
+
+enum { NAME_SRC, NAME_DST, NAME_ROUTER, NAMES };
 
 struct queued {
-	struct event ev;
+	struct event ev;        /* a raw one: only router and time are set */
 	uint64_t deadline;
 	uint64_t rules;         /* rules whose address filters matched */
+	resolve_ticket tickets[NAMES];  /* holds on the answers it needs */
+	uint8_t raw;            /* an unparsed string, written as raw */
+	uint32_t raw_off, raw_len, raw_skip;    /* its text in raw_ring */
 };
 
 struct pipeline {
@@ -28,6 +37,8 @@ struct pipeline {
 	struct pipeline_stats stats;
 	struct queued *queue;
 	size_t head, count;
+	char *raw_ring;
+	size_t raw_end, raw_used;
 	/* Per-datagram context for the decode and parse callbacks. */
 	struct event proto;
 	uint64_t now;
@@ -104,8 +115,10 @@ pipeline_new(const struct pipeline_config *cfg)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	configure(p, cfg);
-	if ((p->queue = calloc(QUEUE_SIZE, sizeof(*p->queue))) == NULL) {
-		free(p);
+	p->queue = calloc(QUEUE_SIZE, sizeof(*p->queue));
+	p->raw_ring = malloc(RAW_RING);
+	if (p->queue == NULL || p->raw_ring == NULL) {
+		pipeline_free(p);
 		return NULL;
 	}
 	return p;
@@ -125,57 +138,93 @@ pipeline_free(struct pipeline *p)
 	if (p == NULL)
 		return;
 	free(p->queue);
+	free(p->raw_ring);
 	free(p);
-}
-
-/* The name of one endpoint for filters; NULL if none is known. */
-static const char *
-endpoint_name(struct pipeline *p, const struct endpoint *ep, int lookup,
-    int start, char *buf, enum resolve_result *res)
-{
-	struct sockaddr_in sin;
-
-	*res = RESOLVE_NAME;
-	if (ep->has_name)
-		return ep->name;
-	*res = RESOLVE_NONE;
-	if (!lookup)
-		return NULL;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr = ep->addr;
-	*res = resolve_lookup(p->cfg.resolver, (struct sockaddr *)&sin, p->now,
-	    start, buf);
-	return *res == RESOLVE_NAME ? buf : NULL;
 }
 
 struct names {
 	const char *src, *dst, *router;
-	char src_buf[HOST_NAME_LEN + 1], dst_buf[HOST_NAME_LEN + 1];
-	char router_buf[HOST_NAME_LEN + 1];
+	enum resolve_result res[NAMES];
+	resolve_ticket tickets[NAMES];
+	char buf[NAMES][HOST_NAME_LEN + 1];
 };
 
-/* Look the names of ev up; returns whether any is still pending. */
+/* The address whose name k of ev is looked up; NULL if none is. */
+static const struct sockaddr *
+name_addr(const struct pipeline *p, const struct event *ev, int k,
+    struct sockaddr_in *sin)
+{
+	const struct endpoint *ep = k == NAME_SRC ? &ev->src : &ev->dst;
+	int lookup = k == NAME_SRC ? p->lookup_source : p->lookup_dest;
+
+	if (k == NAME_ROUTER)
+		return p->lookup_router ?
+		    (const struct sockaddr *)&ev->router.addr : NULL;
+	if (!lookup || ep->has_name)
+		return NULL;
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr = ep->addr;
+	return (const struct sockaddr *)sin;
+}
+
+/*
+ * The names of ev: carried in the message, or looked up (start: a miss
+ * starts a query; else through the tickets of a queued event).  Returns
+ * whether any is still pending.
+ */
 static int
 names_of(struct pipeline *p, const struct event *ev, int start,
     struct names *n)
 {
-	enum resolve_result rs, rd, rr = RESOLVE_NONE;
+	const struct endpoint *eps[2] = { &ev->src, &ev->dst };
+	const char **out[NAMES] = { &n->src, &n->dst, &n->router };
+	struct sockaddr_in sin;
+	int pending = 0;
 
-	n->src = endpoint_name(p, &ev->src, p->lookup_source, start,
-	    n->src_buf, &rs);
-	n->dst = endpoint_name(p, &ev->dst, p->lookup_dest, start,
-	    n->dst_buf, &rd);
-	n->router = NULL;
-	if (p->lookup_router) {
-		rr = resolve_lookup(p->cfg.resolver,
-		    (const struct sockaddr *)&ev->router.addr, p->now, start,
-		    n->router_buf);
-		if (rr == RESOLVE_NAME)
-			n->router = n->router_buf;
+	for (int k = 0; k < NAMES; k++) {
+		const struct sockaddr *sa = name_addr(p, ev, k, &sin);
+		*out[k] = NULL;
+		n->res[k] = RESOLVE_NONE;
+		if (k != NAME_ROUTER && eps[k]->has_name)
+			*out[k] = eps[k]->name;
+		if (sa == NULL)
+			continue;
+		if (start)
+			n->res[k] = resolve_lookup(p->cfg.resolver, sa, p->now,
+			    n->buf[k], &n->tickets[k]);
+		else
+			n->res[k] = resolve_answer(p->cfg.resolver,
+			    n->tickets[k], sa, p->now, n->buf[k]);
+		if (n->res[k] == RESOLVE_NAME)
+			*out[k] = n->buf[k];
+		pending |= n->res[k] == RESOLVE_PENDING;
 	}
-	return rs == RESOLVE_PENDING || rd == RESOLVE_PENDING ||
-	    rr == RESOLVE_PENDING;
+	return pending;
+}
+
+/* Hold the known answers of an event that is going to wait, so that
+ * the cache cannot lose them meanwhile. */
+static void
+hold_names(struct pipeline *p, const struct event *ev, struct names *n)
+{
+	struct sockaddr_in sin;
+
+	for (int k = 0; k < NAMES; k++) {
+		const struct sockaddr *sa = name_addr(p, ev, k, &sin);
+		if (sa != NULL && n->tickets[k] == 0 &&
+		    n->res[k] != RESOLVE_PENDING)
+			n->tickets[k] = resolve_hold(p->cfg.resolver, sa,
+			    n->res[k], n->buf[k]);
+	}
+}
+
+static void
+release_names(struct pipeline *p, const resolve_ticket *tickets)
+{
+	for (int k = 0; k < NAMES; k++)
+		if (tickets[k] != 0)
+			resolve_release(p->cfg.resolver, tickets[k]);
 }
 
 /*
@@ -238,33 +287,98 @@ queue_at(struct pipeline *p, size_t i)
 	return &p->queue[(p->head + i) % QUEUE_SIZE];
 }
 
+/* A forwarded string in the format of the output: text or JSON. */
+static size_t
+render_forwarded(struct pipeline *p, const struct output *o,
+    const struct event *from, const char *text, size_t len)
+{
+	if (o->json != NULL)
+		return json_render_raw(o->json, from->time, from->usec,
+		    &from->router, text, len, p->line, sizeof(p->line));
+	return render_raw(from->time, &from->router, text, len, p->line,
+	    sizeof(p->line));
+}
+
+/*
+ * Every sink once, whatever the rules' filters say: a forwarded line has
+ * no fields to filter on, and --unparsed=forward asked to see it.  It
+ * takes the format (text or JSON) of the sink's first output.  from
+ * carries the router and the time of the datagram.
+ */
 static void
+write_raw(struct pipeline *p, const struct event *from, const char *text,
+    size_t len)
+{
+	const struct sink *done[PIPELINE_MAX_RULES * RULE_MAX_OUTPUTS];
+	size_t ndone = 0;
+
+	for (size_t i = 0; i < p->cfg.nrules; i++) {
+		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++) {
+			const struct output *o = &p->cfg.rules[i].outputs[j];
+			size_t k;
+			for (k = 0; k < ndone && done[k] != o->sink; k++)
+				;
+			if (k < ndone)
+				continue;
+			done[ndone++] = o->sink;
+			sink_write(o->sink, o->priority, p->line,
+			    render_forwarded(p, o, from, text, len));
+		}
+	}
+}
+
+/*
+ * Write the oldest queued event.  Returns whether it was still waiting for
+ * a name (written with addresses).
+ */
+static int
 release_head(struct pipeline *p)
 {
 	struct queued *q = queue_at(p, 0);
 	struct names n;
+	int pending = 0;
 
-	names_of(p, &q->ev, 0, &n);
-	emit(p, &q->ev, q->rules, &n);
+	if (q->raw) {
+		write_raw(p, &q->ev, p->raw_ring + q->raw_off, q->raw_len);
+		p->raw_used -= q->raw_skip + q->raw_len;
+	} else {
+		memcpy(n.tickets, q->tickets, sizeof(n.tickets));
+		pending = names_of(p, &q->ev, 0, &n);
+		emit(p, &q->ev, q->rules, &n);
+		release_names(p, q->tickets);
+	}
 	p->head = (p->head + 1) % QUEUE_SIZE;
-	if (--p->count == 0)
+	if (--p->count == 0) {
 		p->head = 0;    /* reuse the same, warm, slots */
+		p->raw_end = 0;
+	}
+	return pending;
+}
+
+/* Whether the oldest queued event still waits for a name. */
+static int
+head_waits(struct pipeline *p)
+{
+	struct queued *q = queue_at(p, 0);
+	struct names n;
+
+	if (q->raw)
+		return 0;
+	memcpy(n.tickets, q->tickets, sizeof(n.tickets));
+	return names_of(p, &q->ev, 0, &n);
 }
 
 void
 pipeline_release(struct pipeline *p, uint64_t now, int force)
 {
-	struct names n;
-
 	p->now = now;
 	while (p->count > 0) {
 		struct queued *q = queue_at(p, 0);
-		if (!force && names_of(p, &q->ev, 0, &n)) {
-			if (now < q->deadline)
-				break;
+		if (!force && head_waits(p) && now < q->deadline)
+			break;
+		/* Written with addresses after its whole wait: counted. */
+		if (release_head(p) && !force)
 			p->stats.waited_out++;
-		}
-		release_head(p);
 	}
 }
 
@@ -277,6 +391,28 @@ pipeline_timeout_ms(const struct pipeline *p, uint64_t now)
 		return -1;
 	q = &p->queue[p->head];
 	return q->deadline > now ? (int)(q->deadline - now) : 0;
+}
+
+/* A free slot at the end of the queue; when the queue is full the oldest
+ * event is written at once with addresses, never dropped. */
+static struct queued *
+queue_push(struct pipeline *p)
+{
+	struct queued *q;
+
+	if (p->count == QUEUE_SIZE) {
+		if (log_ratelimit(&p->last_overflow_report, 60))
+			log_msg(LOG_WARNING, "%d events are waiting for DNS "
+			    "answers: writing the oldest with addresses",
+			    QUEUE_SIZE);
+		if (release_head(p))
+			p->stats.waited_out++;
+	}
+	q = queue_at(p, p->count++);
+	memset(q->tickets, 0, sizeof(q->tickets));
+	q->raw = 0;
+	q->deadline = p->now + p->cfg.dns_wait_ms;
+	return q;
 }
 
 static void
@@ -303,57 +439,63 @@ on_event(void *arg, struct event *ev)
 		return;
 	}
 	/* Start the lookups now; write at once if nothing waits. */
+	memset(n.tickets, 0, sizeof(n.tickets));
 	if (!names_of(p, ev, 1, &n) && p->count == 0) {
 		emit(p, ev, rules, &n);
+		release_names(p, n.tickets);
 		return;
 	}
-	if (p->count == QUEUE_SIZE) {
-		if (log_ratelimit(&p->last_overflow_report, 60))
-			log_msg(LOG_WARNING, "%d events are waiting for DNS "
-			    "answers: writing the oldest with addresses",
-			    QUEUE_SIZE);
-		p->stats.waited_out++;
-		release_head(p);
-	}
-	q = queue_at(p, p->count++);
+	hold_names(p, ev, &n);
+	q = queue_push(p);
 	q->ev = *ev;
 	q->rules = rules;
-	q->deadline = p->now + p->cfg.dns_wait_ms;
+	memcpy(q->tickets, n.tickets, sizeof(q->tickets));
 }
 
-static size_t
-render_forwarded(struct pipeline *p, const struct output *o, const char *text,
-    size_t len)
+/* Where len bytes of raw text would go after what the ring holds; -1 if
+ * they do not fit yet. */
+static int
+raw_fits(const struct pipeline *p, size_t len, size_t *off, size_t *skip)
 {
-	if (o->json != NULL)
-		return json_render_raw(o->json, p->proto.time, p->proto.usec,
-		    &p->proto.router, text, len, p->line, sizeof(p->line));
-	return render_raw(p->proto.time, &p->proto.router, text, len,
-	    p->line, sizeof(p->line));
-}
-
-static void
-write_raw(struct pipeline *p, const char *text, size_t len)
-{
-	const struct sink *done[PIPELINE_MAX_RULES * RULE_MAX_OUTPUTS];
-	size_t ndone = 0;
-
-	/* Every sink once, whatever the rules' filters say: a forwarded line
-	 * has no fields to filter on, and --unparsed=forward asked to see it.
-	 * It takes the format (text or JSON) of the sink's first output. */
-	for (size_t i = 0; i < p->cfg.nrules; i++) {
-		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++) {
-			const struct output *o = &p->cfg.rules[i].outputs[j];
-			size_t k;
-			for (k = 0; k < ndone && done[k] != o->sink; k++)
-				;
-			if (k < ndone)
-				continue;
-			done[ndone++] = o->sink;
-			sink_write(o->sink, o->priority, p->line,
-			    render_forwarded(p, o, text, len));
-		}
+	*off = p->raw_end;
+	*skip = 0;
+	if (*off + len > RAW_RING) {
+		*skip = RAW_RING - *off;
+		*off = 0;
 	}
+	return p->raw_used + *skip + len <= RAW_RING ? 0 : -1;
+}
+
+/*
+ * An unparsed string goes in the queue like an event, so that it is
+ * written after the events that arrived before it.  Its text goes in the
+ * raw ring; while that is full the queue is written out from its oldest
+ * event (counted as waited out when one loses its names to it).
+ */
+static void
+queue_raw(struct pipeline *p, const char *text, size_t len)
+{
+	struct queued *q;
+	size_t off, skip;
+
+	while (p->count > 0 && raw_fits(p, len, &off, &skip) < 0)
+		if (release_head(p))
+			p->stats.waited_out++;
+	if (p->count == 0 || len > RAW_RING) {
+		write_raw(p, &p->proto, text, len);
+		return;
+	}
+	memcpy(p->raw_ring + off, text, len);
+	p->raw_end = off + len;
+	p->raw_used += skip + len;
+	q = queue_push(p);
+	q->raw = 1;
+	q->raw_off = (uint32_t)off;
+	q->raw_len = (uint32_t)len;
+	q->raw_skip = (uint32_t)skip;
+	q->ev.router = p->proto.router;
+	q->ev.time = p->proto.time;
+	q->ev.usec = p->proto.usec;
 }
 
 static void
@@ -367,7 +509,7 @@ on_string(void *arg, const char *text, size_t len)
 		return;
 	p->stats.unparsed++;
 	if (p->cfg.unparsed_raw)
-		write_raw(p, text, len);
+		queue_raw(p, text, len);
 }
 
 static int

@@ -14,24 +14,46 @@
 #include <string.h>
 #include <time.h>
 
+#include "addr.h"
+#include "keyhash.h"
 #include "namecache.h"
 #include "resolve.h"
 
 #define NS_T_PTR 12
 #define NS_C_IN 1
-#define PENDING_MAX_MS 60000
-#define MIN_TTL_S 1
+#define NIL UINT32_MAX
+
+/*
+ * An address being looked up, or whose answer events still wait to use.
+ * It lives until its query is answered and no event holds it, so neither
+ * the cache nor time can take an answer away from an event waiting for
+ * it, and one address never has two queries in flight.
+ */
+struct flight {
+	struct namecache_key key;
+	uint8_t state;                  /* enum resolve_result */
+	uint32_t refs;                  /* tickets held by events */
+	uint32_t hnext;                 /* hash chain; free list when free */
+	char name[HOST_NAME_LEN + 1];
+};
 
 struct resolver {
 	ares_channel channel;
 	struct namecache *cache;
 	struct resolve_config cfg;
 	struct resolve_stats stats;
+	int lib_init;                   /* ares_library_init() to undo */
+	/* The table of lookups in flight: fixed, cfg.max_pending entries. */
+	struct flight *flights;
+	uint32_t *buckets, nbuckets, free, nflights;
+	/* Sockets c-ares has open, as its socket state callback tells. */
+	struct pollfd socks[RESOLVE_MAX_SOCKETS];
+	int nsocks;
 };
 
 struct query {
 	struct resolver *r;
-	uint64_t ticket;
+	uint32_t flight;
 };
 
 uint64_t
@@ -63,97 +85,178 @@ resolve_valid_name(const char *name)
 		if (++label > 63)
 			return 0;
 	}
-	return label > 0;
+	/* "10.0.0.1" is a valid name by syntax, and a forged address. */
+	return label > 0 && !addr_like_name(name);
 }
 
 /*
- * c-ares doubles the time-out on each round over the servers; use as many
- * tries as fit in the time an event may wait, and at least one.
+ * c-ares makes tries rounds over every server, doubling the time-out each
+ * round; use as many rounds as fit in the time an event may wait, and at
+ * least one.
  */
 static int
-tries_within(unsigned timeout_ms, unsigned wait_ms, int nservers)
+rounds_within(unsigned timeout_ms, unsigned wait_ms, int nservers)
 {
-	unsigned total = 0;
-	int tries = 0;
+	uint64_t total = 0;
+	int rounds = 0;
 
 	if (nservers < 1)
 		nservers = 1;
-	for (;;) {
-		unsigned t = timeout_ms << (tries / nservers);
-		if (tries > 0 && total + t > wait_ms)
+	while (rounds < 8) {
+		uint64_t round = ((uint64_t)timeout_ms << rounds) *
+		    (uint64_t)nservers;
+		if (rounds > 0 && total + round > wait_ms)
 			break;
-		total += t;
-		if (++tries >= 8)
-			break;
+		total += round;
+		rounds++;
 	}
-	return tries;
+	return rounds;
+}
+
+/* c-ares opens and closes its sockets; keep the set we poll in step. */
+static void
+sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+	struct resolver *r = data;
+	int i;
+
+	for (i = 0; i < r->nsocks && r->socks[i].fd != fd; i++)
+		;
+	if (!readable && !writable) {
+		if (i < r->nsocks)
+			r->socks[i] = r->socks[--r->nsocks];
+		return;
+	}
+	if (i == r->nsocks) {
+		/* Cannot happen: at most two sockets per server, and the
+		 * servers are capped (new_channel). */
+		if (r->nsocks == RESOLVE_MAX_SOCKETS)
+			return;
+		r->nsocks++;
+	}
+	r->socks[i].fd = fd;
+	r->socks[i].events = (short)((readable ? POLLIN : 0) |
+	    (writable ? POLLOUT : 0));
+	r->socks[i].revents = 0;
+}
+
+/* A channel with tries rounds, the servers given (NULL: resolv.conf's),
+ * at most RESOLVE_MAX_SERVERS of them. */
+static int
+new_channel(struct resolver *r, int tries, ares_channel *ch, int *nservers,
+    char *err, size_t errlen)
+{
+	struct ares_options opts;
+	struct ares_addr_port_node *servers = NULL, *s, *last = NULL, *rest;
+	int rc;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.timeout = (int)r->cfg.timeout_ms;
+	opts.tries = tries;
+	opts.sock_state_cb = sock_state;
+	opts.sock_state_cb_data = r;
+	rc = ares_init_options(ch, &opts,
+	    ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB);
+	if (rc != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+		return -1;
+	}
+	if (r->cfg.servers != NULL &&
+	    (rc = ares_set_servers_ports_csv(*ch, r->cfg.servers)) !=
+	    ARES_SUCCESS) {
+		snprintf(err, errlen, "invalid DNS server list '%s': %s",
+		    r->cfg.servers, ares_strerror(rc));
+		ares_destroy(*ch);
+		return -1;
+	}
+	*nservers = 0;
+	if (ares_get_servers_ports(*ch, &servers) != ARES_SUCCESS)
+		return 0;
+	for (s = servers; s != NULL; s = s->next)
+		if (++*nservers == RESOLVE_MAX_SERVERS)
+			last = s;
+	/* Each server may hold a UDP and a TCP socket: bound them so every
+	 * socket fits in the poll set. */
+	if (last != NULL && last->next != NULL) {
+		rest = last->next;
+		last->next = NULL;
+		*nservers = RESOLVE_MAX_SERVERS;
+		rc = ares_set_servers_ports(*ch, servers);
+		last->next = rest;
+	}
+	ares_free_data(servers);
+	if (rc != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+		ares_destroy(*ch);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+new_tables(struct resolver *r, char *err, size_t errlen)
+{
+	size_t n = r->cfg.max_pending;
+
+	if ((r->cache = namecache_new(r->cfg.cache_size)) == NULL) {
+		snprintf(err, errlen, "cannot allocate a DNS cache of %zu "
+		    "entries", r->cfg.cache_size);
+		return -1;
+	}
+	if (n == 0 || n > RESOLVE_MAX_PENDING) {
+		snprintf(err, errlen, "dns.max_pending must be 1 to %u",
+		    RESOLVE_MAX_PENDING);
+		return -1;
+	}
+	r->nbuckets = 1;
+	while (r->nbuckets < n)
+		r->nbuckets <<= 1;
+	r->flights = calloc(n, sizeof(*r->flights));
+	r->buckets = malloc(r->nbuckets * sizeof(*r->buckets));
+	if (r->flights == NULL || r->buckets == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < r->nbuckets; i++)
+		r->buckets[i] = NIL;
+	for (size_t i = 0; i < n; i++)
+		r->flights[i].hnext = i + 1 < n ? (uint32_t)(i + 1) : NIL;
+	r->free = 0;
+	return 0;
 }
 
 struct resolver *
 resolver_new(const struct resolve_config *cfg, char *err, size_t errlen)
 {
-	struct ares_options opts;
-	struct ares_addr_port_node *servers = NULL;
 	struct resolver *r;
-	int rc, nservers = 0;
+	ares_channel ch;
+	int rc, nservers = 0, rounds;
 
-	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
-		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
-		return NULL;
-	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	r->cfg = *cfg;
-	if ((r->cache = namecache_new(cfg->cache_size)) == NULL) {
-		snprintf(err, errlen, "cannot allocate a DNS cache of %zu "
-		    "entries", cfg->cache_size);
+	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
 		free(r);
 		return NULL;
 	}
-	memset(&opts, 0, sizeof(opts));
-	opts.timeout = (int)cfg->timeout_ms;
-	opts.tries = 1;
-	rc = ares_init_options(&r->channel, &opts,
-	    ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
-	if (rc != ARES_SUCCESS) {
-		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
-		goto fail;
-	}
-	if (cfg->servers != NULL) {
-		rc = ares_set_servers_ports_csv(r->channel, cfg->servers);
-		if (rc != ARES_SUCCESS) {
-			snprintf(err, errlen, "invalid DNS server list '%s': %s",
-			    cfg->servers, ares_strerror(rc));
-			goto fail;
-		}
-	}
-	if (ares_get_servers_ports(r->channel, &servers) == ARES_SUCCESS) {
-		for (struct ares_addr_port_node *s = servers; s; s = s->next)
-			nservers++;
-		ares_free_data(servers);
+	r->lib_init = 1;
+	if (new_tables(r, err, errlen) < 0 ||
+	    new_channel(r, 1, &r->channel, &nservers, err, errlen) < 0) {
+		r->channel = NULL;
+		resolver_free(r);
+		return NULL;
 	}
 	/* Now that the servers are known, fit the retries in the wait. */
-	opts.tries = tries_within(cfg->timeout_ms, cfg->wait_ms, nservers);
-	if (opts.tries > 1) {
-		ares_channel ch;
-		rc = ares_init_options(&ch, &opts,
-		    ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
-		if (rc == ARES_SUCCESS && cfg->servers != NULL)
-			rc = ares_set_servers_ports_csv(ch, cfg->servers);
-		if (rc == ARES_SUCCESS) {
-			ares_destroy(r->channel);
-			r->channel = ch;
-		}
+	rounds = rounds_within(cfg->timeout_ms, cfg->wait_ms, nservers);
+	if (rounds > 1 &&
+	    new_channel(r, rounds, &ch, &nservers, err, errlen) == 0) {
+		ares_destroy(r->channel);
+		r->channel = ch;
 	}
 	return r;
-fail:
-	if (r->channel)
-		ares_destroy(r->channel);
-	namecache_free(r->cache);
-	free(r);
-	return NULL;
 }
 
 void
@@ -161,10 +264,14 @@ resolver_free(struct resolver *r)
 {
 	if (r == NULL)
 		return;
-	ares_destroy(r->channel);       /* runs every callback (cancelled) */
+	if (r->channel != NULL)
+		ares_destroy(r->channel);   /* runs every callback (cancelled) */
 	namecache_free(r->cache);
+	free(r->flights);
+	free(r->buckets);
+	if (r->lib_init)
+		ares_library_cleanup();
 	free(r);
-	ares_library_cleanup();
 }
 
 static int
@@ -188,6 +295,59 @@ key_of(const struct sockaddr *sa, struct namecache_key *k)
 		return 0;
 	}
 	return -1;
+}
+
+static uint32_t *
+flight_slot(struct resolver *r, const struct namecache_key *k)
+{
+	return &r->buckets[keyhash(k, sizeof(*k)) & (r->nbuckets - 1)];
+}
+
+static uint32_t
+flight_find(struct resolver *r, const struct namecache_key *k)
+{
+	for (uint32_t i = *flight_slot(r, k); i != NIL; i = r->flights[i].hnext)
+		if (memcmp(&r->flights[i].key, k, sizeof(*k)) == 0)
+			return i;
+	return NIL;
+}
+
+/* A new entry for k, or NIL when dns.max_pending entries are in use. */
+static uint32_t
+flight_new(struct resolver *r, const struct namecache_key *k,
+    enum resolve_result state, const char *name)
+{
+	uint32_t i = r->free, *slot;
+	struct flight *f;
+
+	if (i == NIL)
+		return NIL;
+	f = &r->flights[i];
+	r->free = f->hnext;
+	f->key = *k;
+	f->state = (uint8_t)state;
+	f->refs = 1;
+	f->name[0] = '\0';
+	if (state == RESOLVE_NAME)
+		memcpy(f->name, name, strlen(name) + 1);
+	slot = flight_slot(r, k);
+	f->hnext = *slot;
+	*slot = i;
+	r->nflights++;
+	return i;
+}
+
+static void
+flight_free(struct resolver *r, uint32_t i)
+{
+	uint32_t *slot = flight_slot(r, &r->flights[i].key);
+
+	while (*slot != i)
+		slot = &r->flights[*slot].hnext;
+	*slot = r->flights[i].hnext;
+	r->flights[i].hnext = r->free;
+	r->free = i;
+	r->nflights--;
 }
 
 static void
@@ -231,7 +391,8 @@ skip_name(const unsigned char *p, const unsigned char *abuf, int alen)
 
 /*
  * The first PTR record of a response, and the smallest TTL on the way to
- * it (a CNAME of a classless delegation counts too).  0 if none.
+ * it (a CNAME of a classless delegation counts too).  0 if none, or if
+ * the name is not a host name (resolve_valid_name).
  */
 static int
 first_ptr(const unsigned char *abuf, int alen, char *out, uint32_t *ttl)
@@ -282,102 +443,173 @@ first_ptr(const unsigned char *abuf, int alen, char *out, uint32_t *ttl)
 	return 0;
 }
 
+/* Count an answer that gives no name, by why. */
+static void
+count_no_name(struct resolver *r, int status)
+{
+	if (status == ARES_SUCCESS || status == ARES_ENOTFOUND ||
+	    status == ARES_ENODATA)
+		r->stats.answered++;
+	else if (status == ARES_ETIMEOUT)
+		r->stats.timed_out++;
+	else
+		r->stats.failed++;
+}
+
+/*
+ * The answer goes to the events waiting for it first, through the flight
+ * entry they hold; the cache only keeps a copy for later events, if the
+ * TTL allows one (a TTL or --dns-negative-ttl of 0 keeps none).
+ */
 static void
 on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct query *q = arg;
 	struct resolver *r = q->r;
-	char name[HOST_NAME_LEN + 1];
+	struct flight *f;
 	uint32_t ttl = 0;
-	uint64_t now = resolve_now();
-	uint64_t negative = now + (uint64_t)r->cfg.negative_ttl * 1000;
+	uint64_t now;
 
 	(void)timeouts;
 	if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) {
-		free(q);
+		free(q);        /* the resolver is going away */
 		return;
 	}
-	if (status == ARES_SUCCESS && first_ptr(abuf, alen, name, &ttl)) {
+	now = resolve_now();
+	f = &r->flights[q->flight];
+	if (status == ARES_SUCCESS && first_ptr(abuf, alen, f->name, &ttl)) {
 		r->stats.answered++;
+		f->state = RESOLVE_NAME;
 		if (ttl > r->cfg.ttl_max)
 			ttl = r->cfg.ttl_max;
-		/* A TTL of 0 still answers the events waiting for it. */
-		if (ttl < MIN_TTL_S)
-			ttl = MIN_TTL_S;
-		namecache_answer(r->cache, q->ticket, name,
-		    now + (uint64_t)ttl * 1000);
 	} else {
-		if (status == ARES_SUCCESS || status == ARES_ENOTFOUND ||
-		    status == ARES_ENODATA)
-			r->stats.answered++;
-		else if (status == ARES_ETIMEOUT)
-			r->stats.timed_out++;
-		else
-			r->stats.failed++;
-		namecache_answer(r->cache, q->ticket, NULL, negative);
+		count_no_name(r, status);
+		f->state = RESOLVE_NONE;
+		f->name[0] = '\0';
+		ttl = r->cfg.negative_ttl;
 	}
+	if (ttl > 0)
+		namecache_put(r->cache, &f->key,
+		    f->state == RESOLVE_NAME ? f->name : NULL,
+		    now + (uint64_t)ttl * 1000);
+	if (f->refs == 0)
+		flight_free(r, q->flight);
 	free(q);
+}
+
+static enum resolve_result
+flight_result(const struct flight *f, char *name)
+{
+	if (f->state == RESOLVE_NAME)
+		memcpy(name, f->name, strlen(f->name) + 1);
+	return (enum resolve_result)f->state;
 }
 
 enum resolve_result
 resolve_lookup(struct resolver *r, const struct sockaddr *sa, uint64_t now,
-    int start, char *name)
+    char *name, resolve_ticket *ticket)
 {
 	struct namecache_key key;
 	struct query *q;
+	uint32_t i;
 	char qname[80];
 
+	*ticket = 0;
 	if (key_of(sa, &key) < 0)
 		return RESOLVE_NONE;
+	if ((i = flight_find(r, &key)) != NIL) {
+		r->flights[i].refs++;
+		*ticket = i + 1;
+		return flight_result(&r->flights[i], name);
+	}
 	switch (namecache_get(r->cache, &key, now, name)) {
 	case NC_NAME:
-		r->stats.cache_hits += start != 0;
+		r->stats.cache_hits++;
 		return RESOLVE_NAME;
 	case NC_NONE:
-		r->stats.cache_hits += start != 0;
+		r->stats.cache_hits++;
 		return RESOLVE_NONE;
-	case NC_PENDING:
-		return RESOLVE_PENDING;
 	case NC_MISS:
 		break;
 	}
-	if (!start)
-		return RESOLVE_PENDING;
-	if ((q = malloc(sizeof(*q))) == NULL)
+	if ((i = flight_new(r, &key, RESOLVE_PENDING, NULL)) == NIL) {
+		r->stats.over_limit++;
 		return RESOLVE_NONE;
+	}
+	if ((q = malloc(sizeof(*q))) == NULL) {
+		flight_free(r, i);
+		r->stats.failed++;
+		return RESOLVE_NONE;
+	}
 	q->r = r;
-	/* c-ares always answers, if only with a time-out; the expiry only
-	 * guards against an answer that never comes. */
-	q->ticket = namecache_pending(r->cache, &key, now + PENDING_MAX_MS);
+	q->flight = i;
+	*ticket = i + 1;
 	ptr_qname(&key, qname, sizeof(qname));
 	r->stats.sent++;
+	/* c-ares always calls back, if only with a time-out. */
 	ares_query(r->channel, qname, NS_C_IN, NS_T_PTR, on_answer, q);
 	return RESOLVE_PENDING;
+}
+
+resolve_ticket
+resolve_hold(struct resolver *r, const struct sockaddr *sa,
+    enum resolve_result result, const char *name)
+{
+	struct namecache_key key;
+	uint32_t i;
+
+	if (key_of(sa, &key) < 0)
+		return 0;
+	if ((i = flight_find(r, &key)) != NIL) {
+		r->flights[i].refs++;
+		return i + 1;
+	}
+	i = flight_new(r, &key, result, name);
+	return i == NIL ? 0 : i + 1;
+}
+
+enum resolve_result
+resolve_answer(struct resolver *r, resolve_ticket ticket,
+    const struct sockaddr *sa, uint64_t now, char *name)
+{
+	struct namecache_key key;
+
+	if (ticket != 0)
+		return flight_result(&r->flights[ticket - 1], name);
+	/* Known when the event arrived, but not held: the cache's copy,
+	 * if it is still there; never a new query, never a wait. */
+	if (key_of(sa, &key) < 0)
+		return RESOLVE_NONE;
+	return namecache_get(r->cache, &key, now, name) == NC_NAME ?
+	    RESOLVE_NAME : RESOLVE_NONE;
+}
+
+void
+resolve_release(struct resolver *r, resolve_ticket ticket)
+{
+	struct flight *f;
+
+	if (ticket == 0)
+		return;
+	f = &r->flights[ticket - 1];
+	if (--f->refs == 0 && f->state != RESOLVE_PENDING)
+		flight_free(r, ticket - 1);
+}
+
+size_t
+resolve_in_flight(const struct resolver *r)
+{
+	return r->nflights;
 }
 
 int
 resolver_pollfds(struct resolver *r, struct pollfd *pfd, int max)
 {
-	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	unsigned bits = (unsigned)ares_getsock(r->channel, socks,
-	    ARES_GETSOCK_MAXNUM);
-	int n = 0;
+	int n = r->nsocks < max ? r->nsocks : max;
 
-	/* Not c-ares' ARES_GETSOCK_* macros: they shift a signed 1 into the
-	 * sign bit for the 16th socket (undefined behaviour). */
-	for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
-		short ev = 0;
-		if (bits & (1u << i))
-			ev |= POLLIN;
-		if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
-			ev |= POLLOUT;
-		if (ev == 0)
-			continue;
-		pfd[n].fd = socks[i];
-		pfd[n].events = ev;
-		pfd[n].revents = 0;
-		n++;
-	}
+	memcpy(pfd, r->socks, (size_t)n * sizeof(*pfd));
+	for (int i = 0; i < n; i++)
+		pfd[i].revents = 0;
 	return n;
 }
 

@@ -51,6 +51,21 @@ stop_linklog
 check_line "the carried name is shown" "$OUT" "carried.example"
 check "no query for a carried name" test "$(queries 77.100.51.198)" -eq 0
 
+# A carried name that poses as an address is not shown as the host: the
+# address is (the same rule as for PTR names).
+start_linklog "$DNS" -s --template '%s'
+send_v1 '@in TCP from 10.0.0.1(198.51.100.7):1 to 192.168.1.20:22'
+send_v1 '@in TCP from 0x7f000001(198.51.100.8):1 to 192.168.1.20:22'
+send_v1 '@in TCP from dhcp.123(198.51.100.9):1 to 192.168.1.20:22'
+wait_received 3
+wait_lines "$OUT" 3
+stop_linklog
+check_line "a carried name '10.0.0.1' is refused: the address is shown" \
+    "$OUT" "198.51.100.7"
+check_line "a carried name '0x7f000001' is refused" "$OUT" "198.51.100.8"
+check_line "a carried name with an all-digit last label is refused" \
+    "$OUT" "198.51.100.9"
+
 # --no-dns: no query at all, not even for the router.
 : >"$WORK/dnsmasq.log"
 start_linklog "$DNS" -s --no-dns --template '%s %d %R'
@@ -95,13 +110,20 @@ start_linklog "--dns-server=127.0.0.1:$EVILPORT" -s --template '%s' --dns-wait=5
 send_v1 '@in TCP from 10.0.0.1:1 to 192.168.1.20:22'
 send_v1 '@in TCP from 10.0.0.2:1 to 192.168.1.20:22'
 send_v1 '@in TCP from 10.0.0.3:1 to 192.168.1.20:22'
-wait_received 3
-wait_lines "$OUT" 3
+for i in 5 6 7 8; do
+	send_v1 "@in TCP from 10.0.0.$i:1 to 192.168.1.20:22"
+done
+wait_received 7
+wait_lines "$OUT" 7
 stop_linklog
 check_line "a name with control characters is not used" "$OUT" "10.0.0.1"
 check_line "a 305-byte name is not used" "$OUT" "10.0.0.2"
 check_line "a valid name from the same server is" "$OUT" "good.example"
-check "three lines, nothing raw" test "$(wc -l <"$OUT")" -eq 3
+check_line "a PTR name '10.0.0.1' is refused: the address is shown" "$OUT" "10.0.0.5"
+check_line "a PTR name '12345' is refused" "$OUT" "10.0.0.6"
+check_line "a PTR name '0x7f000001' is refused" "$OUT" "10.0.0.7"
+check_line "a PTR name with an all-digit last label is refused" "$OUT" "10.0.0.8"
+check "seven lines, nothing raw" test "$(wc -l <"$OUT")" -eq 7
 check_no_line "no escape byte reached the output" "$OUT" "$(printf '\033')"
 
 # A server that never answers: 2,000 traps at 1,000/s, each from a new

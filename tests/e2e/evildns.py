@@ -4,7 +4,9 @@
 Answers every PTR query with a name chosen by the queried address's last
 octet: 1 -> a label with a newline and an escape sequence, 2 -> a name of
 about 300 bytes (built with compression pointers, beyond DNS's limit),
-3 -> a valid name, 4 -> no answer at all (silence).  Any other -> NXDOMAIN.
+3 -> a valid name, 4 -> no answer at all (silence), 5 to 8 -> names that
+pose as addresses ("10.0.0.1", "12345", "0x7f000001", "host.123").  Any
+other -> NXDOMAIN.
 Usage: evildns.py PORT   (exits after 60 s or on SIGTERM)
 """
 import signal
@@ -33,6 +35,10 @@ def answer(query, rrs, rcode=0):
     return msg
 
 
+FORGED = {b"5": b"10.0.0.1", b"6": b"12345", b"7": b"0x7f000001",
+          b"8": b"host.123"}
+
+
 def main():
     port = int(sys.argv[1])
     signal.alarm(60)
@@ -54,6 +60,9 @@ def main():
             reply = answer(query, [label(b"good") + label(b"example") + b"\0"])
         elif last == b"4":
             continue
+        elif last in FORGED:
+            rdata = b"".join(label(x) for x in FORGED[last].split(b".")) + b"\0"
+            reply = answer(query, [rdata])
         else:
             reply = answer(query, [], rcode=3)
         sock.sendto(reply, peer)

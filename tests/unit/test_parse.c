@@ -1,4 +1,5 @@
-/* Unit tests for the Linksys message grammar (src/parse.c). */
+/* Unit tests for the Linksys message grammar (src/parse.c), and the rule
+ * for names that pose as addresses (addr_like_name(), src/addr.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "parse.h"
 
 static size_t
@@ -385,6 +387,33 @@ ten_thousand_in_one_string(void **state)
 	assert_int_equal(found, 10000);
 }
 
+static void
+names_like_addresses(void **state)
+{
+	static const char *forged[] = {
+		"10.0.0.1", "12345", "0x7f000001", "10.1", "017700000001",
+		"host.123", "a.b.0", "10.0.0.1.", "0x7f", "1.2.3.4.5",
+	};
+	static const char *names[] = {
+		"host", "nas.lan", "3com.example", "a1.b2", "x-1.y_2.z9a",
+		"0x7g", "host.123a", "123.example",
+	};
+	struct event ev;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(forged) / sizeof(*forged); i++)
+		assert_true(addr_like_name(forged[i]));
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		assert_false(addr_like_name(names[i]));
+	/* In a message: the address is kept, the name is not. */
+	assert_true(parse("@in TCP from 10.0.0.1(203.0.113.7):1 to "
+	    "nas(192.168.1.20):22", &ev) > 0);
+	assert_false(ev.src.has_name);
+	assert_addr(ev.src.addr, "203.0.113.7");
+	assert_true(ev.dst.has_name);
+	assert_string_equal(ev.dst.name, "nas");
+}
+
 int
 main(void)
 {
@@ -405,6 +434,7 @@ main(void)
 		cmocka_unit_test(several_in_one_string),
 		cmocka_unit_test(not_nul_terminated),
 		cmocka_unit_test(ten_thousand_in_one_string),
+		cmocka_unit_test(names_like_addresses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
