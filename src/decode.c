@@ -13,6 +13,9 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/snmp_impl.h>
 
+#include <stddef.h>
+#include <string.h>
+
 #include "decode.h"
 
 #define NOTED 32
@@ -24,6 +27,9 @@ struct noted {
 	size_t len[NOTED];
 };
 
+/* snmpTrapAddress.0 (SNMP-COMMUNITY-MIB): the address a v2c trap claims. */
+static const oid trap_address_oid[] = { 1, 3, 6, 1, 6, 3, 18, 1, 3, 0 };
+
 void
 decode_init(void)
 {
@@ -31,9 +37,14 @@ decode_init(void)
 	snmp_disable_log();
 }
 
-/* The fields of a v1 Trap-PDU before its varbinds. */
+/*
+ * The fields of a v1 Trap-PDU before its varbinds.  As in net-snmp's
+ * snmp_pdu_parse(), the types are only those its asn_parse_* functions
+ * insist on: an agent address sent as an OCTET STRING or a time-stamp
+ * sent as a Gauge32 passes (snmptrapd logs such traps too).
+ */
 static u_char *
-skip_v1_trap_header(u_char *p, size_t *len)
+skip_v1_trap_header(u_char *p, size_t *len, struct trap *trap)
 {
 	oid enterprise[MAX_OID_LEN];
 	size_t enterprise_len = MAX_OID_LEN, addr_len = 4;
@@ -42,26 +53,28 @@ skip_v1_trap_header(u_char *p, size_t *len)
 	u_long ul;
 
 	p = asn_parse_objid(p, len, &type, enterprise, &enterprise_len);
-	if (p == NULL || type != ASN_OBJECT_ID)
+	if (p == NULL)
 		return NULL;
 	p = asn_parse_string(p, len, &type, addr, &addr_len);
-	if (p == NULL || type != ASN_IPADDRESS)
+	if (p == NULL)
 		return NULL;
+	/* 0.0.0.0 is what agents send when they do not know. */
+	if (addr_len == 4 && (addr[0] | addr[1] | addr[2] | addr[3]) != 0) {
+		trap->has_agent = 1;
+		memcpy(trap->agent, addr, 4);
+	}
 	p = asn_parse_int(p, len, &type, &l, sizeof(l));       /* generic */
-	if (p == NULL || type != ASN_INTEGER)
+	if (p == NULL)
 		return NULL;
 	p = asn_parse_int(p, len, &type, &l, sizeof(l));       /* specific */
-	if (p == NULL || type != ASN_INTEGER)
+	if (p == NULL)
 		return NULL;
-	p = asn_parse_unsigned_int(p, len, &type, &ul, sizeof(ul));
-	if (p == NULL || type != ASN_TIMETICKS)
-		return NULL;
-	return p;
+	return asn_parse_unsigned_int(p, len, &type, &ul, sizeof(ul));
 }
 
 /* request-id, error-status, error-index of a v2 PDU. */
 static u_char *
-skip_v2_trap_header(u_char *p, size_t *len)
+skip_v2_trap_header(u_char *p, size_t *len, struct trap *trap)
 {
 	u_char type;
 	long l;
@@ -70,23 +83,37 @@ skip_v2_trap_header(u_char *p, size_t *len)
 		p = asn_parse_int(p, len, &type, &l, sizeof(l));
 		if (p == NULL || type != ASN_INTEGER)
 			return NULL;
+		if (i == 0)
+			trap->request_id = l;
 	}
 	return p;
 }
 
-/* With fn NULL, note the strings in *nt instead of handing them out. */
-static enum decode_status
-walk(const unsigned char *buf, size_t buflen, struct trap *trap,
-    decode_string_fn *fn, void *arg, struct noted *nt)
+/* SNMPv3 has no community after the version: read the version alone. */
+static int
+is_snmpv3(const unsigned char *buf, size_t buflen)
 {
-	u_char *p = (u_char *)buf, type, *val;
-	size_t len = buflen, vlen, name_len;
-
+	u_char *p, type;
+	size_t len = buflen;
 	long version;
-	oid name[MAX_OID_LEN];
+
+	p = asn_parse_sequence((u_char *)buf, &len, &type,
+	    ASN_SEQUENCE | ASN_CONSTRUCTOR, "message");
+	if (p == NULL)
+		return 0;
+	p = asn_parse_int(p, &len, &type, &version, sizeof(version));
+	return p != NULL && version == SNMP_VERSION_3;
+}
+
+/* The header up to the varbinds; sets version, pdu and the rest. */
+static enum decode_status
+walk_header(u_char **pp, size_t *len, struct trap *trap)
+{
+	u_char *p = *pp, type;
+	long version;
 
 	trap->community_len = sizeof(trap->community);
-	p = snmp_comstr_parse(p, &len, trap->community, &trap->community_len,
+	p = snmp_comstr_parse(p, len, trap->community, &trap->community_len,
 	    &version);
 	if (p == NULL)
 		return DECODE_MALFORMED;
@@ -97,18 +124,56 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 	else
 		return DECODE_UNSUPPORTED;
 
-	p = asn_parse_header(p, &len, &type);
+	p = asn_parse_header(p, len, &type);
 	if (p == NULL)
 		return DECODE_MALFORMED;
-	if (trap->version == 1 && type == SNMP_MSG_TRAP)
-		p = skip_v1_trap_header(p, &len);
-	else if (trap->version == 2 && type == SNMP_MSG_TRAP2)
-		p = skip_v2_trap_header(p, &len);
-	else
+	trap->pdu = type;
+	if (trap->version == 1 && type == SNMP_MSG_TRAP) {
+		p = skip_v1_trap_header(p, len, trap);
+	} else if (trap->version == 2 && (type == SNMP_MSG_TRAP2 ||
+	    type == SNMP_MSG_INFORM)) {
+		trap->inform = type == SNMP_MSG_INFORM;
+		p = skip_v2_trap_header(p, len, trap);
+	} else {
 		return DECODE_UNSUPPORTED;
+	}
 	if (p == NULL)
 		return DECODE_MALFORMED;
+	*pp = p;
+	return DECODE_OK;
+}
 
+/* A v2c trap's snmpTrapAddress.0, if it carries one. */
+static void
+note_agent(struct trap *trap, const oid *name, size_t name_len, u_char type,
+    const u_char *val, size_t vlen)
+{
+	if (trap->version != 2 || type != ASN_IPADDRESS || vlen != 4 ||
+	    snmp_oid_compare(name, name_len, trap_address_oid,
+	    OID_LENGTH(trap_address_oid)) != 0)
+		return;
+	trap->has_agent = 1;
+	memcpy(trap->agent, val, 4);
+}
+
+/* With fn NULL, note the strings in *nt instead of handing them out. */
+static enum decode_status
+walk(const unsigned char *buf, size_t buflen, struct trap *trap,
+    decode_string_fn *fn, void *arg, struct noted *nt)
+{
+	u_char *p = (u_char *)buf, type, *val, *start;
+	size_t len = buflen, vlen, name_len;
+	enum decode_status st;
+	oid name[MAX_OID_LEN];
+
+	memset(trap, 0, offsetof(struct trap, community));
+	if (is_snmpv3(buf, buflen)) {
+		trap->version = 3;
+		return DECODE_UNSUPPORTED;
+	}
+	if ((st = walk_header(&p, &len, trap)) != DECODE_OK)
+		return st;
+	start = p;
 	p = asn_parse_sequence(p, &len, &type, ASN_SEQUENCE | ASN_CONSTRUCTOR,
 	    "varbinds");
 	if (p == NULL)
@@ -119,6 +184,7 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 		    &len);
 		if (p == NULL)
 			return DECODE_MALFORMED;
+		note_agent(trap, name, name_len, type, p - vlen, vlen);
 		if (type != ASN_OCTET_STR)
 			continue;
 		if (fn != NULL) {
@@ -130,6 +196,8 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 			nt->overflow = 1;
 		}
 	}
+	trap->varbinds = start;
+	trap->varbinds_len = (size_t)(p - start);
 	return DECODE_OK;
 }
 
@@ -154,4 +222,62 @@ decode_trap(const unsigned char *buf, size_t len, struct trap *trap,
 	for (size_t i = 0; i < nt.n; i++)
 		fn(arg, nt.text[i], nt.len[i]);
 	return st;
+}
+
+size_t
+decode_inform_response(const struct trap *trap, unsigned char *buf,
+    size_t size)
+{
+	u_char *p = buf, *msg, *body, *pdu, *pdu_body;
+	size_t left = size, four;
+	long version = SNMP_VERSION_2c, zero = 0, id = trap->request_id;
+
+	/* Both sequences get net-snmp's fixed 4-byte header, filled in with
+	 * the real lengths at the end, as snmp_build() does. */
+	msg = p;
+	p = asn_build_sequence(p, &left, ASN_SEQUENCE | ASN_CONSTRUCTOR, 0);
+	body = p;
+	if (p != NULL)
+		p = asn_build_int(p, &left, ASN_INTEGER, &version,
+		    sizeof(version));
+	if (p != NULL)
+		p = asn_build_string(p, &left, ASN_OCTET_STR, trap->community,
+		    trap->community_len);
+	pdu = p;
+	if (p != NULL)
+		p = asn_build_sequence(p, &left, SNMP_MSG_RESPONSE, 0);
+	pdu_body = p;
+	if (p != NULL)
+		p = asn_build_int(p, &left, ASN_INTEGER, &id, sizeof(id));
+	for (int i = 0; i < 2 && p != NULL; i++)       /* error-status, -index */
+		p = asn_build_int(p, &left, ASN_INTEGER, &zero, sizeof(zero));
+	if (p == NULL || left < trap->varbinds_len ||
+	    (size_t)(p - buf) + trap->varbinds_len > 0xffff)
+		return 0;
+	memcpy(p, trap->varbinds, trap->varbinds_len);
+	p += trap->varbinds_len;
+	four = 4;
+	asn_build_sequence(pdu, &four, SNMP_MSG_RESPONSE,
+	    (size_t)(p - pdu_body));
+	four = 4;
+	asn_build_sequence(msg, &four, ASN_SEQUENCE | ASN_CONSTRUCTOR,
+	    (size_t)(p - body));
+	return (size_t)(p - buf);
+}
+
+const char *
+decode_pdu_name(unsigned pdu)
+{
+	switch (pdu) {
+	case SNMP_MSG_GET: return "GetRequest";
+	case SNMP_MSG_GETNEXT: return "GetNextRequest";
+	case SNMP_MSG_RESPONSE: return "Response";
+	case SNMP_MSG_SET: return "SetRequest";
+	case SNMP_MSG_TRAP: return "v1 Trap";
+	case SNMP_MSG_GETBULK: return "GetBulkRequest";
+	case SNMP_MSG_INFORM: return "InformRequest";
+	case SNMP_MSG_TRAP2: return "SNMPv2-Trap";
+	case SNMP_MSG_REPORT: return "Report";
+	}
+	return "unknown PDU";
 }

@@ -1,27 +1,47 @@
 /*
- * decode.h - turn one UDP datagram into the strings of an SNMP trap.
+ * decode.h - turn one UDP datagram into the strings of an SNMP trap, and
+ * build the Response that acknowledges an InformRequest.
  *
- * Accepts SNMPv1 Trap-PDUs and SNMPv2c SNMPv2-Trap-PDUs; everything else is
- * rejected.  Decoding is done by net-snmp's BER layer (the functions its
- * snmp_pdu_parse() is built from) directly on the caller's buffer, so no
- * memory is allocated per datagram.
+ * Accepts SNMPv1 Trap-PDUs, SNMPv2c SNMPv2-Trap-PDUs and SNMPv2c
+ * InformRequest-PDUs; everything else is rejected: SNMPv3 (any PDU) and
+ * other PDU types as unsupported, the rest as malformed.  Decoding is done
+ * by net-snmp's BER layer (the functions its snmp_pdu_parse() is built
+ * from) directly on the caller's buffer, so no memory is allocated per
+ * datagram.  Fields of a v1 header that linklog does not use are checked
+ * no more strictly than net-snmp does (a Gauge32 time-stamp, an OCTET
+ * STRING agent address pass).
  */
 #ifndef LINKLOG_DECODE_H
 #define LINKLOG_DECODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TRAP_COMMUNITY_MAX 256
 
 enum decode_status {
 	DECODE_OK,
 	DECODE_MALFORMED,       /* not valid BER / not an SNMP message */
-	DECODE_UNSUPPORTED,     /* SNMPv3, or a PDU that is not a trap */
+	DECODE_UNSUPPORTED,     /* SNMPv3, or a PDU that is not a notification */
 	DECODE_REJECTED,        /* valid, but the accept function said no */
 };
 
 struct trap {
-	int version;                    /* 1 or 2 (for v2c) */
+	int version;                    /* 1, 2 (v2c), or 3 (SNMPv3: only
+	                                 * the version was read) */
+	unsigned pdu;                   /* the PDU's BER tag (0xa4 v1 trap,
+	                                 * 0xa7 v2 trap, 0xa6 inform, ...);
+	                                 * 0 if not reached */
+	int inform;                     /* an InformRequest: answer it */
+	long request_id;                /* of a v2c PDU */
+	/* The address the trap claims: v1 agent-addr (not 0.0.0.0), or v2c
+	 * snmpTrapAddress.0.  Network byte order. */
+	int has_agent;
+	uint8_t agent[4];
+	/* The varbind list as received, its header included (for the
+	 * Response to an inform): points into the datagram. */
+	const unsigned char *varbinds;
+	size_t varbinds_len;
 	size_t community_len;
 	unsigned char community[TRAP_COMMUNITY_MAX];
 };
@@ -35,10 +55,23 @@ void decode_init(void);
 /*
  * Decode buf.  Only when the whole datagram is valid, and accept (if not
  * NULL) returns true for its header, call fn once for every OCTET STRING
- * varbind, in order, with a pointer into buf.
+ * varbind, in order, with a pointer into buf.  On DECODE_UNSUPPORTED,
+ * trap->version and trap->pdu say what it was.
  */
 enum decode_status decode_trap(const unsigned char *buf, size_t len,
     struct trap *trap, decode_accept_fn *accept, decode_string_fn *fn,
     void *arg);
+
+/*
+ * The Response-PDU that acknowledges the inform trap was decoded from
+ * (RFC 3416, 4.2.7): same version, community, request-id and varbinds,
+ * error-status and error-index 0.  The datagram trap points into must
+ * still be there.  Returns its length in buf, 0 if it does not fit.
+ */
+size_t decode_inform_response(const struct trap *trap, unsigned char *buf,
+    size_t size);
+
+/* The name of a PDU tag for messages: "GetRequest", "Report", ... */
+const char *decode_pdu_name(unsigned pdu);
 
 #endif

@@ -95,6 +95,8 @@ format_stats(const struct linklog *l, char *buf, size_t size)
 	snprintf(buf, size, "received=%llu kernel_drops=%llu truncated=%llu "
 	    "rejected_sender=%llu rejected_community=%llu rate_limited=%llu "
 	    "decoded=%llu malformed=%llu unsupported=%llu unparsed=%llu "
+	    "unparsed_messages=%llu binary_strings=%llu informs=%llu "
+	    "inform_repeats=%llu responses=%llu response_errors=%llu "
 	    "events=%llu filtered=%llu written_stdout=%llu written_file=%llu "
 	    "written_syslog=%llu output_errors=%llu%s",
 	    (unsigned long long)r->datagrams,
@@ -107,6 +109,12 @@ format_stats(const struct linklog *l, char *buf, size_t size)
 	    (unsigned long long)p->malformed,
 	    (unsigned long long)p->unsupported,
 	    (unsigned long long)p->unparsed,
+	    (unsigned long long)p->unparsed_messages,
+	    (unsigned long long)p->binary_strings,
+	    (unsigned long long)p->informs,
+	    (unsigned long long)p->inform_repeats,
+	    (unsigned long long)p->responses,
+	    (unsigned long long)p->response_errors,
 	    (unsigned long long)p->events,
 	    (unsigned long long)p->filtered,
 	    (unsigned long long)c.written_stdout,
@@ -387,6 +395,8 @@ main(int argc, char **argv)
 	    err, sizeof(err)) < 0)
 		fatal(2, "%s", err);
 	setup_receiver(&l);
+	/* Informs are answered from the socket they came in on. */
+	pipeline_set_receiver(daemon_pipeline(l.d), l.rx);
 	setup_signals(&l);
 	if (daemon_options(l.d)->pid_file)
 		write_pid_file(daemon_options(l.d)->pid_file);

@@ -4,13 +4,19 @@
  * of fixed size, the text of unparsed strings waiting in it another, and
  * the line is rendered into one static buffer.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
+#include "inform.h"
 #include "log.h"
 #include "parse.h"
 #include "pipeline.h"
+#include "report.h"
+
+/* Bytes of an unparsed "@in "/"@out " string shown in its warning. */
+#define WARN_TEXT 300
 
 /* Events that may wait for names at once; beyond it the oldest is written
  * at once with addresses, never dropped. */
@@ -41,9 +47,14 @@ struct pipeline {
 	size_t raw_end, raw_used;
 	/* Per-datagram context for the decode and parse callbacks. */
 	struct event proto;
+	int repeat;             /* an inform already written: no events */
 	uint64_t now;
 	time_t last_overflow_report;
+	struct reporter *reporter;
+	struct inform_table *informs;
+	struct receiver *rx;    /* answers informs; NULL: no answers */
 	char line[RENDER_LINE_MAX];
+	unsigned char reply[RECEIVE_DATAGRAM_MAX + 64];
 };
 
 /* JSON writes every name it knows: source, destination and router. */
@@ -117,11 +128,20 @@ pipeline_new(const struct pipeline_config *cfg)
 	configure(p, cfg);
 	p->queue = calloc(QUEUE_SIZE, sizeof(*p->queue));
 	p->raw_ring = malloc(RAW_RING);
-	if (p->queue == NULL || p->raw_ring == NULL) {
+	p->reporter = report_new();
+	p->informs = inform_table_new();
+	if (p->queue == NULL || p->raw_ring == NULL || p->reporter == NULL ||
+	    p->informs == NULL) {
 		pipeline_free(p);
 		return NULL;
 	}
 	return p;
+}
+
+void
+pipeline_set_receiver(struct pipeline *p, struct receiver *rx)
+{
+	p->rx = rx;
 }
 
 void
@@ -139,6 +159,8 @@ pipeline_free(struct pipeline *p)
 		return;
 	free(p->queue);
 	free(p->raw_ring);
+	report_free(p->reporter);
+	inform_table_free(p->informs);
 	free(p);
 }
 
@@ -498,28 +520,134 @@ queue_raw(struct pipeline *p, const char *text, size_t len)
 	q->ev.usec = p->proto.usec;
 }
 
+/*
+ * Whether a string that held no message is text at all (a router's log
+ * line, a system event) rather than a BITS or binary value: no NUL before
+ * the terminators firmwares end text with, and at least half of it
+ * printable ASCII or white space.
+ */
+static int
+looks_like_text(const char *s, size_t len)
+{
+	size_t printable = 0;
+
+	while (len > 0 && (s[len - 1] == '\0' || s[len - 1] == '\r' ||
+	    s[len - 1] == '\n'))
+		len--;
+	if (len == 0 || memchr(s, '\0', len) != NULL)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\r' ||
+		    c == '\n')
+			printable++;
+	}
+	return printable * 2 >= len;
+}
+
+/* "@in "/"@out " text that did not parse: never lost without a word. */
+static void
+warn_unparsed(struct pipeline *p, const char *text, size_t len)
+{
+	char detail[4 * WARN_TEXT + 8];
+	size_t n;
+
+	detail[0] = '"';
+	n = 1 + render_escape(text, len < WARN_TEXT ? len : WARN_TEXT,
+	    detail + 1, sizeof(detail) - 6);
+	strcpy(detail + n, len > WARN_TEXT ? "\"..." : "\"");
+	report(p->reporter, REPORT_UNPARSED,
+	    (const struct sockaddr *)&p->proto.router.addr, p->proto.time,
+	    detail);
+}
+
 static void
 on_string(void *arg, const char *text, size_t len)
 {
 	struct pipeline *p = arg;
 
+	if (p->repeat)
+		return;
 	/* The parser fills the message's fields into the datagram's event
 	 * (router, time): no copy per string. */
 	if (parse_messages(text, len, &p->proto, on_event, p) > 0)
 		return;
-	p->stats.unparsed++;
+	/* --unparsed=forward shows every string, text or not; the counters
+	 * tell text without a message from binary values. */
+	if (!looks_like_text(text, len))
+		p->stats.binary_strings++;
+	else
+		p->stats.unparsed++;
+	if (parse_is_message_start(text, len)) {
+		p->stats.unparsed_messages++;
+		if (!p->cfg.unparsed_raw)
+			warn_unparsed(p, text, len);
+	}
 	if (p->cfg.unparsed_raw)
 		queue_raw(p, text, len);
 }
 
+/* The header passed: check the community, note what the trap claims. */
 static int
 accept_trap(void *arg, const struct trap *trap)
 {
 	struct pipeline *p = arg;
+	const struct sockaddr *from =
+	    (const struct sockaddr *)&p->proto.router.addr;
 
-	return access_community(p->cfg.access,
-	    (const struct sockaddr *)&p->proto.router.addr, trap->community,
-	    trap->community_len, p->proto.time);
+	if (p->cfg.access != NULL && !access_community(p->cfg.access, from,
+	    trap->community, trap->community_len, p->proto.time))
+		return 0;
+	p->proto.has_agent = (uint8_t)trap->has_agent;
+	memcpy(&p->proto.agent, trap->agent, 4);
+	if (trap->inform)
+		p->repeat = inform_seen(p->informs, from, trap->request_id,
+		    p->proto.time);
+	return 1;
+}
+
+/* The Response to an accepted inform, from the socket it came in on. */
+static void
+acknowledge(struct pipeline *p, const struct trap *trap,
+    const struct sockaddr *from, socklen_t fromlen)
+{
+	size_t n;
+
+	p->stats.informs++;
+	if (p->repeat)
+		p->stats.inform_repeats++;
+	if (p->rx == NULL)
+		return;
+	n = decode_inform_response(trap, p->reply, sizeof(p->reply));
+	if (n > 0 && receive_reply(p->rx, p->reply, n, from, fromlen) == 0)
+		p->stats.responses++;
+	else
+		p->stats.response_errors++;
+}
+
+/* Count, and say, why a datagram yields nothing. */
+static void
+refused(struct pipeline *p, enum decode_status st, const struct trap *trap,
+    const struct sockaddr *from, time_t when)
+{
+	char detail[64];
+
+	if (st == DECODE_MALFORMED) {
+		p->stats.malformed++;
+		report(p->reporter, REPORT_MALFORMED, from, when, NULL);
+		return;
+	}
+	p->stats.unsupported++;
+	if (trap->version == 3) {
+		report(p->reporter, REPORT_SNMPV3, from, when, NULL);
+		return;
+	}
+	if (trap->pdu == 0)
+		snprintf(detail, sizeof(detail), "unknown SNMP version");
+	else
+		snprintf(detail, sizeof(detail), "%s in SNMPv%s",
+		    decode_pdu_name(trap->pdu), trap->version == 1 ? "1" : "2c");
+	report(p->reporter, REPORT_PDU, from, when, detail);
 }
 
 void
@@ -527,6 +655,7 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
     const struct sockaddr *from, socklen_t fromlen, const struct timeval *when,
     uint64_t now)
 {
+	enum decode_status st;
 	struct trap trap;
 
 	p->stats.datagrams++;
@@ -542,16 +671,17 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 	p->proto.router.len = fromlen;
 	p->proto.time = when->tv_sec;
 	p->proto.usec = (uint32_t)when->tv_usec;
-	switch (decode_trap(buf, len, &trap,
-	    p->cfg.access ? accept_trap : NULL, on_string, p)) {
+	p->repeat = 0;
+	/* Never answer an inform the access checks refuse (REJECTED). */
+	switch ((st = decode_trap(buf, len, &trap, accept_trap, on_string, p))) {
 	case DECODE_OK:
 		p->stats.decoded++;
+		if (trap.inform)
+			acknowledge(p, &trap, from, fromlen);
 		break;
 	case DECODE_MALFORMED:
-		p->stats.malformed++;
-		break;
 	case DECODE_UNSUPPORTED:
-		p->stats.unsupported++;
+		refused(p, st, &trap, from, when->tv_sec);
 		break;
 	case DECODE_REJECTED:
 		p->stats.rejected++;

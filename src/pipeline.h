@@ -18,6 +18,7 @@
 #include "access.h"
 #include "filter.h"
 #include "json.h"
+#include "receive.h"
 #include "render.h"
 #include "resolve.h"
 #include "sink.h"
@@ -53,9 +54,21 @@ struct pipeline_config {
 	struct access *access;          /* NULL: every sender, no limit */
 };
 
+/*
+ * unparsed counts strings that look like text (no NUL before their end,
+ * at least half printable ASCII) and hold no message; unparsed_messages
+ * those of them that begin with "@in " or "@out " (they are warned
+ * about); binary_strings the other OCTET STRING varbinds without a
+ * message (BITS, binary, empty).  --unparsed=forward writes both.  informs counts InformRequests accepted,
+ * inform_repeats the retransmissions among them (acknowledged, not
+ * written again), responses the acknowledgements sent, response_errors
+ * those the socket refused.
+ */
 struct pipeline_stats {
 	uint64_t datagrams, decoded, malformed, unsupported, rejected;
-	uint64_t unparsed, events, filtered, unresolved, waited_out;
+	uint64_t unparsed, unparsed_messages, binary_strings;
+	uint64_t informs, inform_repeats, responses, response_errors;
+	uint64_t events, filtered, unresolved, waited_out;
 };
 
 struct pipeline;
@@ -71,6 +84,12 @@ void pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg)
 
 /* Whether some event may need a DNS lookup (so a resolver is needed). */
 int pipeline_config_needs_dns(const struct pipeline_config *cfg);
+
+/*
+ * The receiver whose receive_reply() answers informs; without one (NULL,
+ * the default) informs are decoded but never acknowledged.
+ */
+void pipeline_set_receiver(struct pipeline *p, struct receiver *rx);
 
 void pipeline_datagram(struct pipeline *p, const unsigned char *buf,
     size_t len, const struct sockaddr *from, socklen_t fromlen,

@@ -26,6 +26,7 @@ struct receiver {
 	int fds[RECEIVE_MAX_SOCKETS];
 	uint32_t drops[RECEIVE_MAX_SOCKETS];    /* last SO_RXQ_OVFL value */
 	size_t nfds;
+	size_t current;                         /* socket being read */
 	struct receive_stats stats;
 	struct mmsghdr msgs[RECEIVE_BATCH];
 	struct iovec iov[RECEIVE_BATCH];
@@ -304,6 +305,7 @@ receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
 	} while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return 0;
+	r->current = i;
 	gettimeofday(&now, NULL);
 	for (int k = 0; k < n; k++) {
 		struct msghdr *mh = &r->msgs[k].msg_hdr;
@@ -318,6 +320,20 @@ receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
 		    &when);
 	}
 	return n;
+}
+
+int
+receive_reply(struct receiver *r, const void *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	ssize_t n;
+
+	/* Never wait: a full send buffer costs the sender a retry. */
+	do {
+		n = sendto(r->fds[r->current], buf, len, MSG_DONTWAIT, to,
+		    tolen);
+	} while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;
 }
 
 const struct receive_stats *

@@ -53,6 +53,14 @@ int receive_socket(const struct receiver *r, size_t i);
  */
 int receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg);
 
+/*
+ * Send buf to `to` from the socket the datagram being handed to the
+ * callback came in on (only meaningful inside receive_batch()'s callback):
+ * the answer to an SNMP inform.  Returns 0, or -1 with errno set.
+ */
+int receive_reply(struct receiver *r, const void *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen);
+
 const struct receive_stats *receive_stats(const struct receiver *r);
 
 /* Parse "1.2.3.4", "::1" or "[::1]" into ss; returns 0 or -1. */

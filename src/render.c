@@ -337,6 +337,16 @@ render_event(const struct template *t, const struct event *ev,
 }
 
 size_t
+render_escape(const char *text, size_t len, char *buf, size_t size)
+{
+	struct out o = { buf, buf + size - 1 };
+
+	put_escaped(&o, text, len);
+	*o.p = '\0';
+	return (size_t)(o.p - buf);
+}
+
+size_t
 render_raw(time_t when, const struct router *router, const char *text,
     size_t len, char *buf, size_t size)
 {

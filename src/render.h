@@ -43,6 +43,13 @@ int render_uses(const struct template *t, char c);
 size_t render_event(const struct template *t, const struct event *ev,
     const struct render_names *names, int show_ports, char *buf, size_t size);
 
+/*
+ * text escaped as values are (\ooo for what is not printable ASCII, and
+ * for the backslash), NUL-terminated, cut before an escape that does not
+ * fit.  Returns the length.
+ */
+size_t render_escape(const char *text, size_t len, char *buf, size_t size);
+
 /* The line for a string that held no message: "%t [raw] %r: <text>". */
 size_t render_raw(time_t when, const struct router *router, const char *text,
     size_t len, char *buf, size_t size);

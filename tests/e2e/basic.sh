@@ -34,7 +34,13 @@ check "strings without a message are counted" test "$(counter unparsed)" -eq 2
 check "events are counted" test "$(counter events)" -eq 5
 stop_linklog TERM
 check "SIGTERM exits 0" test "$LL_STATUS" -eq 0
-check "net-snmp printed nothing" test -z "$(grep -v 'statistics:' "$ERR")"
+check "net-snmp printed nothing (every line is linklog's own)" \
+    test -z "$(grep -v '^linklog: ' "$ERR")"
+check "the junk is reported, once a minute per sender" \
+    test "$(grep -c 'malformed datagram from 127.0.0.1' "$ERR")" -eq 1
+check "a bad @in message is reported with its text" \
+    grep -q 'unparsed log message from 127.0.0.1: "@in TCP from 1.1.1.256:1 to 2.2.2.2:2"' "$ERR"
+check "other text is not reported" sh -c "! grep -q 'no log message' '$ERR'"
 
 # Names carried in the message are shown when DNS is on, with no lookup:
 # the DNS server given is a port where nothing answers.

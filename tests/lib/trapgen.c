@@ -5,6 +5,7 @@
  */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "trapgen.h"
@@ -13,11 +14,22 @@ static const oid linksys[] = { 1, 3, 6, 1, 4, 1, 3955 };
 static const oid message_oid[] = { 1, 3, 6, 1, 4, 1, 3955, 1, 1 };
 static const oid sysuptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
 static const oid trapoid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+static const oid trapaddr_oid[] = { 1, 3, 6, 1, 6, 3, 18, 1, 3, 0 };
 
 size_t
 trapgen_build(int version, const char *community, const char *const *strings,
     size_t n, unsigned char *buf, size_t size)
 {
+	return trapgen_build_ex(version, 0, 0, community, NULL, strings, n,
+	    buf, size);
+}
+
+size_t
+trapgen_build_ex(int version, int inform, long reqid, const char *community,
+    const char *agent, const char *const *strings, size_t n,
+    unsigned char *buf, size_t size)
+{
+	struct in_addr agent_addr = { htonl(INADDR_LOOPBACK) };
 	netsnmp_session sess;
 	netsnmp_pdu *pdu;
 	u_char *pkt;
@@ -28,10 +40,14 @@ trapgen_build(int version, const char *community, const char *const *strings,
 	sess.version = version == 1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
 	sess.community = (u_char *)community;
 	sess.community_len = strlen(community);
-	pdu = snmp_pdu_create(version == 1 ? SNMP_MSG_TRAP : SNMP_MSG_TRAP2);
+	if (agent != NULL && inet_pton(AF_INET, agent, &agent_addr) != 1)
+		return 0;
+	pdu = snmp_pdu_create(version == 1 ? SNMP_MSG_TRAP :
+	    inform ? SNMP_MSG_INFORM : SNMP_MSG_TRAP2);
 	if (pdu == NULL)
 		return 0;
 	pdu->version = sess.version;
+	pdu->reqid = reqid;
 	if (version == 1) {
 		pdu->enterprise = snmp_duplicate_objid(linksys,
 		    OID_LENGTH(linksys));
@@ -39,13 +55,17 @@ trapgen_build(int version, const char *community, const char *const *strings,
 		pdu->trap_type = SNMP_TRAP_ENTERPRISESPECIFIC;
 		pdu->specific_type = 1;
 		pdu->time = uptime;
-		memcpy(pdu->agent_addr, "\x7f\x00\x00\x01", 4);
+		memcpy(pdu->agent_addr, &agent_addr, 4);
 	} else {
 		snmp_pdu_add_variable(pdu, sysuptime_oid,
 		    OID_LENGTH(sysuptime_oid), ASN_TIMETICKS,
 		    &uptime, sizeof(uptime));
 		snmp_pdu_add_variable(pdu, trapoid_oid, OID_LENGTH(trapoid_oid),
 		    ASN_OBJECT_ID, linksys, sizeof(linksys));
+		if (agent != NULL)
+			snmp_pdu_add_variable(pdu, trapaddr_oid,
+			    OID_LENGTH(trapaddr_oid), ASN_IPADDRESS,
+			    &agent_addr, 4);
 	}
 	for (size_t i = 0; i < n; i++)
 		snmp_pdu_add_variable(pdu, message_oid, OID_LENGTH(message_oid),

@@ -14,4 +14,14 @@
 size_t trapgen_build(int version, const char *community,
     const char *const *strings, size_t n, unsigned char *buf, size_t size);
 
+/*
+ * The same with more choices: inform (v2c InformRequest with request-id
+ * reqid instead of a trap) and agent, the address the trap claims (v1
+ * agent-addr, or a v2c snmpTrapAddress.0 varbind; NULL: 127.0.0.1 in v1,
+ * none in v2c).
+ */
+size_t trapgen_build_ex(int version, int inform, long reqid,
+    const char *community, const char *agent, const char *const *strings,
+    size_t n, unsigned char *buf, size_t size);
+
 #endif

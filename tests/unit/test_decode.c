@@ -94,6 +94,15 @@ wrong_pdu_types(void **state)
 	buf[at] = 0xa0;
 	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
 	    DECODE_UNSUPPORTED);
+	assert_int_equal(t.version, 2);
+	assert_int_equal(t.pdu, 0xa0);
+	/* Response, Report: not notifications either. */
+	buf[at] = 0xa2;
+	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	    DECODE_UNSUPPORTED);
+	buf[at] = 0xa8;
+	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	    DECODE_UNSUPPORTED);
 	/* A v1 trap tag in a v2c message. */
 	buf[at] = 0xa4;
 	assert_int_not_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
@@ -116,8 +125,221 @@ snmpv3_is_unsupported(void **state)
 	struct trap t;
 
 	(void)state;
-	assert_int_not_equal(decode_trap(v3, sizeof(v3), &t, NULL, collect, NULL),
+	nseen = 0;
+	assert_int_equal(decode_trap(v3, sizeof(v3), &t, NULL, collect, NULL),
+	    DECODE_UNSUPPORTED);
+	assert_int_equal(t.version, 3);
+	assert_int_equal(nseen, 0);
+}
+
+/* A v1 Trap-PDU put together by hand, with chosen field types. */
+static size_t
+v1_by_hand(unsigned char *b, unsigned char atype, size_t alen,
+    unsigned char ttype)
+{
+	static const unsigned char ent[] = { 0x06, 0x07, 0x2b, 0x06, 0x01,
+	    0x04, 0x01, 0x9f, 0x73 };
+	static const char msg[] = "@in TCP from 1.2.3.4:5 to 6.7.8.9:22";
+	unsigned char pdu[200];
+	size_t n = 0, m = 0;
+
+	memcpy(pdu, ent, sizeof(ent));
+	n = sizeof(ent);
+	pdu[n++] = atype;
+	pdu[n++] = (unsigned char)alen;
+	memcpy(pdu + n, "\x0a\x01\x02\x03\x04", alen);
+	n += alen;
+	memcpy(pdu + n, "\x02\x01\x06\x02\x01\x01", 6);   /* generic, specific */
+	n += 6;
+	pdu[n++] = ttype;
+	memcpy(pdu + n, "\x02\x10\x92", 3);                    /* time-stamp */
+	n += 3;
+	pdu[n++] = 0x30;                                        /* varbinds */
+	pdu[n++] = (unsigned char)(sizeof(msg) - 1 + 15);
+	pdu[n++] = 0x30;
+	pdu[n++] = (unsigned char)(sizeof(msg) - 1 + 13);
+	memcpy(pdu + n, "\x06\x09\x2b\x06\x01\x04\x01\x9f\x73\x01\x01", 11);
+	n += 11;
+	pdu[n++] = 0x04;
+	pdu[n++] = sizeof(msg) - 1;
+	memcpy(pdu + n, msg, sizeof(msg) - 1);
+	n += sizeof(msg) - 1;
+	b[m++] = 0x30;
+	b[m++] = (unsigned char)(n + 13);
+	memcpy(b + m, "\x02\x01\x00\x04\x06public\xa4", 12);
+	m += 12;
+	b[m++] = (unsigned char)n;
+	memcpy(b + m, pdu, n);
+	return m + n;
+}
+
+/* What net-snmp's snmp_pdu_parse() makes of a datagram: 0 if it accepts. */
+static int
+net_snmp_verdict(const unsigned char *b, size_t len)
+{
+	size_t plen = len, clen;
+	u_char community[256], *p;
+	long version;
+	netsnmp_pdu *pdu;
+	int rc;
+
+	clen = sizeof(community);
+	p = snmp_comstr_parse((u_char *)b, &plen, community, &clen, &version);
+	if (p == NULL)
+		return -1;
+	pdu = snmp_pdu_create(0);
+	rc = snmp_pdu_parse(pdu, p, &plen);
+	snmp_free_pdu(pdu);
+	return rc;
+}
+
+/*
+ * Fields of the v1 header that linklog does not use are checked as
+ * net-snmp checks them, no more: snmptrapd logs these traps.
+ */
+static void
+v1_header_as_lenient_as_net_snmp(void **state)
+{
+	static const struct {
+		unsigned char atype;
+		size_t alen;
+		unsigned char ttype;
+		int ok, agent;
+	} cases[] = {
+		{ ASN_IPADDRESS, 4, ASN_TIMETICKS, 1, 1 },
+		{ ASN_OCTET_STR, 4, ASN_TIMETICKS, 1, 1 },     /* agent as string */
+		{ ASN_OCTET_STR, 0, ASN_TIMETICKS, 1, 0 },
+		{ ASN_IPADDRESS, 4, ASN_GAUGE, 1, 1 },         /* Gauge32 time */
+		{ ASN_IPADDRESS, 4, ASN_COUNTER, 1, 1 },
+		{ ASN_OCTET_STR, 5, ASN_TIMETICKS, 0, 0 },
+		{ ASN_INTEGER, 4, ASN_TIMETICKS, 0, 0 },
+		{ ASN_IPADDRESS, 4, ASN_INTEGER, 0, 0 },
+		{ ASN_IPADDRESS, 4, ASN_OCTET_STR, 0, 0 },
+	};
+	unsigned char b[300];
+	struct trap t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = v1_by_hand(b, cases[i].atype, cases[i].alen,
+		    cases[i].ttype);
+		int ours;
+
+		nseen = 0;
+		ours = decode_trap(b, len, &t, NULL, collect, NULL) == DECODE_OK;
+		assert_int_equal(net_snmp_verdict(b, len) == 0, cases[i].ok);
+		if (ours != cases[i].ok)
+			fail_msg("case %zu: decode says %d", i, ours);
+		assert_int_equal(nseen, cases[i].ok);
+		if (!cases[i].ok)
+			continue;
+		assert_string_equal(seen[0], "@in TCP from 1.2.3.4:5 to 6.7.8.9:22");
+		assert_int_equal(t.has_agent, cases[i].agent);
+		if (cases[i].agent)
+			assert_memory_equal(t.agent, "\x0a\x01\x02\x03", 4);
+	}
+}
+
+/* %g: v1 agent-addr (but 0.0.0.0), v2c snmpTrapAddress.0. */
+static void
+claimed_agent_address(void **state)
+{
+	const char *s[] = { "x" };
+	struct trap t;
+	size_t len;
+
+	(void)state;
+	len = trapgen_build_ex(1, 0, 0, "public", "192.0.2.9", s, 1, buf,
+	    sizeof(buf));
+	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_true(t.has_agent);
+	assert_memory_equal(t.agent, "\xc0\x00\x02\x09", 4);
+	len = trapgen_build_ex(1, 0, 0, "public", "0.0.0.0", s, 1, buf,
+	    sizeof(buf));
+	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_false(t.has_agent);
+	len = trapgen_build_ex(2, 0, 0, "public", "198.51.100.3", s, 1, buf,
+	    sizeof(buf));
+	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_true(t.has_agent);
+	assert_memory_equal(t.agent, "\xc6\x33\x64\x03", 4);
+	len = trapgen_build_ex(2, 0, 0, "public", NULL, s, 1, buf, sizeof(buf));
+	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_false(t.has_agent);
+}
+
+/*
+ * An InformRequest decodes like a v2c trap; its Response, built here, is
+ * what net-snmp's own parser reads as the acknowledgement (RFC 3416,
+ * 4.2.7): same request-id and varbinds, error-status and -index 0.
+ */
+static void
+inform_and_its_response(void **state)
+{
+	const char *s[] = { "@in TCP from 1.2.3.4:5 to 6.7.8.9:22", "two" };
+	static unsigned char resp[70000], small[70000];
+	size_t len, rlen, plen, clen;
+	u_char community[256], *p;
+	netsnmp_pdu *pdu, *orig;
+	struct trap t;
+	long version;
+
+	(void)state;
+	len = trapgen_build_ex(2, 1, 0x5a5a1234, "sesame", "10.0.0.9", s, 2,
+	    buf, sizeof(buf));
+	assert_true(len > 0);
+	nseen = 0;
+	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
 	    DECODE_OK);
+	assert_true(t.inform);
+	assert_int_equal(t.request_id, 0x5a5a1234);
+	assert_int_equal(nseen, 2);
+	assert_string_equal(seen[0], s[0]);
+	assert_true(t.has_agent);
+	rlen = decode_inform_response(&t, resp, sizeof(resp));
+	assert_true(rlen > 0);
+	assert_int_equal(decode_inform_response(&t, small, rlen - 1), 0);
+	plen = rlen;
+	clen = sizeof(community);
+	p = snmp_comstr_parse(resp, &plen, community, &clen, &version);
+	assert_non_null(p);
+	assert_int_equal(version, SNMP_VERSION_2c);
+	assert_int_equal(clen, 6);
+	assert_memory_equal(community, "sesame", 6);
+	pdu = snmp_pdu_create(0);
+	assert_int_equal(snmp_pdu_parse(pdu, p, &plen), 0);
+	assert_int_equal(plen, 0);
+	assert_int_equal(pdu->command, SNMP_MSG_RESPONSE);
+	assert_int_equal(pdu->reqid, 0x5a5a1234);
+	assert_int_equal(pdu->errstat, 0);
+	assert_int_equal(pdu->errindex, 0);
+	/* The varbinds are the inform's, one for one. */
+	plen = len;
+	clen = sizeof(community);
+	p = snmp_comstr_parse(buf, &plen, community, &clen, &version);
+	orig = snmp_pdu_create(0);
+	assert_int_equal(snmp_pdu_parse(orig, p, &plen), 0);
+	for (netsnmp_variable_list *a = pdu->variables, *b = orig->variables;
+	    a || b; a = a->next_variable, b = b->next_variable) {
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(snmp_oid_compare(a->name, a->name_length,
+		    b->name, b->name_length), 0);
+		assert_int_equal(a->type, b->type);
+		assert_int_equal(a->val_len, b->val_len);
+		assert_memory_equal(a->val.string, b->val.string, a->val_len);
+	}
+	snmp_free_pdu(pdu);
+	snmp_free_pdu(orig);
+}
+
+static void
+pdu_names(void **state)
+{
+	(void)state;
+	assert_string_equal(decode_pdu_name(0xa0), "GetRequest");
+	assert_string_equal(decode_pdu_name(0xa8), "Report");
+	assert_string_equal(decode_pdu_name(0xbf), "unknown PDU");
 }
 
 static void
@@ -242,6 +464,10 @@ main(void)
 		cmocka_unit_test(every_truncation_is_malformed),
 		cmocka_unit_test(wrong_pdu_types),
 		cmocka_unit_test(snmpv3_is_unsupported),
+		cmocka_unit_test(v1_header_as_lenient_as_net_snmp),
+		cmocka_unit_test(claimed_agent_address),
+		cmocka_unit_test(inform_and_its_response),
+		cmocka_unit_test(pdu_names),
 		cmocka_unit_test(junk),
 		cmocka_unit_test(large_string),
 		cmocka_unit_test(many_strings_in_order),

@@ -1,0 +1,82 @@
+/*
+ * inform.c - recently acknowledged informs, to write a retransmitted one
+ * once.
+ */
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inform.h"
+
+struct inform_entry {
+	uint8_t used, family;
+	uint16_t port;
+	uint8_t addr[16];
+	long request_id;
+	time_t first;
+};
+
+struct inform_table {
+	struct inform_entry e[INFORM_TABLE];
+};
+
+struct inform_table *
+inform_table_new(void)
+{
+	return calloc(1, sizeof(struct inform_table));
+}
+
+void
+inform_table_free(struct inform_table *t)
+{
+	free(t);
+}
+
+/* The sender as family, 16 address bytes and port. */
+static void
+key_of(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16],
+    uint16_t *port)
+{
+	memset(addr, 0, 16);
+	*family = (uint8_t)sa->sa_family;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+		memcpy(addr, &sin->sin_addr, 4);
+		*port = sin->sin_port;
+	} else {
+		const struct sockaddr_in6 *sin6 =
+		    (const struct sockaddr_in6 *)sa;
+		memcpy(addr, &sin6->sin6_addr, 16);
+		*port = sin6->sin6_port;
+	}
+}
+
+int
+inform_seen(struct inform_table *t, const struct sockaddr *sa,
+    long request_id, time_t now)
+{
+	uint8_t family, addr[16];
+	uint16_t port;
+	uint32_t h;
+	struct inform_entry *e;
+
+	key_of(sa, &family, addr, &port);
+	h = 2166136261u ^ family;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	h = (h ^ port) * 16777619u;
+	h = (h ^ (uint32_t)request_id) * 16777619u;
+	e = &t->e[h % INFORM_TABLE];
+	if (e->used && e->family == family && e->port == port &&
+	    e->request_id == request_id && memcmp(e->addr, addr, 16) == 0 &&
+	    now >= e->first && now - e->first < INFORM_WINDOW)
+		return 1;
+	e->used = 1;
+	e->family = family;
+	e->port = port;
+	memcpy(e->addr, addr, 16);
+	e->request_id = request_id;
+	e->first = now;
+	return 0;
+}
