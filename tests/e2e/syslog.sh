@@ -3,7 +3,7 @@
 # priority; SIGHUP reloads and reopens; a bad file at SIGHUP changes
 # nothing; rsyslog restarted mid-stream; forwarding to a central rsyslogd.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
-need snmptrap rsyslogd
+need snmptrap snmpinform rsyslogd
 enter_syslog_namespace "$@"
 
 LOCAL_CONF='module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
@@ -23,6 +23,23 @@ check_line "facility, priority, ident and the syslog template" "$SYSLOG" \
 stop_linklog
 check "linklog's statistics go to syslog too" \
     wait_grep "$SYSLOG" "routerlog statistics: received=1 "
+
+# The older firmware forms and an inform (issue 13) in syslog too.
+: >"$SYSLOG"
+start_linklog --no-dns -s -q --syslog=local3
+send_v1 '@out 192.168.0.2 8080 24.159.204.248 10325'
+send_v2c '@out 192.168.1.200 ==> 24.254.60.13[110].'
+check "an inform to a syslog-only linklog is acknowledged" snmpinform -v 2c \
+    -c public -t 1 -r 1 "127.0.0.1:$PORT" '' 1.3.6.1.4.1.3955.1 "$TRAP_OID" \
+    s '@in 203.0.113.7 51234 192.168.0.2 80'
+check "the older forms reach syslog" wait_grep "$SYSLOG" '203.0.113.7'
+stop_linklog
+check_line "spaces form in syslog" "$SYSLOG" \
+    "local3.info linklog 127.0.0.1: [out, -] 192.168.0.2:8080 -> 24.159.204.248:10325"
+check_line "arrow form in syslog" "$SYSLOG" \
+    "local3.info linklog 127.0.0.1: [out, -] 192.168.1.200:- -> 24.254.60.13:110"
+check_line "the inform's line in syslog" "$SYSLOG" \
+    "local3.info linklog 127.0.0.1: [ in, -] 203.0.113.7:51234 -> 192.168.0.2:80"
 
 # Rules: inbound TCP to port 22 at warning, everything else at info.
 CONF=$WORK/linklog.conf

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Datagrams real tools cannot be made to send, for tests/e2e/senders.sh.
+
+  senders.py inform-twice PORT COMMUNITY TEXT
+      One SNMPv2c InformRequest sent twice from the same socket (a
+      retransmission); prints "responses=N" and, per Response, whether its
+      request-id matches: "match" or "mismatch".  Waits 2 s at most each.
+  senders.py v1-lenient PORT TEXT
+      An SNMPv1 trap whose time-stamp is a Gauge32 and whose agent-addr is
+      an OCTET STRING (192.0.2.77), which net-snmp accepts.
+Datagrams go to 127.0.0.1 only.
+"""
+import socket
+import sys
+
+
+def tlv(tag, body):
+    n = len(body)
+    if n < 0x80:
+        length = bytes([n])
+    elif n < 0x100:
+        length = bytes([0x81, n])
+    else:
+        length = bytes([0x82, n >> 8, n & 0xff])
+    return bytes([tag]) + length + body
+
+
+def integer(v):
+    return tlv(0x02, v.to_bytes(4, "big", signed=True))
+
+
+def octets(s):
+    return tlv(0x04, s)
+
+
+OID_LINKSYS = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73]))
+OID_MSG = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73, 1, 1]))
+OID_UPTIME = tlv(0x06, bytes([0x2b, 6, 1, 2, 1, 1, 3, 0]))
+OID_TRAPOID = tlv(0x06, bytes([0x2b, 6, 1, 6, 3, 1, 1, 4, 1, 0]))
+
+
+def inform(community, text, reqid):
+    varbinds = (tlv(0x30, OID_UPTIME + tlv(0x43, bytes([7]))) +
+                tlv(0x30, OID_TRAPOID + OID_LINKSYS) +
+                tlv(0x30, OID_MSG + octets(text)))
+    pdu = integer(reqid) + integer(0) + integer(0) + tlv(0x30, varbinds)
+    return tlv(0x30, integer(1) + octets(community) + tlv(0xa6, pdu))
+
+
+def v1_lenient(text):
+    varbinds = tlv(0x30, OID_MSG + octets(text))
+    pdu = (OID_LINKSYS + octets(bytes([192, 0, 2, 77])) + integer(6) +
+           integer(1) + tlv(0x42, bytes([1, 2])) + tlv(0x30, varbinds))
+    return tlv(0x30, integer(0) + octets(b"public") + tlv(0xa4, pdu))
+
+
+def request_id(resp):
+    """The request-id of a v2c Response, or None."""
+    def header(b, i):
+        tag, n = b[i], b[i + 1]
+        i += 2
+        if n & 0x80:
+            k = n & 0x7f
+            n = int.from_bytes(b[i:i + k], "big")
+            i += k
+        return tag, n, i
+    try:
+        _, _, i = header(resp, 0)               # message
+        _, n, i = header(resp, i)               # version
+        i += n
+        _, n, i = header(resp, i)               # community
+        i += n
+        tag, _, i = header(resp, i)             # PDU
+        if tag != 0xa2:
+            return None
+        _, n, i = header(resp, i)               # request-id
+        return int.from_bytes(resp[i:i + n], "big", signed=True)
+    except IndexError:
+        return None
+
+
+def main():
+    cmd, port = sys.argv[1], int(sys.argv[2])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    if cmd == "inform-twice":
+        reqid = 0x2468ace
+        dgram = inform(sys.argv[3].encode(), sys.argv[4].encode(), reqid)
+        got = []
+        for _ in range(2):
+            s.sendto(dgram, ("127.0.0.1", port))
+            try:
+                got.append(s.recv(65536))
+            except socket.timeout:
+                pass
+        print("responses=%d" % len(got))
+        for r in got:
+            print("match" if request_id(r) == reqid else "mismatch")
+    elif cmd == "v1-lenient":
+        s.sendto(v1_lenient(sys.argv[3].encode()), ("127.0.0.1", port))
+    else:
+        sys.exit("unknown command " + cmd)
+
+
+main()
