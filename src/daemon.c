@@ -14,6 +14,7 @@
  * been reopened with another or closed.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "conffile.h"
 #include "daemon.h"
+#include "fileopen.h"
 #include "log.h"
 #include "runtime.h"
 #include "services.h"
@@ -40,6 +42,7 @@ struct state {
 struct daemon {
 	int argc;
 	char **argv;
+	char *config_path;              /* -c made absolute, or NULL */
 	struct state *cur;
 	struct options first;           /* the settings read by daemon_new */
 	int have_first;
@@ -61,11 +64,27 @@ load_options(const struct daemon *d, struct options *o, char *err,
 {
 	options_defaults(o);
 	options_find_config(o, d->argc, d->argv);
+	/* linklog runs in "/": the file is found where it was at start. */
+	if (o->config_file != NULL && d->config_path != NULL)
+		o->config_file = d->config_path;
 	err[0] = '\0';
 	if (o->config_file != NULL &&
 	    conffile_load(o->config_file, o, err, errlen) < 0)
 		return 1;
 	return options_parse(o, d->argc, d->argv);
+}
+
+/* path from the current directory, or NULL if it is absolute already. */
+static char *
+absolute_path(const char *path)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (path == NULL || path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return NULL;
+	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return abs;
 }
 
 struct daemon *
@@ -78,6 +97,8 @@ daemon_new(int argc, char **argv, int *status, char *err, size_t errlen)
 	d->argc = argc;
 	d->argv = argv;
 	*status = load_options(d, &d->first, err, errlen);
+	if (*status < 0)
+		d->config_path = absolute_path(d->first.config_file);
 	d->have_first = 1;
 	return d;
 }
@@ -369,6 +390,20 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+int
+daemon_log_files(void *arg, char **paths, size_t max)
+{
+	const struct daemon *d = arg;
+	struct options o;
+	char err[4096];
+	int n = -1;
+
+	if (load_options(d, &o, err, sizeof(err)) < 0)
+		n = runtime_log_files(&o, paths, max);
+	conffile_free(&o);
+	return n;
+}
+
 void
 daemon_set_socket_activated(struct daemon *d)
 {
@@ -383,7 +418,8 @@ daemon_reload(struct daemon *d)
 	char err[4096];
 	int status;
 
-	if (load_options(d, &o, err, sizeof(err)) >= 0) {
+	if (load_options(d, &o, err, sizeof(err)) >= 0 ||
+	    fileopen_reload(err, sizeof(err)) < 0) {
 		conffile_free(&o);
 		log_msg(LOG_ERR, "reload failed, keeping the running "
 		    "configuration: %s", err);
@@ -459,5 +495,6 @@ daemon_free(struct daemon *d)
 		conffile_free(&d->first);
 	sink_close(d->out);
 	sink_close(d->syslog);
+	free(d->config_path);
 	free(d);
 }

@@ -55,6 +55,13 @@ int daemon_check(struct daemon *d, char *err, size_t errlen);
  */
 int daemon_start(struct daemon *d, char *err, size_t errlen);
 
+/*
+ * The log files the configuration names, read again from the file and
+ * the command line (a fileopen_paths_fn: the privileged file opener calls
+ * it, in its own process, at start and at each reload).
+ */
+int daemon_log_files(void *d, char **paths, size_t max);
+
 /* The listening sockets came from systemd (for the reload's warning). */
 void daemon_set_socket_activated(struct daemon *d);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 #ifdef HAVE_SYSTEMD
@@ -26,8 +27,10 @@
 
 #include "daemon.h"
 #include "decode.h"
+#include "fileopen.h"
 #include "log.h"
 #include "privs.h"
+#include "process.h"
 #include "receive.h"
 #include "services.h"
 
@@ -43,6 +46,7 @@ struct linklog {
 	struct receiver *rx;
 	int sigfd;
 	uint64_t last_status;
+	char *pid_file;                 /* as written, absolute */
 };
 
 static void fatal(int, const char *, ...)
@@ -151,6 +155,18 @@ update_status(struct linklog *l, uint64_t now)
 #endif
 }
 
+/* The only child is the privileged file opener: say when it is gone. */
+static void
+reap_children(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (pid == fileopen_helper_pid())
+			fileopen_helper_exited(status);
+}
+
 /* Returns 1 when linklog should stop. */
 static int
 handle_signals(struct linklog *l)
@@ -171,6 +187,9 @@ handle_signals(struct linklog *l)
 			break;
 		case SIGUSR1:
 			log_statistics(l);
+			break;
+		case SIGCHLD:
+			reap_children();
 			break;
 		}
 	}
@@ -284,25 +303,6 @@ drain(struct linklog *l)
 }
 
 static void
-write_pid_file(const char *path)
-{
-	char buf[32];
-	int fd, n;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0644);
-	if (fd < 0)
-		fatal(1, "cannot write pid file '%s': %s", path,
-		    strerror(errno));
-	fchmod(fd, 0644);
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n)
-		fatal(1, "cannot write pid file '%s': %s", path,
-		    strerror(errno));
-	close(fd);
-}
-
-static void
 setup_receiver(struct linklog *l)
 {
 	const struct options *o = daemon_options(l->d);
@@ -341,10 +341,38 @@ setup_signals(struct linklog *l)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	l->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (l->sigfd < 0)
 		fatal(1, "signalfd: %s", strerror(errno));
+}
+
+/*
+ * Started as root with a log file: the privileged file opener, forked
+ * before any socket is open and before the signals are set up (so that
+ * its death is seen by the signalfd: SIGCHLD is blocked first).
+ */
+static void
+start_file_opener(struct linklog *l)
+{
+	char *paths[64], err[512];
+	int n;
+	sigset_t set;
+
+	if (geteuid() != 0)
+		return;
+	n = daemon_log_files(l->d, paths, 64);
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	if (n <= 0)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (fileopen_start_helper(daemon_log_files, l->d, err,
+	    sizeof(err)) < 0)
+		fatal(1, "%s", err);
 }
 
 /* Read the settings; returns -1 to go on, or the exit status. */
@@ -383,14 +411,17 @@ main(int argc, char **argv)
 	int rc;
 
 	memset(&l, 0, sizeof(l));
+	process_close_inherited();
 	if ((rc = configure(&l, argc, argv)) >= 0) {
 		daemon_free(l.d);
 		return rc;
 	}
 	log_init("linklog");
+	fileopen_init();
 	decode_init();
 	if ((rc = daemon_start(l.d, err, sizeof(err))) != 0)
 		fatal(rc, "%s", err);
+	start_file_opener(&l);
 	if (geteuid() == 0 && privs_lookup(daemon_options(l.d)->run_as, &pv,
 	    err, sizeof(err)) < 0)
 		fatal(2, "%s", err);
@@ -399,9 +430,13 @@ main(int argc, char **argv)
 	pipeline_set_receiver(daemon_pipeline(l.d), l.rx);
 	setup_signals(&l);
 	if (daemon_options(l.d)->pid_file)
-		write_pid_file(daemon_options(l.d)->pid_file);
+		if ((l.pid_file = process_write_pid_file(
+		    daemon_options(l.d)->pid_file, err, sizeof(err))) == NULL)
+			fatal(1, "%s", err);
 	if (geteuid() == 0 && privs_drop(&pv, err, sizeof(err)) < 0)
 		fatal(1, "%s", err);
+	if (chdir("/") < 0)
+		fatal(1, "chdir /: %s", strerror(errno));
 	notify("READY=1");
 
 	run(&l);
@@ -412,8 +447,9 @@ main(int argc, char **argv)
 	pipeline_release(daemon_pipeline(l.d), resolve_now(), 1);
 	pipeline_flush(daemon_pipeline(l.d));
 	log_statistics(&l);
-	if (daemon_options(l.d)->pid_file)
-		unlink(daemon_options(l.d)->pid_file);
+	if (l.pid_file != NULL)
+		unlink(l.pid_file);
+	free(l.pid_file);
 	daemon_free(l.d);
 	receive_close(l.rx);
 	services_free();

@@ -2,6 +2,7 @@
  * runtime.c - turn options into templates, filters, sinks and rules.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,30 @@ runtime_uses_json(const struct options *o)
 	return 0;
 }
 
+int
+runtime_log_files(const struct options *o, char **paths, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nrules_of(o) && n < max; i++) {
+		const char *f = rule_output(o, i).log_file;
+		size_t k;
+		if (f == NULL)
+			continue;
+		for (k = 0; k < n && strcmp(paths[k], f) != 0; k++)
+			;
+		if (k < n)
+			continue;
+		if ((paths[n] = strdup(f)) == NULL) {
+			while (n > 0)
+				free(paths[--n]);
+			return -1;
+		}
+		n++;
+	}
+	return (int)n;
+}
+
 static struct template *
 compile(struct runtime *rt, const char *text, char *err, size_t errlen)
 {
@@ -157,9 +182,10 @@ file_sink(struct runtime *rt, const char *path, char *err, size_t errlen)
 	for (size_t i = 0; i < rt->nfiles; i++)
 		if (strcmp(sink_path(rt->files[i]), path) == 0)
 			return rt->files[i];
-	if ((s = sink_file(path)) == NULL) {
-		snprintf(err, errlen, "cannot open log file '%s': %s", path,
-		    strerror(errno));
+	char msg[PATH_MAX + 256];
+
+	if ((s = sink_file(path, msg, sizeof(msg))) == NULL) {
+		snprintf(err, errlen, "cannot open log file %s", msg);
 		return NULL;
 	}
 	rt->files[rt->nfiles++] = s;

@@ -35,6 +35,12 @@ int runtime_uses_syslog(const struct options *o);
 /* Whether any output is JSON (which names services in network.protocol). */
 int runtime_uses_json(const struct options *o);
 
+/*
+ * The distinct log file paths o names (top level and rules), up to max,
+ * each a malloc'ed copy; returns how many, or -1 when out of memory.
+ */
+int runtime_log_files(const struct options *o, char **paths, size_t max);
+
 /* Lines written to and lost on the log files. */
 void runtime_file_stats(const struct runtime *rt, uint64_t *lines,
     uint64_t *errors);

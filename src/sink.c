@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -17,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fileopen.h"
 #include "log.h"
 #include "sink.h"
 
@@ -29,7 +32,7 @@ struct sink {
 	int fd, own, is_syslog;
 	int syslog_down;                /* /dev/log had no listener */
 	int broken_line;                /* the output ends inside a line */
-	time_t last_check;              /* of a removed log file */
+	time_t last_check;              /* of syslog's socket */
 	size_t used, pending_lines;
 	time_t last_report;
 	struct sink_stats stats;
@@ -60,47 +63,33 @@ sink_syslog(void)
 	return s;
 }
 
-static int
-open_log(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOCTTY, 0640);
-
-	if (fd >= 0) {
-		/* Created by us: 0640 whatever the umask said. */
-		(void)fchmod(fd, 0640);
-		return fd;
-	}
-	if (errno != EEXIST)
-		return -1;
-	return open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
-}
-
 struct sink *
-sink_file(const char *path)
+sink_file(const char *path, char *err, size_t errlen)
 {
 	struct sink *s;
-	int fd = open_log(path), saved;
+	int fd = fileopen_log(path, err, errlen);
 
 	if (fd < 0)
 		return NULL;
 	if ((s = sink_fd(path, fd, 1)) == NULL ||
 	    (s->path = strdup(path)) == NULL) {
-		saved = errno;
-		sink_close(s);
-		close(fd);
-		errno = saved;
+		/* sink_close() closes fd when s holds it: only once. */
+		if (s != NULL)
+			sink_close(s);
+		else
+			close(fd);
+		snprintf(err, errlen, "'%s': out of memory", path);
 		return NULL;
 	}
 	return s;
 }
 
 static int
-sink_reopen_fd(struct sink *s)
+sink_reopen_fd(struct sink *s, char *err, size_t errlen)
 {
 	int fd;
 
-	if ((fd = open_log(s->path)) < 0)
+	if ((fd = fileopen_log(s->path, err, errlen)) < 0)
 		return -1;
 	close(s->fd);
 	s->fd = fd;
@@ -112,8 +101,14 @@ sink_reopen(struct sink *s)
 {
 	if (s->path == NULL)
 		return 0;
+	char err[PATH_MAX + 256];
+
 	sink_flush(s);
-	return sink_reopen_fd(s);
+	if (sink_reopen_fd(s, err, sizeof(err)) < 0) {
+		log_msg(LOG_ERR, "cannot reopen log file %s", err);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -191,28 +186,23 @@ account(struct sink *s, size_t lines, int err)
 
 /*
  * A log file removed by hand (not rotated: rotation is SIGHUP's) would
- * swallow every line; once a second, notice it and create it again.
+ * swallow every line: before each write, notice it and create it again,
+ * so that no line is counted as written into a file nobody can read.
  */
 static void
 check_removed(struct sink *s)
 {
-	struct timespec now;
+	char err[PATH_MAX + 256];
 	struct stat st;
 
-	if (s->path == NULL)
+	if (s->path == NULL || fstat(s->fd, &st) < 0 || st.st_nlink > 0)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec == s->last_check)
-		return;
-	s->last_check = now.tv_sec;
-	if (fstat(s->fd, &st) < 0 || st.st_nlink > 0)
-		return;
-	if (sink_reopen_fd(s) == 0)
+	if (sink_reopen_fd(s, err, sizeof(err)) == 0)
 		log_msg(LOG_WARNING, "log file %s was removed: created it "
 		    "again", s->path);
 	else if (log_ratelimit(&s->last_report, 60))
 		log_msg(LOG_ERR, "log file %s was removed and cannot be "
-		    "created again: %s", s->path, strerror(errno));
+		    "created again: %s", s->path, err);
 }
 
 /*
@@ -275,6 +265,7 @@ sink_write(struct sink *s, int priority, const char *line, size_t len)
 	if (len + 1 > sizeof(s->buf)) {
 		/* Longer than the whole buffer: straight through. */
 		struct iovec iov[2] = { { (void *)line, len }, { "\n", 1 } };
+		check_removed(s);
 		account(s, 1, write_all(s, iov, 2));
 		return;
 	}

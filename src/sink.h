@@ -21,8 +21,11 @@ struct sink_stats {
 /* A sink over an open descriptor (not closed by the sink when own = 0). */
 struct sink *sink_fd(const char *name, int fd, int own);
 
-/* Open (create 0640, append) path; NULL with errno set on failure. */
-struct sink *sink_file(const char *path);
+/*
+ * Open path (create 0640, append) with fileopen_log(): a regular file,
+ * no symbolic link.  NULL with a message in err on failure.
+ */
+struct sink *sink_file(const char *path, char *err, size_t errlen);
 
 /* The path of a file sink, NULL for others. */
 const char *sink_path(const struct sink *s);

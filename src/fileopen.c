@@ -1,0 +1,385 @@
+/*
+ * fileopen.c - safe opening of log files, and the privileged helper that
+ * opens them for an unprivileged linklog (as OpenBSD's syslogd does).
+ *
+ * The helper is a child forked before the privilege drop.  It keeps root,
+ * holds no socket but its end of a socketpair, and answers two requests:
+ * "reload" (read the configuration again: which log files it names) and
+ * "open PATH" (only a path the configuration names, opened with the same
+ * safe open as without the helper; the descriptor goes back with
+ * SCM_RIGHTS).  Whatever the unprivileged side asks, it can get no more
+ * than append descriptors to regular files the configuration names.
+ * The helper exits when linklog closes its end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fileopen.h"
+#include "log.h"
+
+#define MAX_PATHS 64
+#define MSG_MAX (PATH_MAX + 8)
+
+enum { REQ_OPEN = 'O', REQ_RELOAD = 'R' };
+
+struct reply {
+	int status;                     /* 0 or -1 */
+	char msg[PATH_MAX + 256];
+};
+
+static int helper_sock = -1;            /* linklog's end */
+static pid_t helper_pid = -1;
+static int helper_started;
+static char base[PATH_MAX];             /* where relative paths start */
+
+/* Relative paths are taken from the directory linklog started in. */
+static const char *
+absolute(const char *path, char *buf, size_t size)
+{
+	if (path[0] == '/' || base[0] == '\0')
+		return path;
+	if ((size_t)snprintf(buf, size, "%s/%s", base, path) >= size)
+		return path;
+	return buf;
+}
+
+/* Why path could not be opened, in words. */
+static void
+explain(const char *path, const char *p, int err_no, char *err,
+    size_t errlen)
+{
+	struct stat st;
+
+	if ((err_no == ELOOP || err_no == ENXIO || err_no == 0) &&
+	    lstat(p, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s': %s", path, S_ISLNK(st.st_mode) ?
+		    "is a symbolic link (log files are opened without "
+		    "following links)" : "is not a regular file");
+		return;
+	}
+	snprintf(err, errlen, "'%s': %s", path,
+	    strerror(err_no ? err_no : EINVAL));
+}
+
+int
+fileopen_direct(const char *path, char *err, size_t errlen)
+{
+	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC | O_NOCTTY;
+	char buf[PATH_MAX];
+	const char *p = absolute(path, buf, sizeof(buf));
+	struct stat st;
+	int fd, created = 1;
+
+	fd = open(p, flags | O_CREAT | O_EXCL, 0640);
+	if (fd < 0 && errno == EEXIST) {
+		created = 0;
+		fd = open(p, flags);
+	}
+	if (fd < 0) {
+		explain(path, p, errno, err, errlen);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		explain(path, p, 0, err, errlen);
+		return -1;
+	}
+	/* Created by us: 0640 whatever the umask said. */
+	if (created)
+		(void)fchmod(fd, 0640);
+	(void)fcntl(fd, F_SETFL, O_APPEND);
+	return fd;
+}
+
+/* --- the helper side ------------------------------------------------- */
+
+struct helper {
+	int sock;
+	fileopen_paths_fn *paths_of;
+	void *arg;
+	char *paths[MAX_PATHS];
+	int npaths;
+};
+
+static void
+helper_load(struct helper *h, struct reply *r)
+{
+	char *paths[MAX_PATHS];
+	int n = h->paths_of(h->arg, paths, MAX_PATHS);
+
+	if (n < 0) {
+		r->status = -1;
+		snprintf(r->msg, sizeof(r->msg), "the privileged file opener "
+		    "cannot read the configuration; it keeps the files it had");
+		return;
+	}
+	for (int i = 0; i < h->npaths; i++)
+		free(h->paths[i]);
+	memcpy(h->paths, paths, sizeof(paths[0]) * (size_t)n);
+	h->npaths = n;
+}
+
+static int
+helper_allowed(const struct helper *h, const char *path)
+{
+	for (int i = 0; i < h->npaths; i++)
+		if (strcmp(h->paths[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+helper_send(int sock, const struct reply *r, int fd)
+{
+	struct iovec iov = { (void *)r, sizeof(*r) };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		u.h.cmsg_level = SOL_SOCKET;
+		u.h.cmsg_type = SCM_RIGHTS;
+		u.h.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&u.h), &fd, sizeof(int));
+	}
+	(void)sendmsg(sock, &mh, MSG_NOSIGNAL);
+}
+
+static void
+helper_request(struct helper *h, const char *req, size_t len)
+{
+	struct reply r = { 0, "" };
+	int fd = -1;
+
+	if (len >= 1 && req[0] == REQ_RELOAD) {
+		helper_load(h, &r);
+	} else if (len >= 3 && req[0] == REQ_OPEN &&
+	    memchr(req, '\0', len - 1) == NULL) {
+		const char *path = req + 1;
+		if (!helper_allowed(h, path)) {
+			r.status = -1;
+			snprintf(r.msg, sizeof(r.msg), "'%s': not a log file of "
+			    "the configuration (refused by the privileged file "
+			    "opener)", path);
+		} else if ((fd = fileopen_direct(path, r.msg,
+		    sizeof(r.msg))) < 0) {
+			r.status = -1;
+		}
+	} else {
+		r.status = -1;
+		snprintf(r.msg, sizeof(r.msg), "bad request");
+	}
+	helper_send(h->sock, &r, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void __attribute__((noreturn))
+helper_main(struct helper *h, pid_t parent)
+{
+	char req[MSG_MAX];
+	struct reply r;
+	sigset_t none;
+	ssize_t n;
+
+	/* Gone with linklog; untouched by the signals meant for it. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	(void)prctl(PR_SET_NAME, "linklog-priv");
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Nothing but its socket and the standard descriptors. */
+	if (dup2(h->sock, 3) < 0)
+		_exit(1);
+	h->sock = 3;
+	(void)close_range(4, ~0U, 0);
+	(void)chdir("/");
+	helper_load(h, &r);
+	for (;;) {
+		n = recv(h->sock, req, sizeof(req) - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0);
+		req[n] = '\0';
+		helper_request(h, req, (size_t)n + 1);
+	}
+}
+
+/* --- linklog's side -------------------------------------------------- */
+
+void
+fileopen_init(void)
+{
+	if (getcwd(base, sizeof(base)) == NULL)
+		base[0] = '\0';
+}
+
+int
+fileopen_start_helper(fileopen_paths_fn *paths_of, void *arg, char *err,
+    size_t errlen)
+{
+	struct helper h = { .paths_of = paths_of, .arg = arg };
+	pid_t parent = getpid();
+	int sv[2];
+
+	if (geteuid() != 0)
+		return 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	switch (helper_pid = fork()) {
+	case -1:
+		snprintf(err, errlen, "cannot start the privileged file "
+		    "opener: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	case 0:
+		close(sv[0]);
+		h.sock = sv[1];
+		helper_main(&h, parent);
+	}
+	close(sv[1]);
+	helper_sock = sv[0];
+	helper_started = 1;
+	return 0;
+}
+
+int
+fileopen_helper_started(void)
+{
+	return helper_started;
+}
+
+int
+fileopen_helper_pid(void)
+{
+	return helper_sock >= 0 ? (int)helper_pid : -1;
+}
+
+static void
+helper_gone(const char *why)
+{
+	if (helper_sock < 0)
+		return;
+	close(helper_sock);
+	helper_sock = -1;
+	log_msg(LOG_ERR, "the privileged file opener %s: the open log files "
+	    "are still written, but a reopen (SIGHUP, a removed file) now "
+	    "runs with linklog's own rights", why);
+}
+
+void
+fileopen_helper_exited(int wstatus)
+{
+	char why[64];
+
+	if (WIFSIGNALED(wstatus))
+		snprintf(why, sizeof(why), "was killed by signal %d",
+		    WTERMSIG(wstatus));
+	else
+		snprintf(why, sizeof(why), "exited with status %d",
+		    WEXITSTATUS(wstatus));
+	helper_gone(why);
+}
+
+/* One request, one reply (with a descriptor for an open). */
+static int
+ask(const char *req, size_t len, struct reply *r, int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { r, sizeof(*r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*fd = -1;
+	if (send(helper_sock, req, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		helper_gone("does not answer");
+		return -1;
+	}
+	do
+		n = recvmsg(helper_sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(*r)) {
+		helper_gone("does not answer");
+		return -1;
+	}
+	r->msg[sizeof(r->msg) - 1] = '\0';
+	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return 0;
+}
+
+int
+fileopen_log(const char *path, char *err, size_t errlen)
+{
+	char req[MSG_MAX];
+	struct reply r;
+	size_t len = strlen(path);
+	int fd;
+
+	if (helper_sock < 0 || len + 2 > sizeof(req))
+		return fileopen_direct(path, err, errlen);
+	/* The path without its NUL: the helper refuses one inside. */
+	req[0] = REQ_OPEN;
+	memcpy(req + 1, path, len);
+	if (ask(req, len + 1, &r, &fd) < 0)
+		return fileopen_direct(path, err, errlen);
+	if (r.status == 0 && fd >= 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	snprintf(err, errlen, "%s", r.status ? r.msg : "no descriptor");
+	return -1;
+}
+
+int
+fileopen_reload(char *err, size_t errlen)
+{
+	char req = REQ_RELOAD;
+	struct reply r;
+	int fd;
+
+	if (helper_sock < 0)
+		return 0;
+	if (ask(&req, 1, &r, &fd) < 0)
+		return 0;
+	if (fd >= 0)
+		close(fd);
+	if (r.status != 0) {
+		snprintf(err, errlen, "%s", r.msg);
+		return -1;
+	}
+	return 0;
+}

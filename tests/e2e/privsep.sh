@@ -1,0 +1,100 @@
+#!/bin/sh
+# Started as root with a log file, linklog forks a privileged file opener
+# (src/fileopen.c) and drops every privilege itself; after logrotate moved
+# the file out of a root-only directory, SIGHUP still makes a new one.
+# The helper holds no socket, opens only what the configuration names,
+# and when it dies linklog keeps writing and says so.  Also as root: the
+# pid file replaces what another user left at its path, inherited
+# descriptors are closed, and linklog runs in "/".
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+need snmptrap
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+id nobody >/dev/null 2>&1 || skip "no user nobody"
+
+VARLOG=$WORK/varlog                      # like /var/log: root's only
+mkdir -m 755 "$VARLOG"
+LOG=$VARLOG/traffic.log
+CONF=$WORK/linklog.conf
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$LOG" >"$CONF"
+chmod 644 "$CONF"
+mkdir -m 1777 "$WORK/run"
+# Another user's file where the pid file goes, and a second name of it.
+setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+    sh -c "echo 1 >'$WORK/run/linklog.pid' && ln '$WORK/run/linklog.pid' '$WORK/run/keep'" ||
+    skip "cannot act as nobody"
+exec 7>"$WORK/inherited"
+start_linklog --no-dns -c "$CONF" --run-as=nobody --pid-file="$WORK/run/linklog.pid"
+exec 7>&-
+send_v1 '@in TCP from 10.8.0.1:1 to 192.168.1.20:22'
+check "the first line" wait_lines "$LOG" 1
+
+status=/proc/$LL_PID/status
+check "linklog's uid is nobody's" \
+    awk '/^Uid:/ { exit !($2 == 65534 && $3 == 65534 && $4 == 65534 && $5 == 65534) }' "$status"
+gid=$(id -g nobody)
+check "its gid is nobody's group" \
+    awk -v g="$gid" '/^Gid:/ { exit !($2 == g && $3 == g && $4 == g && $5 == g) }' "$status"
+check "no supplementary group" awk '/^Groups:/ { exit NF != 1 }' "$status"
+check "no effective capability" grep -q '^CapEff:[[:space:]]*0*$' "$status"
+check "no permitted capability" grep -q '^CapPrm:[[:space:]]*0*$' "$status"
+check "no_new_privs" grep -q '^NoNewPrivs:[[:space:]]*1' "$status"
+
+HELPER=$(cat "/proc/$LL_PID/task/$LL_PID/children" 2>/dev/null | tr -d ' ')
+check "one child: the file opener ($HELPER)" test -n "$HELPER" -a -d "/proc/$HELPER"
+check "it is named linklog-priv" test "$(cat "/proc/$HELPER/comm")" = linklog-priv
+check "it keeps root" awk '/^Uid:/ { exit $2 != 0 }' "/proc/$HELPER/status"
+nfd=$(ls "/proc/$HELPER/fd" | wc -l)
+check "it holds its socket and 0, 1, 2 only ($nfd)" test "$nfd" -eq 4
+check "no UDP socket among them" \
+    test "$(find "/proc/$HELPER/fd" -lname 'socket:*' | wc -l)" -eq 1
+
+check "the pid file holds linklog's pid" test "$(cat "$WORK/run/linklog.pid")" = "$LL_PID"
+check "it is root's file, not the one nobody left" \
+    test "$(stat -c %u "$WORK/run/linklog.pid")" -eq 0
+check "nobody's file was not written into" test "$(cat "$WORK/run/keep")" = 1
+check "an inherited descriptor is closed" \
+    test -z "$(find "/proc/$LL_PID/fd" -lname "$WORK/inherited")"
+check "linklog runs in /" test "$(readlink "/proc/$LL_PID/cwd")" = /
+
+# Rotation: mv, SIGHUP, and the next lines land in a new file that the
+# helper created in the root-only directory.
+mv "$LOG" "$LOG.1"
+kill -HUP "$LL_PID"
+wait_grep "$ERR" "configuration reloaded" >/dev/null
+send_v1 '@in TCP from 10.8.0.2:1 to 192.168.1.20:22'
+check "after mv and SIGHUP, a new file" wait_lines "$LOG" 1
+check_line "with the new line" "$LOG" "10.8.0.2"
+check "the moved file kept the old line only" test "$(cat "$LOG.1")" = 10.8.0.1
+check "the new file is 0640" test "$(stat -c %a "$LOG")" = 640
+check "no reload failed" test -z "$(grep 'reload failed' "$ERR")"
+
+# A log file the configuration does not name: the helper re-reads the
+# configuration, so a new path in it is opened too.
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$VARLOG/other.log" >"$CONF"
+kill -HUP "$LL_PID"
+send_v1 '@in TCP from 10.8.0.3:1 to 192.168.1.20:22'
+check "a log file added to the configuration is opened at reload" \
+    wait_lines "$VARLOG/other.log" 1
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$LOG" >"$CONF"
+kill -HUP "$LL_PID"
+send_v1 '@in TCP from 10.8.0.4:1 to 192.168.1.20:22'
+check "and back" wait_lines "$LOG" 2
+
+# The helper dies: linklog says so and keeps writing to its open file; a
+# reopen then runs with linklog's own rights and fails in a root-only
+# directory: the reload is refused and the file in use is kept.
+kill -KILL "$HELPER"
+check "linklog reports the helper's death" \
+    wait_grep "$ERR" "privileged file opener was killed by signal 9"
+send_v1 '@in TCP from 10.8.0.5:1 to 192.168.1.20:22'
+check "lines still go to the open file" wait_lines "$LOG" 3
+mv "$LOG" "$LOG.2"
+kill -HUP "$LL_PID"
+check "a reopen without the helper is refused" \
+    wait_grep "$ERR" "reload failed.*cannot open log file '$LOG': Permission denied"
+send_v1 '@in TCP from 10.8.0.6:1 to 192.168.1.20:22'
+check "the file in use keeps the lines" wait_lines "$LOG.2" 4
+check "linklog is still running" kill -0 "$LL_PID"
+stop_linklog
+check "it stopped with 0" test "$LL_STATUS" -eq 0
+finish
