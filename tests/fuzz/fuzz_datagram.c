@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -71,6 +72,26 @@ check_string(void *arg, const char *text, size_t len)
 		    len, line, sizeof(line)));
 }
 
+/* The Response to an inform: always built, and read back as one. */
+static void
+check_response(const struct trap *inform, size_t size)
+{
+	static unsigned char resp[RECEIVE_DATAGRAM_MAX + 64];
+	struct trap t;
+	size_t n = decode_inform_response(inform, resp, sizeof(resp));
+
+	if (n == 0) {
+		if (size < 60000)       /* only a near-maximal one may not fit */
+			abort();
+		return;
+	}
+	if (decode_trap(resp, n, &t, NULL, NULL, NULL) != DECODE_UNSUPPORTED ||
+	    t.version != 2 || t.pdu != 0xa2 ||
+	    t.community_len != inform->community_len ||
+	    memcmp(t.community, inform->community, t.community_len) != 0)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -92,6 +113,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&ev, 0, sizeof(ev));
 	memcpy(&ev.router.addr, &from, sizeof(from));
 	ev.time = 1700000000;
-	decode_trap(data, size, &trap, NULL, check_string, &ev);
+	if (decode_trap(data, size, &trap, NULL, check_string, &ev) ==
+	    DECODE_OK && trap.inform)
+		check_response(&trap, size);
 	return 0;
 }
