@@ -1,5 +1,15 @@
 /*
  * access.c - sender and community checks, per-sender rate limits.
+ *
+ * Senders are tracked in tables with a keyed hash (keyhash.h) and buckets
+ * of ACCESS_WAYS entries: senders chosen to collide cannot share one slot
+ * and take it over in turn (which reset the rate limit's count at every
+ * change).  When a bucket is full the sender seen least recently leaves,
+ * and what it had not reported yet goes to the next summary.  Reports
+ * are capped globally: at most one line a second for rejects and one for
+ * the rate limit, whatever the number of senders.  Every interval is
+ * measured on the monotonic clock (ms), so a step of the wall clock
+ * neither silences nor repeats them.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -9,10 +19,13 @@
 
 #include "access.h"
 #include "addr.h"
+#include "keyhash.h"
 #include "log.h"
 
-#define TABLE 1024              /* senders tracked (rate, reports) */
-#define REPORT_INTERVAL 60
+#define BUCKETS 1024
+#define ACCESS_WAYS 4           /* 4,096 senders tracked per table */
+#define REPORT_INTERVAL_MS 60000        /* per sender, for rejects */
+#define LINE_INTERVAL_MS 1000           /* any sender, per kind */
 
 struct net {
 	uint8_t family;
@@ -24,8 +37,22 @@ struct net {
 struct sender {
 	uint8_t family, used;
 	uint8_t addr[16];
-	time_t second, last_report;
+	const char *why;                /* of its last reject */
+	uint64_t seen;                  /* ms, last datagram: eviction */
+	uint64_t second;                /* rate: the second counted */
+	uint64_t last_report;           /* ms; 0: never reported */
 	uint64_t count, suppressed, rejected;
+};
+
+/* Counts no sender's line carries yet: summed into the next summary. */
+struct backlog {
+	uint64_t count, senders;
+	struct sender top;              /* the one with most, for the line */
+	uint64_t top_count;
+};
+
+struct table {
+	struct sender s[BUCKETS][ACCESS_WAYS];
 };
 
 struct access {
@@ -35,8 +62,11 @@ struct access {
 	size_t ncommunity;
 	unsigned rate_limit;
 	struct access_stats stats;
-	struct sender rate[TABLE], rejects[TABLE];
-	time_t last_tick;
+	struct table *rate, *rejects;
+	struct backlog rate_evicted, rejects_evicted;
+	uint64_t last_second;           /* of the last rate summary */
+	uint64_t next_reject_line;      /* ms: no reject line before */
+	int rate_due, rejects_due;      /* a summary is waiting */
 };
 
 int
@@ -97,12 +127,23 @@ access_new(const struct string_list *allow_from,
 	for (size_t i = 0; i < community->n; i++)
 		a->community[a->ncommunity++] = (char *)community->v[i];
 	a->rate_limit = rate_limit;
+	a->rate = calloc(1, sizeof(*a->rate));
+	a->rejects = calloc(1, sizeof(*a->rejects));
+	if (a->rate == NULL || a->rejects == NULL) {
+		snprintf(err, errlen, "out of memory");
+		access_free(a);
+		return NULL;
+	}
 	return a;
 }
 
 void
 access_free(struct access *a)
 {
+	if (a == NULL)
+		return;
+	free(a->rate);
+	free(a->rejects);
 	free(a);
 }
 
@@ -147,23 +188,57 @@ in_net(const struct net *n, uint8_t family, const uint8_t addr[16])
 	return (n->addr[full] & mask) == (addr[full] & mask);
 }
 
-/* The table slot of a sender: hashed, the newcomer takes the slot over. */
-static struct sender *
-slot(struct sender *table, uint8_t family, const uint8_t addr[16])
+/* What an evicted sender had not reported yet goes to the backlog. */
+static void
+to_backlog(struct backlog *b, const struct sender *s, uint64_t count)
 {
-	uint32_t h = 2166136261u ^ family;
-	struct sender *s;
-
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	s = &table[h % TABLE];
-	if (!s->used || s->family != family || memcmp(s->addr, addr, 16) != 0) {
-		memset(s, 0, sizeof(*s));
-		s->used = 1;
-		s->family = family;
-		memcpy(s->addr, addr, 16);
+	if (count == 0)
+		return;
+	b->count += count;
+	b->senders++;
+	if (count >= b->top_count) {
+		b->top = *s;
+		b->top_count = count;
 	}
-	return s;
+}
+
+/*
+ * The entry of a sender: found in its bucket, or made there in place of
+ * a free entry or of the one seen least recently.
+ */
+static struct sender *
+slot(struct access *a, struct table *t, uint8_t family,
+    const uint8_t addr[16], uint64_t now)
+{
+	uint8_t key[17];
+	struct sender *b, *victim;
+
+	key[0] = family;
+	memcpy(key + 1, addr, 16);
+	b = t->s[keyhash(key, sizeof(key)) % BUCKETS];
+	victim = &b[0];
+	for (int i = 0; i < ACCESS_WAYS; i++) {
+		if (b[i].used && b[i].family == family &&
+		    memcmp(b[i].addr, addr, 16) == 0) {
+			b[i].seen = now;
+			return &b[i];
+		}
+		if (victim->used && (!b[i].used || b[i].seen < victim->seen))
+			victim = &b[i];
+	}
+	if (victim->used && t == a->rate) {
+		to_backlog(&a->rate_evicted, victim, victim->suppressed);
+		a->rate_due |= victim->suppressed > 0;
+	} else if (victim->used) {
+		to_backlog(&a->rejects_evicted, victim, victim->rejected);
+		a->rejects_due |= victim->rejected > 0;
+	}
+	memset(victim, 0, sizeof(*victim));
+	victim->used = 1;
+	victim->family = family;
+	victim->seen = now;
+	memcpy(victim->addr, addr, 16);
+	return victim;
 }
 
 static void
@@ -172,29 +247,53 @@ sender_text(const struct sender *s, char *buf, size_t size)
 	inet_ntop(s->family, s->addr, buf, (socklen_t)size);
 }
 
+static int
+reject_due(const struct sender *s, uint64_t now)
+{
+	return s->rejected > 0 && (s->last_report == 0 ||
+	    now - s->last_report >= REPORT_INTERVAL_MS);
+}
+
 static void
-reject(struct access *a, const struct sockaddr *sa, time_t now,
+reject_line(struct access *a, struct sender *s, uint64_t now)
+{
+	char text[ADDR_TEXT_LEN];
+
+	sender_text(s, text, sizeof(text));
+	log_msg(LOG_WARNING, "rejected %llu datagram%s from %s (%s)",
+	    (unsigned long long)s->rejected, s->rejected == 1 ? "" : "s", text,
+	    s->why);
+	s->rejected = 0;
+	s->last_report = now;
+	a->next_reject_line = now + LINE_INTERVAL_MS;
+}
+
+/*
+ * A reject is reported at once if its sender's minute is over and no
+ * reject line was written this second; otherwise it waits for the next
+ * summary (access_tick()) or its sender's next minute.
+ */
+static void
+reject(struct access *a, const struct sockaddr *sa, uint64_t now,
     const char *why)
 {
 	uint8_t family, addr[16];
 	struct sender *s;
-	char text[ADDR_TEXT_LEN];
 
 	key_of(sa, &family, addr);
-	s = slot(a->rejects, family, addr);
+	s = slot(a, a->rejects, family, addr, now);
 	s->rejected++;
-	if (s->last_report != 0 && now - s->last_report < REPORT_INTERVAL)
+	s->why = why;
+	if (!reject_due(s, now))
 		return;
-	sender_text(s, text, sizeof(text));
-	log_msg(LOG_WARNING, "rejected %llu datagram%s from %s (%s)",
-	    (unsigned long long)s->rejected, s->rejected == 1 ? "" : "s", text,
-	    why);
-	s->rejected = 0;
-	s->last_report = now;
+	if (now >= a->next_reject_line)
+		reject_line(a, s, now);
+	else
+		a->rejects_due = 1;
 }
 
 int
-access_sender(struct access *a, const struct sockaddr *sa, time_t now)
+access_sender(struct access *a, const struct sockaddr *sa, uint64_t now)
 {
 	uint8_t family, addr[16];
 
@@ -211,7 +310,7 @@ access_sender(struct access *a, const struct sockaddr *sa, time_t now)
 
 int
 access_community(struct access *a, const struct sockaddr *sa,
-    const unsigned char *community, size_t len, time_t now)
+    const unsigned char *community, size_t len, uint64_t now)
 {
 	if (a->ncommunity == 0)
 		return 1;
@@ -225,46 +324,126 @@ access_community(struct access *a, const struct sockaddr *sa,
 }
 
 int
-access_rate(struct access *a, const struct sockaddr *sa, time_t now)
+access_rate(struct access *a, const struct sockaddr *sa, uint64_t now)
 {
 	uint8_t family, addr[16];
 	struct sender *s;
+	uint64_t second = now / 1000;
 
 	if (a->rate_limit == 0)
 		return 1;
 	key_of(sa, &family, addr);
-	s = slot(a->rate, family, addr);
-	if (s->second != now) {
+	s = slot(a, a->rate, family, addr, now);
+	if (s->second != second) {
 		access_tick(a, now);
-		s->second = now;
+		s->second = second;
 		s->count = 0;
 	}
 	if (++s->count <= a->rate_limit)
 		return 1;
 	s->suppressed++;
 	a->stats.rate_limited++;
+	a->rate_due = 1;
 	return 0;
 }
 
-void
-access_tick(struct access *a, time_t now)
+/* Sum what the senders of t have to report now into b; returns how many
+ * rate-limited senders are still in their second (reported later). */
+static int
+collect(struct access *a, struct table *t, struct backlog *b, uint64_t now)
 {
+	uint64_t second = now / 1000;
+	int later = 0;
+
+	for (size_t i = 0; i < BUCKETS; i++) {
+		for (int w = 0; w < ACCESS_WAYS; w++) {
+			struct sender *s = &t->s[i][w];
+			if (!s->used)
+				continue;
+			if (t == a->rate && s->suppressed > 0 &&
+			    s->second < second) {
+				to_backlog(b, s, s->suppressed);
+				s->suppressed = 0;
+			} else if (t == a->rejects && reject_due(s, now)) {
+				to_backlog(b, s, s->rejected);
+				s->rejected = 0;
+				s->last_report = now;
+			}
+			later += t == a->rate && s->suppressed > 0;
+		}
+	}
+	return later;
+}
+
+static void
+rate_summary(struct access *a, uint64_t now)
+{
+	struct backlog b = a->rate_evicted;
 	char text[ADDR_TEXT_LEN];
 
-	if (a->rate_limit == 0 || now == a->last_tick)
+	memset(&a->rate_evicted, 0, sizeof(a->rate_evicted));
+	a->rate_due = collect(a, a->rate, &b, now) > 0;
+	if (b.count == 0)
 		return;
-	a->last_tick = now;
-	for (size_t i = 0; i < TABLE; i++) {
-		struct sender *s = &a->rate[i];
-		if (!s->used || s->suppressed == 0 || s->second >= now)
-			continue;
-		sender_text(s, text, sizeof(text));
+	sender_text(&b.top, text, sizeof(text));
+	if (b.senders == 1)
 		log_msg(LOG_WARNING, "rate limit: suppressed %llu event%s from "
-		    "%s (over %u per second)",
-		    (unsigned long long)s->suppressed,
-		    s->suppressed == 1 ? "" : "s", text, a->rate_limit);
-		s->suppressed = 0;
+		    "%s (over %u per second)", (unsigned long long)b.count,
+		    b.count == 1 ? "" : "s", text, a->rate_limit);
+	else
+		log_msg(LOG_WARNING, "rate limit: suppressed %llu events from "
+		    "%llu senders (over %u per second; most from %s: %llu)",
+		    (unsigned long long)b.count, (unsigned long long)b.senders,
+		    a->rate_limit, text, (unsigned long long)b.top_count);
+}
+
+static void
+reject_summary(struct access *a, uint64_t now)
+{
+	struct backlog b = a->rejects_evicted;
+	char text[ADDR_TEXT_LEN];
+
+	memset(&a->rejects_evicted, 0, sizeof(a->rejects_evicted));
+	collect(a, a->rejects, &b, now);
+	a->rejects_due = 0;     /* the rest: at their sender's next minute */
+	if (b.count == 0)
+		return;
+	a->next_reject_line = now + LINE_INTERVAL_MS;
+	sender_text(&b.top, text, sizeof(text));
+	if (b.senders == 1)
+		log_msg(LOG_WARNING, "rejected %llu datagram%s from %s (%s)",
+		    (unsigned long long)b.count, b.count == 1 ? "" : "s", text,
+		    b.top.why);
+	else
+		log_msg(LOG_WARNING, "rejected %llu datagrams from %llu senders "
+		    "(most from %s: %llu, %s)", (unsigned long long)b.count,
+		    (unsigned long long)b.senders, text,
+		    (unsigned long long)b.top_count, b.top.why);
+}
+
+void
+access_tick(struct access *a, uint64_t now)
+{
+	if (a->rate_due && now / 1000 != a->last_second) {
+		a->last_second = now / 1000;
+		rate_summary(a, now);
 	}
+	if (a->rejects_due && now >= a->next_reject_line)
+		reject_summary(a, now);
+}
+
+int
+access_timeout_ms(const struct access *a, uint64_t now)
+{
+	uint64_t at = UINT64_MAX;
+
+	if (a->rate_due)
+		at = (now / 1000 + 1) * 1000;
+	if (a->rejects_due && a->next_reject_line < at)
+		at = a->next_reject_line;
+	if (at == UINT64_MAX)
+		return -1;
+	return at > now ? (int)(at - now) : 0;
 }
 
 const struct access_stats *

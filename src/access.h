@@ -4,8 +4,11 @@
  * Senders outside --allow-from are dropped before decoding; traps with a
  * community not in --community are dropped after it; --rate-limit caps
  * the events per second per sender.  Each is counted, and reported at
- * most once a minute per sender (once a second for the rate limit), so a
- * flood cannot flood the log.  Tables are fixed in size.
+ * most once a minute per sender (once a second for the rate limit), and
+ * at most one line a second for each kind whatever the number of senders
+ * (then as a summary), so a flood cannot flood the log.  Tables are fixed
+ * in size and keyed against chosen collisions.  Times are ms on the
+ * monotonic clock (resolve_now()).
  */
 #ifndef LINKLOG_ACCESS_H
 #define LINKLOG_ACCESS_H
@@ -32,14 +35,18 @@ void access_free(struct access *a);
 /* Whether any check is configured at all. */
 int access_active(const struct access *a);
 
-int access_sender(struct access *a, const struct sockaddr *sa, time_t now);
+int access_sender(struct access *a, const struct sockaddr *sa, uint64_t now);
 int access_community(struct access *a, const struct sockaddr *sa,
-    const unsigned char *community, size_t len, time_t now);
+    const unsigned char *community, size_t len, uint64_t now);
 /* One event from sa at now: 1 to write it, 0 if over the limit. */
-int access_rate(struct access *a, const struct sockaddr *sa, time_t now);
+int access_rate(struct access *a, const struct sockaddr *sa, uint64_t now);
 
-/* Log the rate limit summaries of seconds that are over. */
-void access_tick(struct access *a, time_t now);
+/* Log the summaries that are due (rate limit of seconds that are over,
+ * rejects held back by the global cap or left by evicted senders). */
+void access_tick(struct access *a, uint64_t now);
+
+/* ms until access_tick() has something to log; -1: nothing waits. */
+int access_timeout_ms(const struct access *a, uint64_t now);
 
 const struct access_stats *access_stats(const struct access *a);
 

@@ -236,9 +236,10 @@ poll_set(struct linklog *l, struct pollfd *pfd, int *ndns, int *timeout)
 #ifdef HAVE_SYSTEMD
 	*timeout = min_timeout(*timeout, STATUS_INTERVAL_MS);
 #endif
-	/* The rate limit's summaries come once a second. */
-	if (daemon_options(l->d)->rate_limit > 0)
-		*timeout = min_timeout(*timeout, 1000);
+	/* Reject and rate limit summaries: at most one line a second. */
+	if (daemon_access(l->d) != NULL)
+		*timeout = min_timeout(*timeout,
+		    access_timeout_ms(daemon_access(l->d), resolve_now()));
 	*ndns = 0;
 	if (resolver != NULL) {
 		*ndns = resolver_pollfds(resolver, pfd + n, MAX_POLL - n);
@@ -281,7 +282,7 @@ run(struct linklog *l)
 		pipeline_flush(pipeline);
 		update_status(l, now);
 		if (daemon_access(l->d) != NULL)
-			access_tick(daemon_access(l->d), time(NULL));
+			access_tick(daemon_access(l->d), now);
 		if (pfd[0].revents && handle_signals(l))
 			return;
 	}

@@ -447,7 +447,7 @@ on_event(void *arg, struct event *ev)
 
 	p->stats.events++;
 	if (p->cfg.access != NULL && !access_rate(p->cfg.access,
-	    (const struct sockaddr *)&ev->router.addr, ev->time))
+	    (const struct sockaddr *)&ev->router.addr, p->now))
 		return;
 	if (!filter_match_addresses(p->cfg.filter, ev)) {
 		p->stats.filtered++;
@@ -596,7 +596,7 @@ accept_trap(void *arg, const struct trap *trap)
 	    (const struct sockaddr *)&p->proto.router.addr;
 
 	if (p->cfg.access != NULL && !access_community(p->cfg.access, from,
-	    trap->community, trap->community_len, p->proto.time))
+	    trap->community, trap->community_len, p->now))
 		return 0;
 	p->proto.has_agent = (uint8_t)trap->has_agent;
 	memcpy(&p->proto.agent, trap->agent, 4);
@@ -660,7 +660,7 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 
 	p->stats.datagrams++;
 	if (p->cfg.access != NULL &&
-	    !access_sender(p->cfg.access, from, when->tv_sec)) {
+	    !access_sender(p->cfg.access, from, now)) {
 		p->stats.rejected++;
 		return;
 	}

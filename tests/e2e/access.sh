@@ -52,4 +52,82 @@ if [ -x "$TRAPSEND" ]; then
 	check "the rest were counted" test "$(counter rate_limited)" -eq $((200 - lines))
 	check "and summarised" grep -q "rate limit: suppressed [0-9]* events from 127.0.0.1 (over 10 per second)" "$ERR"
 fi
+# Per-sender tables are keyed: 127.0.0.231 and 127.0.2.1, which shared one
+# slot of the old unkeyed table and took it over in turn, each keep their
+# own count, so alternating between them does not bypass --rate-limit=1.
+SOURCES="python3 $top_srcdir/tests/e2e/sources.py"
+start_linklog --no-dns -s --template '%a' --rate-limit=1
+$SOURCES "$PORT" 5 127.0.0.231 127.0.2.1
+wait_received 10
+stop_linklog
+lines=$(wc -l <"$OUT")
+check "two alternating senders with --rate-limit=1: at most 4 of 10 written ($lines)" \
+    test "$lines" -ge 2 -a "$lines" -le 4
+check "... the rest counted" test "$(counter rate_limited)" -eq $((10 - lines))
+
+# 2,000 senders outside allow_from: a bounded number of report lines, and
+# together they still account for every datagram, those of senders the
+# table had to let go included.
+start_linklog --no-dns -s --template '%a' --allow-from=10.0.0.0/8
+$SOURCES "$PORT" 1 range:2000
+wait_received 2000
+sleep 1.5
+kill -USR1 "$LL_PID"
+sleep 0.1
+stop_linklog
+lines=$(grep -c 'rejected [0-9]* datagram' "$ERR")
+check "2,000 rejected senders: at most 5 report lines ($lines)" \
+    test "$lines" -ge 1 -a "$lines" -le 5
+total=$(sed -n 's/.*rejected \([0-9]*\) datagram.*/\1/p' "$ERR" |
+    awk '{ n += $1 } END { print n + 0 }')
+check "... which report all 2,000 ($total)" test "$total" -eq 2000
+check "... all counted" test "$(counter rejected_sender)" -eq 2000
+
+# 2,000 senders over --rate-limit=1: one summary line a second at most.
+start_linklog --no-dns -s -q --log-file="$WORK/rl2.log" --rate-limit=1
+$SOURCES "$PORT" 2 range:2000
+wait_received 4000
+sleep 1.5
+kill -USR1 "$LL_PID"
+sleep 0.1
+stop_linklog
+lines=$(grep -c 'rate limit: suppressed' "$ERR")
+check "2,000 senders over the rate limit: at most 5 report lines ($lines)" \
+    test "$lines" -ge 1 -a "$lines" -le 5
+total=$(sed -n 's/.*rate limit: suppressed \([0-9]*\) event.*/\1/p' "$ERR" |
+    awk '{ n += $1 } END { print n + 0 }')
+check "... which report every suppressed event ($total)" \
+    test "$total" -eq "$(counter rate_limited)" -a "$total" -ge 1
+# Report intervals run on the monotonic clock: after the wall clock steps
+# back an hour (libfaketime, in linklog's process only), rate limit
+# reports go on instead of falling silent for that hour.
+FTLIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+if [ -n "$FTLIB" ]; then
+	echo "+0" >"$WORK/faketime"
+	cat >"$WORK/ll-faketime" <<EOS
+#!/bin/sh
+LD_PRELOAD=$FTLIB FAKETIME_TIMESTAMP_FILE=$WORK/faketime FAKETIME_NO_CACHE=1 \
+    FAKETIME_DONT_FAKE_MONOTONIC=1 exec "$LINKLOG" "\$@"
+EOS
+	chmod +x "$WORK/ll-faketime"
+	REAL_LINKLOG=$LINKLOG LINKLOG=$WORK/ll-faketime
+	start_linklog --no-dns -s --template '%a' --rate-limit=1
+	LINKLOG=$REAL_LINKLOG
+	reports() { grep -c 'suppressed [0-9]* events* from 127.0.0.5' "$ERR"; }
+	$SOURCES "$PORT" 5 127.0.0.5
+	for i in $(seq 1 60); do
+		[ "$(reports)" -ge 1 ] && break
+		sleep 0.05
+	done
+	before=$(reports)
+	echo "-1h" >"$WORK/faketime"
+	$SOURCES "$PORT" 5 127.0.0.5
+	for i in $(seq 1 60); do
+		[ "$(reports)" -gt "$before" ] && break
+		sleep 0.05
+	done
+	stop_linklog
+	check "rate limit reports go on after the wall clock steps back" \
+	    test "$before" -ge 1 -a "$(reports)" -gt "$before"
+fi
 finish
