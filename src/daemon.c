@@ -4,21 +4,21 @@
  * A state is everything one configuration turns into.  daemon_reload()
  * builds a new one next to the running one; only when every part of it
  * is built (options, runtime with its log files, access, resolver,
- * services table, syslog ident) does it switch: the pipeline writes what
- * waits with the old state, syslog is reopened with the new ident, and
- * the old state is freed.  A failure before the switch frees the new
- * state and leaves the running one, syslog included, untouched.
+ * services table) does it switch: the pipeline writes what waits with the
+ * old state, the lines queued for syslog from then on carry the new ident
+ * and facility, and the old state is freed.  A failure before the switch
+ * frees the new state and leaves the running one, syslog included,
+ * untouched.
  *
- * openlog(3) keeps the ident pointer it is given, so the ident is a copy
- * owned by the state that opened syslog, freed only after syslog has
- * been reopened with another or closed.
+ * The syslog writer (syslogq.h) is the only caller of openlog(3) and
+ * syslog(3); it is started by the first state that uses syslog and runs
+ * until the stop, across reloads.  Its queue copies the ident.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "conffile.h"
@@ -28,13 +28,13 @@
 #include "runtime.h"
 #include "services.h"
 #include "sink.h"
+#include "syslogq.h"
 
 struct state {
 	struct options opt;             /* with the configuration it holds */
 	struct runtime *rt;
 	struct access *access;
 	struct resolver *resolver;      /* may be the previous state's */
-	char *ident;                    /* openlog()'s, owned */
 	int use_syslog;
 	struct pipeline_config pc;
 };
@@ -48,6 +48,7 @@ struct daemon {
 	int have_first;
 	struct pipeline *pipeline;
 	struct sink *out, *syslog;      /* live across reloads */
+	struct syslogq *syslogq;        /* the syslog writer, once started */
 	int socket_activated;
 	/* Counters of the parts reloads replaced. */
 	struct access_stats access_base;
@@ -175,7 +176,6 @@ state_free(struct state *st, const struct resolver *keep)
 	if (st->resolver != keep)
 		resolver_free(st->resolver);
 	conffile_free(&st->opt);
-	free(st->ident);
 	free(st);
 }
 
@@ -216,6 +216,28 @@ build_resolver(struct state *st, const struct state *cur,
 }
 
 /*
+ * The syslog writer and its sink, the first time a state uses syslog.
+ * A reload that fails after this leaves the writer idle, which is
+ * harmless: the next state that uses syslog sets its ident.
+ */
+static int
+start_syslog(struct daemon *d, const struct options *o, char *err,
+    size_t errlen)
+{
+	if (d->syslogq != NULL)
+		return 0;
+	d->syslogq = syslogq_new(o->syslog_queue_size, o->syslog_ident,
+	    o->out.syslog_facility, err, errlen);
+	if (d->syslogq == NULL)
+		return -1;
+	if ((d->syslog = sink_syslog(d->syslogq)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Build the parts of st that depend on its options, in mode.  Returns 0,
  * or an exit status for start (2: bad value, 1: cannot open).
  */
@@ -228,6 +250,10 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 	/* Bad values first (exit 2), then what can fail at open (exit 1). */
 	if ((st->rt = runtime_build(o, NULL, NULL, 1, err, errlen)) == NULL)
 		return 2;
+	st->use_syslog = runtime_uses_syslog(o);
+	if (mode != BUILD_CHECK && st->use_syslog && start_syslog(d, o, err,
+	    errlen) < 0)
+		return 1;
 	if (mode != BUILD_CHECK) {
 		runtime_free(st->rt);
 		st->rt = runtime_build(o, d->out, d->syslog, 0, err, errlen);
@@ -246,11 +272,6 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 	    !services_loaded() && services_load() < 0) {
 		snprintf(err, errlen, "out of memory loading the services "
 		    "database");
-		return 1;
-	}
-	st->use_syslog = runtime_uses_syslog(o);
-	if ((st->ident = strdup(o->syslog_ident)) == NULL) {
-		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
 	return 0;
@@ -297,20 +318,18 @@ daemon_check(struct daemon *d, char *err, size_t errlen)
 }
 
 /*
- * Syslog for the new state: reopened with its ident (openlog() keeps the
- * pointer: st owns it now), or closed.  The old ident is freed after.
+ * Syslog for the new state: the lines it queues carry its ident and
+ * facility (the writer reopens the log when it reaches the first).
  */
 static void
-switch_syslog(const struct state *st)
+switch_syslog(struct daemon *d, const struct state *st)
 {
-	if (!st->use_syslog) {
-		log_to_syslog(0);
-		closelog();
+	if (!st->use_syslog || d->syslogq == NULL)
 		return;
-	}
-	closelog();
-	openlog(st->ident, LOG_PID | LOG_NDELAY, st->opt.out.syslog_facility);
-	log_to_syslog(1);
+	if (syslogq_ident(d->syslogq, st->opt.syslog_ident,
+	    st->opt.out.syslog_facility) < 0)
+		log_msg(LOG_ERR, "out of memory: syslog keeps the previous "
+		    "ident and facility");
 }
 
 static void
@@ -356,7 +375,7 @@ state_switch(struct daemon *d, struct state *st)
 	/* What waits is written with the old settings first. */
 	if (d->pipeline != NULL)
 		pipeline_reconfigure(d->pipeline, &st->pc);
-	switch_syslog(st);
+	switch_syslog(d, st);
 	if (st->resolver != NULL)
 		d->dns_used = 1;
 	d->cur = st;
@@ -373,8 +392,7 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 	int status;
 
 	d->out = sink_fd("standard output", STDOUT_FILENO, 0);
-	d->syslog = sink_syslog();
-	if (d->out == NULL || d->syslog == NULL) {
+	if (d->out == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
@@ -434,6 +452,10 @@ daemon_reload(struct daemon *d)
 	if (!same_listening(&d->cur->opt, &st->opt))
 		log_msg(LOG_WARNING, "reload: port, listen and receive_buffer "
 		    "changes take effect at the next restart");
+	if (d->syslogq != NULL &&
+	    d->cur->opt.syslog_queue_size != st->opt.syslog_queue_size)
+		log_msg(LOG_WARNING, "reload: a syslog.queue_size change takes "
+		    "effect at the next restart");
 	state_switch(d, st);
 	log_msg(LOG_INFO, "configuration reloaded%s%s",
 	    st->opt.config_file ? " from " : "",
@@ -475,10 +497,26 @@ daemon_counters(const struct daemon *d, struct daemon_counters *c)
 	}
 	c->written_file = d->file_lines + lines;
 	c->written_stdout = d->out ? sink_stats(d->out)->lines : 0;
-	c->written_syslog = d->syslog ? sink_stats(d->syslog)->lines : 0;
+	if (d->syslogq != NULL) {
+		struct syslogq_stats sq;
+		syslogq_stats(d->syslogq, &sq);
+		c->written_syslog = sq.written;
+		c->syslog_queued = sq.queued;
+		c->syslog_dropped = sq.dropped;
+	}
 	c->output_errors = d->file_errors + errors +
-	    (d->out ? sink_stats(d->out)->errors : 0) +
-	    (d->syslog ? sink_stats(d->syslog)->errors : 0);
+	    (d->out ? sink_stats(d->out)->errors : 0);
+}
+
+void
+daemon_stop_syslog(struct daemon *d)
+{
+	uint64_t left = syslogq_stop(d->syslogq, SYSLOGQ_STOP_MS);
+
+	if (left > 0)
+		log_msg(LOG_ERR, "syslog did not take %llu queued lines within "
+		    "%u s: they are not written", (unsigned long long)left,
+		    SYSLOGQ_STOP_MS / 1000);
 }
 
 void
@@ -486,15 +524,13 @@ daemon_free(struct daemon *d)
 {
 	if (d == NULL)
 		return;
-	/* Syslog may not keep the ident that is freed below. */
-	log_to_syslog(0);
-	closelog();
 	pipeline_free(d->pipeline);
 	state_free(d->cur, NULL);
 	if (d->have_first)
 		conffile_free(&d->first);
 	sink_close(d->out);
 	sink_close(d->syslog);
+	syslogq_free(d->syslogq);
 	free(d->config_path);
 	free(d);
 }

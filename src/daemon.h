@@ -3,8 +3,9 @@
  *
  * Owns everything the settings turn into: the options and their loaded
  * configuration, the runtime (templates, filters, log files), the access
- * checks, the resolver, syslog's ident and facility, the pipeline and the
- * long-lived standard output and syslog sinks.  A reload builds and checks
+ * checks, the resolver, syslog's ident and facility, the pipeline, the
+ * long-lived standard output and syslog sinks and the syslog writer's
+ * queue (syslogq.h), started the first time a state uses syslog.  A reload builds and checks
  * a whole new state first and switches to it in one step; a reload that
  * fails changes nothing.  Counters of replaced parts are carried over.
  */
@@ -27,6 +28,7 @@ struct daemon_counters {
 	struct resolve_stats dns;
 	int dns_used;                   /* a resolver ran at some point */
 	uint64_t written_stdout, written_file, written_syslog;
+	uint64_t syslog_queued, syslog_dropped;
 	uint64_t output_errors;
 };
 
@@ -64,6 +66,12 @@ int daemon_log_files(void *d, char **paths, size_t max);
 
 /* The listening sockets came from systemd (for the reload's warning). */
 void daemon_set_socket_activated(struct daemon *d);
+
+/*
+ * At the stop, after the last flush: the syslog writer writes what is
+ * queued, for SYSLOGQ_STOP_MS at most, and reports what it could not.
+ */
+void daemon_stop_syslog(struct daemon *d);
 
 /* SIGHUP: read the configuration again; on failure keep everything. */
 void daemon_reload(struct daemon *d);

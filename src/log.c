@@ -1,28 +1,35 @@
 /*
- * log.c - diagnostics of linklog itself.
+ * log.c - diagnostics of linklog itself: to standard error, never to
+ * syslog(3).
+ *
+ * syslog carries the traffic lines, under syslog.ident, to wherever the
+ * system logger routes them (a traffic file, logwatch): linklog's own
+ * statistics and errors must not land there.  Under systemd standard
+ * error is the journal, so `journalctl -u linklog` shows them with the
+ * unit's identity; there each message starts with its level as <N>
+ * (sd-daemon(3)), which the journal takes as the priority.  Elsewhere a
+ * message reads "linklog: ..." for the terminal or the service manager
+ * that collects standard error.
+ *
+ * Called from the main thread and from the syslog writer: a message is
+ * formatted first and written with one write(2), whole.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
 
+#define MAX_MESSAGE 2048
+
 static const char *prog = "linklog";
-static int use_syslog, stderr_is_journal;
+static int stderr_is_journal;
 
-void
-log_init(const char *progname)
-{
-	prog = progname;
-}
-
-/*
- * Under systemd, standard error is the journal (JOURNAL_STREAM names it):
- * with syslog on as well, every message would be logged twice.
- */
+/* JOURNAL_STREAM names the journal's stream when it is standard error. */
 static int
 journal_stderr(void)
 {
@@ -39,31 +46,33 @@ journal_stderr(void)
 }
 
 void
-log_to_syslog(int on)
+log_init(const char *progname)
 {
-	use_syslog = on;
-	stderr_is_journal = on && journal_stderr();
+	prog = progname;
+	stderr_is_journal = journal_stderr();
 }
 
 void
 log_msg(int priority, const char *fmt, ...)
 {
-	int saved = errno;
+	char buf[MAX_MESSAGE];
+	int saved = errno, n, m;
+	ssize_t w;
 	va_list ap;
 
-	if (!stderr_is_journal) {
-		va_start(ap, fmt);
-		fprintf(stderr, "%s: ", prog);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		fflush(stderr);
-		va_end(ap);
-	}
-	if (use_syslog) {
-		va_start(ap, fmt);
-		vsyslog(priority, fmt, ap);
-		va_end(ap);
-	}
+	if (stderr_is_journal)
+		n = snprintf(buf, sizeof(buf), "<%d>", LOG_PRI(priority));
+	else
+		n = snprintf(buf, sizeof(buf), "%s: ", prog);
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	n += m > 0 ? m : 0;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	w = write(STDERR_FILENO, buf, (size_t)n);
+	(void)w;                        /* nowhere left to report it */
 	errno = saved;
 }
 

@@ -1,8 +1,8 @@
 /*
- * log.h - linklog's own diagnostics (not the traffic lines): to standard
- * error, and to syslog(3) as well once log_to_syslog() is called (then
- * not to standard error if that is systemd's journal, which would log
- * them twice).
+ * log.h - linklog's own diagnostics (not the traffic lines): always to
+ * standard error, never to syslog(3), which carries only traffic.  When
+ * standard error is systemd's journal, each message carries its level
+ * as a <N> prefix for the journal.
  */
 #ifndef LINKLOG_LOG_H
 #define LINKLOG_LOG_H
@@ -10,8 +10,8 @@
 #include <syslog.h>
 #include <time.h>
 
+/* The name before each message, and whether standard error is the journal. */
 void log_init(const char *progname);
-void log_to_syslog(int on);
 void log_msg(int priority, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -102,7 +102,8 @@ format_stats(const struct linklog *l, char *buf, size_t size)
 	    "unparsed_messages=%llu binary_strings=%llu informs=%llu "
 	    "inform_repeats=%llu responses=%llu response_errors=%llu "
 	    "events=%llu filtered=%llu written_stdout=%llu written_file=%llu "
-	    "written_syslog=%llu output_errors=%llu%s",
+	    "written_syslog=%llu syslog_queued=%llu syslog_dropped=%llu "
+	    "output_errors=%llu%s",
 	    (unsigned long long)r->datagrams,
 	    (unsigned long long)r->kernel_drops,
 	    (unsigned long long)r->truncated,
@@ -124,6 +125,8 @@ format_stats(const struct linklog *l, char *buf, size_t size)
 	    (unsigned long long)c.written_stdout,
 	    (unsigned long long)c.written_file,
 	    (unsigned long long)c.written_syslog,
+	    (unsigned long long)c.syslog_queued,
+	    (unsigned long long)c.syslog_dropped,
 	    (unsigned long long)c.output_errors, dns);
 }
 
@@ -447,6 +450,7 @@ main(int argc, char **argv)
 	/* Stop: what is queued is written, with the names known by now. */
 	pipeline_release(daemon_pipeline(l.d), resolve_now(), 1);
 	pipeline_flush(daemon_pipeline(l.d));
+	daemon_stop_syslog(l.d);
 	log_statistics(&l);
 	if (l.pid_file != NULL)
 		unlink(l.pid_file);

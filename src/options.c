@@ -17,6 +17,7 @@
 #include "receive.h"
 #include "render.h"
 #include "sink.h"
+#include "syslogq.h"
 
 #define SHORTOPTS ":c:hp:Vl:qst:"
 
@@ -28,7 +29,7 @@ enum {
 	OPT_DNS_TIMEOUT, OPT_DNS_CACHE_SIZE, OPT_DNS_TTL, OPT_DNS_NEGATIVE_TTL,
 	OPT_RECEIVE_BUFFER, OPT_SYSLOG, OPT_SYSLOG_PRIORITY, OPT_SYSLOG_IDENT,
 	OPT_RENDER_SYSLOG_DEFAULT, OPT_CHECK_CONFIG, OPT_PID_FILE, OPT_ALLOW_FROM,
-	OPT_COMMUNITY, OPT_RATE_LIMIT,
+	OPT_COMMUNITY, OPT_RATE_LIMIT, OPT_SYSLOG_QUEUE,
 };
 
 static const struct option longopts[] = {
@@ -68,6 +69,7 @@ static const struct option longopts[] = {
 	{ "syslog-priority", required_argument, NULL, OPT_SYSLOG_PRIORITY },
 	{ "syslog-ident", required_argument, NULL, OPT_SYSLOG_IDENT },
 	{ "syslog-template", required_argument, NULL, OPT_RENDER_SYSLOG_DEFAULT },
+	{ "syslog-queue", required_argument, NULL, OPT_SYSLOG_QUEUE },
 	{ "config", required_argument, NULL, 'c' },
 	{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
@@ -138,6 +140,8 @@ static const char usage_text[] =
 "      --syslog-ident=NAME        Their program name (default linklog)\n"
 "      --syslog-template=TEMPLATE Their template\n"
 "                                 (default: " RENDER_SYSLOG_DEFAULT ")\n"
+"      --syslog-queue=N           Lines waiting for syslog at most, then\n"
+"                                 dropped and counted (default 131072)\n"
 "\n"
 "Name resolution:\n"
 "      --dns-server=ADDR[:PORT]   DNS server for reverse lookups (repeatable;\n"
@@ -206,6 +210,7 @@ options_defaults(struct options *o)
 	o->out.syslog_priority = LOG_INFO;
 	o->out.syslog_template = RENDER_SYSLOG_DEFAULT;
 	o->syslog_ident = "linklog";
+	o->syslog_queue_size = SYSLOGQ_DEFAULT_SIZE;
 	o->dns_wait_ms = 1000;
 	o->dns_timeout_ms = 500;
 	o->dns_cache_size = 8192;
@@ -454,6 +459,11 @@ options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_RENDER_SYSLOG_DEFAULT:
 			o->out.syslog_template = optarg;
+			break;
+		case OPT_SYSLOG_QUEUE:
+			if (numeric("--syslog-queue", optarg, 1,
+			    SYSLOGQ_MAX_SIZE, &o->syslog_queue_size) < 0)
+				return 2;
 			break;
 		case OPT_ALLOW_FROM:
 			if (add_list(&o->allow_from, &allow_cli, optarg,

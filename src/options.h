@@ -69,6 +69,7 @@ struct options {
 	struct filter_options filter;   /* applies before every rule */
 	struct output_options out;      /* the top level: no -1 here */
 	const char *syslog_ident;
+	unsigned syslog_queue_size;     /* lines; taken at start only */
 
 	int no_dns, no_dns_source, no_dns_dest;
 	struct string_list dns_servers;

@@ -14,23 +14,20 @@
 #include <syslog.h>
 #include <time.h>
 #include <sys/stat.h>
-#include <sys/socket.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "fileopen.h"
 #include "log.h"
 #include "sink.h"
+#include "syslogq.h"
 
 #define SINK_BUFFER (64 * 1024)
-/* Where syslog(3) sends (glibc's _PATH_LOG). */
-#define LOG_PATH "/dev/log"
 
 struct sink {
 	char *name, *path;
-	int fd, own, is_syslog;
-	int syslog_down;                /* /dev/log had no listener */
+	int fd, own;
+	struct syslogq *syslogq;        /* a syslog sink's queue */
 	int broken_line;                /* the output ends inside a line */
 	time_t last_check;              /* of syslog's socket */
 	size_t used, pending_lines;
@@ -54,12 +51,12 @@ sink_fd(const char *name, int fd, int own)
 }
 
 struct sink *
-sink_syslog(void)
+sink_syslog(struct syslogq *q)
 {
 	struct sink *s = sink_fd("syslog", -1, 0);
 
 	if (s != NULL)
-		s->is_syslog = 1;
+		s->syslogq = q;
 	return s;
 }
 
@@ -205,36 +202,15 @@ check_removed(struct sink *s)
 		    "created again: %s", s->path, err);
 }
 
-/*
- * Once a second, whether a syslog daemon listens on /dev/log: a datagram
- * socket connects only if one does.
- */
-static void
-check_syslog(struct sink *s)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = LOG_PATH };
-	struct timespec now;
-	int fd, down;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec == s->last_check)
-		return;
-	s->last_check = now.tv_sec;
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	down = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0;
-	close(fd);
-	if (s->syslog_down && !down)
-		log_msg(LOG_NOTICE, "syslog answers again on %s", LOG_PATH);
-	s->syslog_down = down;
-}
-
 void
 sink_flush(struct sink *s)
 {
 	struct iovec iov = { s->buf, s->used };
 
+	if (s->syslogq != NULL) {
+		syslogq_commit(s->syslogq);
+		return;
+	}
 	if (s->used == 0)
 		return;
 	check_removed(s);
@@ -246,18 +222,9 @@ sink_flush(struct sink *s)
 void
 sink_write(struct sink *s, int priority, const char *line, size_t len)
 {
-	if (s->is_syslog) {
-		/* syslog(3) reports no error (glibc reconnects to /dev/log
-		 * by itself when the daemon comes back): what is lost is
-		 * known from the probe below. */
-		check_syslog(s);
-		syslog(priority, "%.*s", (int)len, line);
-		if (s->syslog_down) {
-			s->stats.errors++;
-			report(s, ECONNREFUSED);
-		} else {
-			s->stats.lines++;
-		}
+	if (s->syslogq != NULL) {
+		/* The writer thread calls syslog(3); this never waits. */
+		syslogq_push(s->syslogq, priority, line, len);
 		return;
 	}
 	if (len + 1 > sizeof(s->buf) - s->used)

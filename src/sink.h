@@ -1,6 +1,7 @@
 /*
  * sink.h - where rendered lines go: a file descriptor (standard output or
- * the log file) with a write buffer of its own, or syslog(3).
+ * the log file) with a write buffer of its own, or syslog(3) through
+ * the syslog writer's queue.
  *
  * Lines are buffered and written with write(2) when the buffer fills and
  * at every sink_flush(), which the event loop calls at the end of each
@@ -31,10 +32,13 @@ struct sink *sink_file(const char *path, char *err, size_t errlen);
 const char *sink_path(const struct sink *s);
 
 /*
- * syslog(3), opened by the caller with openlog(): one syslog() call per
- * line, at the priority (facility | level) given to sink_write().
+ * syslog(3) through the queue of its writer thread (syslogq.h): one line
+ * queued per sink_write() at its priority (facility | level), handed to
+ * the writer at sink_flush().  Its lines and losses are the queue's
+ * statistics, not sink_stats().
  */
-struct sink *sink_syslog(void);
+struct syslogq;
+struct sink *sink_syslog(struct syslogq *q);
 
 /* Close and reopen the file by its path (after logrotate moved it). */
 int sink_reopen(struct sink *s);

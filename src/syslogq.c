@@ -1,0 +1,469 @@
+/*
+ * syslogq.c - the syslog writer thread and its queue (see syslogq.h).
+ *
+ * The queue is a byte ring with one producer and one consumer.  An entry
+ * is an 8-byte header (length, priority, ident generation) and the line,
+ * padded to 8 bytes.  An entry never wraps: when it does not fit before
+ * the end of the ring, a pad entry fills the rest and it starts at 0.
+ * Positions only grow (byte counts since the start).  The producer owns
+ * the tail and reads the head with an acquire load to know the room; the
+ * writer owns the head and gets the tail under the mutex, once per batch.
+ *
+ * syslog(3) reports no error.  glibc sets errno when send(2) to /dev/log
+ * fails, though only while it was connected: a connect(2) that fails
+ * (at openlog(3), or after a failed send) loses the line quietly and
+ * restores errno.  So the writer checks itself, by connecting to /dev/log,
+ * after every openlog() and when errno says the send failed; when no
+ * daemon listens it keeps the line and waits for one to listen again.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "syslogq.h"
+
+#define HEADER 8
+#define PAD UINT32_MAX
+#define MIN_BYTES (64 * 1024)
+/* While no daemon listens on /dev/log, look again this often. */
+#define PROBE_MS 100
+/* After a stop gave up, how long the writer has to notice. */
+#define CANCEL_MS 1000
+
+struct entry {
+	uint32_t len;
+	uint16_t priority;
+	uint16_t gen;
+};
+
+/* An ident and default facility for openlog(3); lines carry its gen. */
+struct ident {
+	struct ident *next;
+	uint16_t gen;
+	int facility;
+	char name[];
+};
+
+struct syslogq {
+	unsigned char *ring;
+	size_t bytes, size;
+	pthread_t thread;
+	int started;
+
+	/* The producer's. */
+	uint64_t tail, tail_lines, committed, ident_tail;
+	uint16_t gen;
+	uint64_t dropped;
+	time_t last_report;
+
+	/* Handed over under the lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	uint64_t pub_tail;
+	int waiting;
+	struct ident *idents;           /* the writer's current first */
+	struct ident *current;
+	_Atomic int stopping, give_up;
+
+	/* The writer's, read by the producer. */
+	_Atomic uint64_t head, head_lines, written;
+
+	/* The writer's own. */
+	int down;
+	int unsure;                     /* whether glibc could connect */
+	time_t last_down_report;
+};
+
+static size_t
+entry_size(size_t len)
+{
+	return (HEADER + len + 7) & ~(size_t)7;
+}
+
+static void
+drop(struct syslogq *q)
+{
+	q->dropped++;
+	if (log_ratelimit(&q->last_report, 60))
+		log_msg(LOG_ERR, "syslog queue full (%zu lines): lines dropped "
+		    "(%llu so far)", q->size, (unsigned long long)q->dropped);
+}
+
+void
+syslogq_push(struct syslogq *q, int priority, const char *line, size_t len)
+{
+	uint64_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+	uint64_t head_lines = atomic_load_explicit(&q->head_lines,
+	    memory_order_relaxed);
+	size_t need = entry_size(len), off = q->tail % q->bytes;
+	size_t pad = q->bytes - off < need ? q->bytes - off : 0;
+	struct entry e = { (uint32_t)len, (uint16_t)priority, q->gen };
+
+	if (len > INT_MAX || need > q->bytes ||
+	    q->tail_lines - head_lines >= q->size ||
+	    q->tail + pad + need - head > q->bytes) {
+		drop(q);
+		return;
+	}
+	if (pad > 0) {
+		struct entry p = { PAD, 0, 0 };
+		memcpy(q->ring + off, &p, HEADER);
+		q->tail += pad;
+		off = 0;
+	}
+	memcpy(q->ring + off, &e, HEADER);
+	memcpy(q->ring + off + HEADER, line, len);
+	q->tail += need;
+	q->tail_lines++;
+}
+
+void
+syslogq_commit(struct syslogq *q)
+{
+	if (q->tail == q->committed)
+		return;
+	q->committed = q->tail;
+	pthread_mutex_lock(&q->lock);
+	q->pub_tail = q->tail;
+	if (q->waiting)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->lock);
+}
+
+int
+syslogq_ident(struct syslogq *q, const char *name, int facility)
+{
+	struct ident *id, *latest, **at = &q->idents;
+	size_t n = strlen(name);
+
+	pthread_mutex_lock(&q->lock);
+	while (*at != NULL && (*at)->next != NULL)
+		at = &(*at)->next;
+	latest = *at;
+	if (latest != NULL && latest->facility == facility &&
+	    strcmp(latest->name, name) == 0) {
+		pthread_mutex_unlock(&q->lock);
+		return 0;
+	}
+	if ((id = malloc(sizeof(*id) + n + 1)) == NULL) {
+		pthread_mutex_unlock(&q->lock);
+		return -1;
+	}
+	id->next = NULL;
+	id->facility = facility;
+	memcpy(id->name, name, n + 1);
+	if (latest != NULL && latest != q->current && q->tail == q->ident_tail) {
+		/* No line carries the latest ident: replace it. */
+		id->gen = latest->gen;
+		*at = id;
+		free(latest);
+	} else {
+		id->gen = latest != NULL ? (uint16_t)(latest->gen + 1) : 0;
+		if (latest != NULL)
+			latest->next = id;
+		else
+			q->idents = id;
+	}
+	q->gen = id->gen;
+	q->ident_tail = q->tail;
+	pthread_mutex_unlock(&q->lock);
+	return 0;
+}
+
+/* Writer: open the log under the ident of gen, freeing older idents. */
+static void
+switch_ident(struct syslogq *q, uint16_t gen)
+{
+	struct ident *id;
+
+	closelog();
+	pthread_mutex_lock(&q->lock);
+	while (q->idents->gen != gen && q->idents->next != NULL) {
+		id = q->idents;
+		q->idents = id->next;
+		free(id);
+	}
+	q->current = q->idents;
+	pthread_mutex_unlock(&q->lock);
+	openlog(q->current->name, LOG_PID | LOG_NDELAY, q->current->facility);
+	q->unsure = 1;
+}
+
+/* Whether a daemon listens on /dev/log: a datagram socket connects. */
+static int
+daemon_listens(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = _PATH_LOG };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), ok;
+
+	if (fd < 0)
+		return 1;
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return ok;
+}
+
+static int
+refused(int err)
+{
+	return err == ECONNREFUSED || err == ENOENT || err == ENOTCONN ||
+	    err == ECONNRESET || err == EPIPE;
+}
+
+/* Writer: sleep PROBE_MS or until a stop gives up; 0 once one listens. */
+static int
+wait_for_daemon(struct syslogq *q)
+{
+	struct timespec ts;
+
+	while (!daemon_listens()) {
+		pthread_mutex_lock(&q->lock);
+		if (!atomic_load(&q->give_up)) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_nsec += PROBE_MS * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&q->work, &q->lock, &ts);
+		}
+		pthread_mutex_unlock(&q->lock);
+		if (atomic_load(&q->give_up))
+			return -1;
+	}
+	q->down = 0;
+	log_msg(LOG_NOTICE, "syslog answers again on %s", _PATH_LOG);
+	return 0;
+}
+
+static void
+going_down(struct syslogq *q)
+{
+	q->down = 1;
+	if (log_ratelimit(&q->last_down_report, 60))
+		log_msg(LOG_WARNING, "no syslog daemon listens on %s: lines "
+		    "wait in the queue (%zu at most)", _PATH_LOG, q->size);
+}
+
+/*
+ * Writer: one line to syslog(3), waiting for the daemon if it is down.
+ * -1 when a stop gave up first (the line is not written).
+ */
+static int
+write_entry(struct syslogq *q, const struct entry *e, const char *line)
+{
+	int err;
+
+	for (;;) {
+		if (atomic_load(&q->give_up) ||
+		    (q->down && wait_for_daemon(q) < 0))
+			return -1;
+		if (e->gen != q->current->gen)
+			switch_ident(q, e->gen);
+		if (q->unsure && !daemon_listens()) {
+			going_down(q);
+			continue;
+		}
+		q->unsure = 0;
+		errno = 0;
+		/* A stop that gave up may cancel a send(2) blocked here. */
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		syslog(e->priority, "%.*s", (int)e->len, line);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		err = errno;
+		if (!refused(err) || daemon_listens()) {
+			atomic_fetch_add_explicit(&q->written, 1,
+			    memory_order_relaxed);
+			return 0;
+		}
+		going_down(q);
+	}
+}
+
+/* Writer: the lines from head up to tail; returns the new head. */
+static uint64_t
+write_batch(struct syslogq *q, uint64_t head, uint64_t tail)
+{
+	uint64_t lines = atomic_load_explicit(&q->head_lines,
+	    memory_order_relaxed);
+
+	while (head < tail) {
+		size_t off = head % q->bytes;
+		struct entry e;
+
+		memcpy(&e, q->ring + off, HEADER);
+		if (e.len == PAD) {
+			head += q->bytes - off;
+		} else {
+			if (write_entry(q, &e, (char *)q->ring + off + HEADER) < 0)
+				break;
+			head += entry_size(e.len);
+			atomic_store_explicit(&q->head_lines, ++lines,
+			    memory_order_relaxed);
+		}
+		atomic_store_explicit(&q->head, head, memory_order_release);
+	}
+	return head;
+}
+
+static void *
+writer(void *arg)
+{
+	struct syslogq *q = arg;
+	uint64_t head = 0, tail;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_mutex_lock(&q->lock);
+	q->current = q->idents;
+	pthread_mutex_unlock(&q->lock);
+	openlog(q->current->name, LOG_PID | LOG_NDELAY, q->current->facility);
+	q->unsure = 1;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (q->pub_tail == head && !atomic_load(&q->stopping)) {
+			q->waiting = 1;
+			pthread_cond_wait(&q->work, &q->lock);
+			q->waiting = 0;
+		}
+		tail = q->pub_tail;
+		pthread_mutex_unlock(&q->lock);
+		if (atomic_load(&q->give_up) || tail == head)
+			break;
+		head = write_batch(q, head, tail);
+	}
+	closelog();
+	return NULL;
+}
+
+struct syslogq *
+syslogq_new(size_t size, const char *ident, int facility, char *err,
+    size_t errlen)
+{
+	struct syslogq *q;
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	if (size < 1 || size > SYSLOGQ_MAX_SIZE) {
+		snprintf(err, errlen, "syslog queue size %zu out of range "
+		    "1..%u", size, SYSLOGQ_MAX_SIZE);
+		return NULL;
+	}
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		goto nomem;
+	q->size = size;
+	q->bytes = size * SYSLOGQ_LINE_BYTES;
+	if (q->bytes < MIN_BYTES)
+		q->bytes = MIN_BYTES;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->work, &ca);
+	pthread_condattr_destroy(&ca);
+	if ((q->ring = malloc(q->bytes)) == NULL ||
+	    syslogq_ident(q, ident, facility) < 0)
+		goto nomem;
+	/* Signals are for the main thread's signalfd, never the writer. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&q->thread, NULL, writer, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the syslog writer: %s",
+		    strerror(rc));
+		syslogq_free(q);
+		return NULL;
+	}
+	q->started = 1;
+	return q;
+nomem:
+	snprintf(err, errlen, "out of memory for a syslog queue of %zu lines",
+	    size);
+	syslogq_free(q);
+	return NULL;
+}
+
+static void
+deadline(struct timespec *ts, unsigned ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+static void
+wake(struct syslogq *q, _Atomic int *flag)
+{
+	pthread_mutex_lock(&q->lock);
+	atomic_store(flag, 1);
+	pthread_cond_broadcast(&q->work);
+	pthread_mutex_unlock(&q->lock);
+}
+
+uint64_t
+syslogq_stop(struct syslogq *q, unsigned timeout_ms)
+{
+	struct timespec ts;
+	uint64_t left;
+
+	if (q == NULL || !q->started)
+		return 0;
+	syslogq_commit(q);
+	wake(q, &q->stopping);
+	deadline(&ts, timeout_ms);
+	if (pthread_timedjoin_np(q->thread, NULL, &ts) != 0) {
+		wake(q, &q->give_up);
+		deadline(&ts, CANCEL_MS);
+		if (pthread_timedjoin_np(q->thread, NULL, &ts) != 0) {
+			/* Blocked in send(2): the daemon takes nothing. */
+			pthread_cancel(q->thread);
+			pthread_join(q->thread, NULL);
+		}
+	}
+	q->started = 0;
+	left = q->tail_lines - atomic_load(&q->head_lines);
+	q->dropped += left;
+	return left;
+}
+
+void
+syslogq_stats(const struct syslogq *q, struct syslogq_stats *st)
+{
+	st->written = atomic_load_explicit(&q->written, memory_order_relaxed);
+	st->dropped = q->dropped;
+	st->queued = q->tail_lines - atomic_load_explicit(&q->head_lines,
+	    memory_order_relaxed);
+}
+
+void
+syslogq_free(struct syslogq *q)
+{
+	struct ident *id;
+
+	if (q == NULL)
+		return;
+	syslogq_stop(q, SYSLOGQ_STOP_MS);
+	while ((id = q->idents) != NULL) {
+		q->idents = id->next;
+		free(id);
+	}
+	pthread_cond_destroy(&q->work);
+	pthread_mutex_destroy(&q->lock);
+	free(q->ring);
+	free(q);
+}
