@@ -252,7 +252,8 @@ poll_set(struct linklog *l, struct pollfd *pfd, int *ndns, int *timeout)
 	return n;
 }
 
-static void
+/* Returns the exit status: 0 after a signal to stop, 1 on an error. */
+static int
 run(struct linklog *l)
 {
 	struct pollfd pfd[MAX_POLL];
@@ -265,8 +266,11 @@ run(struct linklog *l)
 		struct resolver *resolver = daemon_resolver(l->d);
 		uint64_t now;
 
-		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
-			fatal(1, "poll: %s", strerror(errno));
+		/* Even then, what is queued is written (main's stop). */
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			log_msg(LOG_ERR, "poll: %s; stopping", strerror(errno));
+			return 1;
+		}
 		for (size_t i = 0; i < nsock; i++) {
 			if (!pfd[1 + i].revents)
 				continue;
@@ -287,7 +291,7 @@ run(struct linklog *l)
 		if (daemon_access(l->d) != NULL)
 			access_tick(daemon_access(l->d), now);
 		if (pfd[0].revents && handle_signals(l))
-			return;
+			return 0;
 	}
 }
 
@@ -340,6 +344,8 @@ setup_signals(struct linklog *l)
 	sigset_t set;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit is a write error (EFBIG), like a full disk. */
+	signal(SIGXFSZ, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -412,7 +418,7 @@ main(int argc, char **argv)
 	struct linklog l;
 	struct privs pv;
 	char err[4096];
-	int rc;
+	int rc, status;
 
 	memset(&l, 0, sizeof(l));
 	process_close_inherited();
@@ -443,7 +449,7 @@ main(int argc, char **argv)
 		fatal(1, "chdir /: %s", strerror(errno));
 	notify("READY=1");
 
-	run(&l);
+	status = run(&l);
 
 	notify("STOPPING=1");
 	drain(&l);
@@ -458,5 +464,5 @@ main(int argc, char **argv)
 	daemon_free(l.d);
 	receive_close(l.rx);
 	services_free();
-	return 0;
+	return status;
 }

@@ -26,6 +26,88 @@ check_line "with the new line" "$LOG" "10.3.0.2"
 check "and linklog says so" grep -q "log file $LOG was removed: created it again" "$ERR"
 stop_linklog
 
+# Removed right before the next line: noticed before that write, not a
+# second later, so no line goes into the deleted file and written_file
+# counts only lines someone can read.
+start_linklog --no-dns -s -q --log-file="$LOG" --template '%a'
+send_v1 '@in TCP from 10.3.1.0:1 to 192.168.1.20:22'
+wait_lines "$LOG" 1
+lost=0
+for n in 1 2 3 4 5; do
+	rm -f "$LOG"
+	send_v1 "@in TCP from 10.3.1.$n:1 to 192.168.1.20:22"
+	wait_lines "$LOG" 1 && grep -qx "10.3.1.$n" "$LOG" || lost=$((lost + 1))
+done
+check "each line after a removal is in the new file ($lost lost)" test "$lost" -eq 0
+wait_received 6
+check "written_file counts only readable lines ($(counter written_file))" \
+    test "$(counter written_file)" -eq "$(( 1 + 5 - lost ))"
+stop_linklog
+
+# A file size limit (ulimit -f, LimitFSIZE=): no SIGXFSZ death; EFBIG is
+# counted and reported like a full disk, the partial line is cut back,
+# and linklog keeps receiving.
+cat >"$WORK/fsize.sh" <<EOS
+#!/bin/sh
+ulimit -f 8
+exec "$LINKLOG" "\$@"
+EOS
+chmod 755 "$WORK/fsize.sh"
+LOG=$WORK/logs/limited.log
+PAD=$(printf '%01000d' 0)
+LINKLOG=$WORK/fsize.sh start_linklog --no-dns -s -q --log-file="$LOG" --template "%a $PAD"
+limit=$(awk '/Max file size/ { print $4 }' "/proc/$LL_PID/limits")
+for i in $(seq 1 8); do
+	send_v1 "@in TCP from 10.3.2.$i:1 to 192.168.1.20:22"
+done
+wait_received 8
+check "linklog survives the file size limit ($limit bytes)" kill -0 "$LL_PID"
+check "the lines over the limit are counted as errors" \
+    test "$(counter output_errors)" -ge 1
+check "and reported once" \
+    test "$(grep -c "cannot write to $LOG: File too large" "$ERR")" -eq 1
+check "the file holds whole lines only" \
+    test "$(grep -cvx "10.3.2.[0-9] $PAD" "$LOG")" -eq 0
+check "written_file + output_errors = lines sent" \
+    test "$(( $(counter written_file) + $(counter output_errors) ))" -eq 8
+send_v1 '@in TCP from 10.3.3.1:1 to 192.168.1.20:22'
+check "it keeps receiving" wait_received 9
+stop_linklog
+LOG=$WORK/logs/removed.log
+
+# A poll() error stops linklog through the same path as SIGTERM: what
+# waits for DNS is written and the final statistics are reported.
+if [ "$(id -u)" -eq 0 ] && command -v prlimit >/dev/null &&
+    command -v setpriv >/dev/null && command -v python3 >/dev/null; then
+	# A DNS server that never answers: the event waits.
+	DNSPORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+	python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)
+s.bind(("127.0.0.1",int(sys.argv[1])))
+time.sleep(20)' "$DNSPORT" &
+	SILENT=$!
+	start_linklog --dns-server=127.0.0.1:$DNSPORT --dns-timeout=10000 \
+	    --dns-wait=10000 --template '%s'
+	send_v1 '@in TCP from 10.3.4.1:1 to 192.168.1.20:22'
+	wait_received 1
+	# More descriptors to poll than RLIMIT_NOFILE allows: EINVAL.
+	# (as linklog's own user: lowering another user's limit needs
+	# CAP_SYS_RESOURCE, which a container may not have).
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+	    prlimit --pid "$LL_PID" --nofile=1:1
+	kill -USR1 "$LL_PID"
+	for i in $(seq 1 100); do kill -0 "$LL_PID" 2>/dev/null || break; sleep 0.05; done
+	stop_linklog 2>/dev/null
+	check "a poll error is reported" grep -q "poll: Invalid argument; stopping" "$ERR"
+	check "and exits 1 ($LL_STATUS)" test "$LL_STATUS" -eq 1
+	check "the waiting event is written" grep -qx "10.3.4.1" "$OUT"
+	check "the final statistics are reported" \
+	    test "$(grep 'statistics:' "$ERR" | tail -n 1 | grep -c 'written_stdout=1 ')" -eq 1
+	kill "$SILENT" 2>/dev/null
+else
+	echo "# poll error case skipped: needs root, prlimit, setpriv, python3"
+fi
+
 # SIGTERM during a burst: every datagram linklog received is written.
 if [ -x "$TRAPSEND" ]; then
 	LOG=$WORK/burst.log
