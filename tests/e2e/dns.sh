@@ -98,6 +98,30 @@ wait_received 2
 sleep 0.5
 stop_linklog
 check "an unknown name is kept by an exclusion" test "$(cat "$OUT")" = "198.51.100.1"
+
+# Seventeen servers, the first sixteen silent: the answer comes on
+# c-ares' seventeenth socket, which ares_getsock() (16 at most) never
+# showed, so it was never read.  The sockets now come from c-ares' socket
+# state callback.
+SILENT16=$(free_port)
+python3 -c 'import select,signal,socket,sys
+signal.alarm(30)
+base = int(sys.argv[1]); socks = []
+for i in range(16):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", base + i)); socks.append(s)
+while True:
+    for s in select.select(socks, [], [])[0]: s.recv(4096)' "$SILENT16" &
+SILENT16_PID=$!
+for i in $(seq 1 100); do port_bound $((SILENT16 + 15)) && break; sleep 0.05; done
+SERVERS=
+for i in $(seq 0 15); do SERVERS="$SERVERS--dns-server=127.0.0.1:$((SILENT16 + i)) "; done
+start_linklog $SERVERS "$DNS" --dns-timeout=50 --dns-wait=5000 -s --template '%s'
+send_v1 '@in TCP from 203.0.113.7:1 to 192.168.1.20:22'
+wait_lines "$OUT" 1
+stop_linklog
+check_line "the answer on c-ares' 17th socket is read" "$OUT" "scanner.example.net"
+kill "$SILENT16_PID" 2>/dev/null
 kill "$DNSMASQ"
 
 # A hostile server: names with control characters or over 253 bytes are
