@@ -120,6 +120,13 @@ check "... and reported by name" \
 snmptrap -v 3 -u alice -l noAuthNoPriv -e 0x8000000001020304 \
     "127.0.0.1:$PORT" '' 1.3.6.1.4.1.3955.1 "$TRAP_OID" s 'again'
 wait_received 4
+# An SNMPv3 inform starts with engine discovery, which is not answered.
+check "an SNMPv3 inform is not acknowledged" sh -c "! snmpinform -v 3 \
+    -u alice -l authNoPriv -a SHA -A secretsecret -t 0.3 -r 0 \
+    127.0.0.1:$PORT '' 1.3.6.1.4.1.3955.1 $TRAP_OID s x 2>/dev/null"
+wait_received 5
+check "... and is unsupported" \
+    test "$(counter unsupported)" -eq 5 -a "$(counter malformed)" -eq 0
 stop_linklog
 check "the SNMPv3 warning comes once a minute per sender" \
     test "$(grep -c 'SNMPv3 datagram from 127.0.0.1' "$ERR")" -eq 1
