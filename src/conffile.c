@@ -1,5 +1,7 @@
 /*
- * conffile.c - read and validate the configuration file with libconfig.
+ * conffile.c - read and validate the configuration file with libconfig:
+ * walk its tree and set each key through its row of the settings table
+ * (settings.c), which gives its type, bounds and checks.
  */
 #include <libconfig.h>
 #include <stdarg.h>
@@ -7,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "access.h"
 #include "conffile.h"
-#include "render.h"
+#include "settings.h"
 
 #define MAX_ERRORS 20
 
@@ -61,103 +62,6 @@ error_at(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
 }
 
 static int
-get_bool(struct ctx *c, const config_setting_t *s, int *out)
-{
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		error_at(c, s, "expected true or false");
-		return -1;
-	}
-	*out = config_setting_get_bool(s);
-	return 0;
-}
-
-static int
-get_uint(struct ctx *c, const config_setting_t *s, long long min,
-    long long max, unsigned *out)
-{
-	long long v;
-
-	if (config_setting_type(s) != CONFIG_TYPE_INT &&
-	    config_setting_type(s) != CONFIG_TYPE_INT64) {
-		error_at(c, s, "expected a whole number");
-		return -1;
-	}
-	v = config_setting_get_int64(s);
-	if (v < min || v > max) {
-		error_at(c, s, "%lld is out of range (%lld to %lld)", v, min,
-		    max);
-		return -1;
-	}
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int
-get_string(struct ctx *c, const config_setting_t *s, const char **out)
-{
-	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		error_at(c, s, "expected a string (in double quotes)");
-		return -1;
-	}
-	*out = config_setting_get_string(s);
-	return 0;
-}
-
-/* A string, or a list/array of strings; calls add for each. */
-static int
-get_strings(struct ctx *c, const config_setting_t *s,
-    int (*add)(struct ctx *, const config_setting_t *, const char *, void *),
-    void *arg)
-{
-	int type = config_setting_type(s), rc = 0;
-
-	if (type == CONFIG_TYPE_STRING)
-		return add(c, s, config_setting_get_string(s), arg);
-	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
-		error_at(c, s, "expected a string or a list of strings");
-		return -1;
-	}
-	for (int i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			error_at(c, e, "expected a string");
-			rc = -1;
-			continue;
-		}
-		if (add(c, e, config_setting_get_string(e), arg) < 0)
-			rc = -1;
-	}
-	return rc;
-}
-
-static int
-add_string(struct ctx *c, const config_setting_t *s, const char *v, void *arg)
-{
-	struct string_list *l = arg;
-
-	if (l->n == OPTIONS_MAX_LIST) {
-		error_at(c, s, "too many values (at most %d)", OPTIONS_MAX_LIST);
-		return -1;
-	}
-	l->v[l->n++] = v;
-	return 0;
-}
-
-static int
-add_cidr(struct ctx *c, const config_setting_t *s, const char *v, void *arg)
-{
-	uint8_t family, addr[16];
-	unsigned bits;
-
-	if (access_parse_cidr(v, &family, addr, &bits) < 0) {
-		error_at(c, s, "invalid address '%s' (expected ADDRESS or "
-		    "ADDRESS/BITS, IPv4 or IPv6)", v);
-		return -1;
-	}
-	return add_string(c, s, v, arg);
-}
-
-static int
 is_group(struct ctx *c, const config_setting_t *s)
 {
 	if (config_setting_type(s) == CONFIG_TYPE_GROUP)
@@ -166,140 +70,135 @@ is_group(struct ctx *c, const config_setting_t *s)
 	return 0;
 }
 
+/* One string (alone or in a list) of row. */
 static void
-unknown(struct ctx *c, const config_setting_t *s, const char *known)
+load_string(struct ctx *c, const config_setting_t *s,
+    const struct setting *row, void *value)
 {
-	error_at(c, s, "unknown key (known here: %s)", known);
-}
+	const char *text = config_setting_get_string(s);
+	char err[512];
 
-/* filter = { direction; protocol; ip; ip_source; ... } */
-struct filter_arg {
-	struct filter_options *fo;
-	enum filter_field field;
-};
-
-static int
-add_pattern(struct ctx *c, const config_setting_t *s, const char *v, void *arg)
-{
-	struct filter_arg *fa = arg;
-	struct filter *f = filter_new();
-	char err[160];
-	int rc = 0;
-
-	/* Validate now, for the line number. */
-	if (f == NULL || filter_add(f, fa->field, v, err, sizeof(err)) < 0) {
-		error_at(c, s, "%s", f ? err : "out of memory");
-		rc = -1;
-	} else if (fa->fo->n == OPTIONS_MAX_LIST) {
-		error_at(c, s, "too many patterns (at most %d)",
-		    OPTIONS_MAX_LIST);
-		rc = -1;
-	} else {
-		fa->fo->v[fa->fo->n].field = fa->field;
-		fa->fo->v[fa->fo->n++].pattern = v;
-	}
-	filter_free(f);
-	return rc;
-}
-
-static void
-load_filter(struct ctx *c, const config_setting_t *g, struct filter_options *fo)
-{
-	if (!is_group(c, g))
-		return;
-	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
-		struct filter_arg fa = { fo, FILTER_NFIELDS };
-		for (int f = 0; f < FILTER_NFIELDS; f++)
-			if (strcmp(config_setting_name(s),
-			    filter_field_name((enum filter_field)f)) == 0)
-				fa.field = (enum filter_field)f;
-		if (fa.field == FILTER_NFIELDS) {
-			unknown(c, s, "direction, protocol, ip, ip_source, "
-			    "ip_dest, host, host_source, host_dest, port, "
-			    "port_source, port_dest");
-			continue;
-		}
-		get_strings(c, s, add_pattern, &fa);
-	}
-}
-
-static void
-check_template(struct ctx *c, const config_setting_t *s, const char *text)
-{
-	char err[256];
-	struct template *t = render_compile(text, err, sizeof(err));
-
-	if (t == NULL)
+	if (settings_check_text(row, text, err, sizeof(err)) < 0 ||
+	    settings_set_text(row, value, text, 1, err, sizeof(err)) < 0)
 		error_at(c, s, "%s", err);
-	render_free(t);
 }
 
+/* A string, or a list/array of strings, replacing what was there. */
 static void
-load_template(struct ctx *c, const config_setting_t *s, const char **out)
+load_strings(struct ctx *c, const config_setting_t *s,
+    const struct setting *row, void *value)
 {
-	if (get_string(c, s, out) == 0)
-		check_template(c, s, *out);
-}
+	int type = config_setting_type(s);
 
-/* syslog = { enabled; facility; priority; template; ident (top only) } */
-static void
-load_syslog(struct ctx *c, const config_setting_t *g, struct output_options *o,
-    const char **ident)
-{
-	const char *v;
-
-	if (!is_group(c, g))
+	if (type != CONFIG_TYPE_STRING && type != CONFIG_TYPE_ARRAY &&
+	    type != CONFIG_TYPE_LIST) {
+		error_at(c, s, "expected a string or a list of strings");
 		return;
+	}
+	settings_clear(row, value);
+	if (type == CONFIG_TYPE_STRING) {
+		load_string(c, s, row, value);
+		return;
+	}
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *e = config_setting_get_elem(s,
+		    (unsigned)i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			error_at(c, e, "expected a string");
+		else
+			load_string(c, e, row, value);
+	}
+}
+
+static void
+load_uint(struct ctx *c, const config_setting_t *s, const struct setting *row,
+    unsigned *out)
+{
+	long long v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64) {
+		error_at(c, s, "expected a whole number");
+		return;
+	}
+	v = config_setting_get_int64(s);
+	if (v < (long long)row->min || v > (long long)row->max) {
+		error_at(c, s, "%lld is out of range (%lu to %lu)", v, row->min,
+		    row->max);
+		return;
+	}
+	*out = (unsigned)v;
+}
+
+/* The value of one key, by the type of its row. */
+static void
+load_value(struct ctx *c, const config_setting_t *s,
+    const struct setting *row, void *value)
+{
+	switch (row->type) {
+	case SETTING_BOOL:
+		if (config_setting_type(s) == CONFIG_TYPE_BOOL)
+			*(int *)value = config_setting_get_bool(s);
+		else
+			error_at(c, s, "expected true or false");
+		break;
+	case SETTING_UINT:
+		load_uint(c, s, row, value);
+		break;
+	case SETTING_STRING:
+	case SETTING_NAME:
+		if (config_setting_type(s) == CONFIG_TYPE_STRING)
+			load_string(c, s, row, value);
+		else
+			error_at(c, s, "expected a string (in double quotes)");
+		break;
+	case SETTING_LIST:
+	case SETTING_FILTER:
+		load_strings(c, s, row, value);
+		break;
+	case SETTING_ACTION:
+		break;
+	}
+}
+
+static void load_rules(struct ctx *, const config_setting_t *,
+    struct options *);
+
+/*
+ * The keys of group g, in section ("" or "dns") of place: the top level
+ * (into o) or a rule (into r).
+ */
+static void
+load_group(struct ctx *c, const config_setting_t *g, const char *section,
+    unsigned place, struct options *o, struct rule_options *r)
+{
+	char key[128], known[512];
+
 	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const config_setting_t *s = config_setting_get_elem(g,
+		    (unsigned)i);
 		const char *name = config_setting_name(s);
-		if (strcmp(name, "enabled") == 0) {
-			get_bool(c, s, &o->syslog);
-		} else if (strcmp(name, "facility") == 0) {
-			if (get_string(c, s, &v) == 0 &&
-			    (o->syslog_facility = options_facility(v)) < 0)
-				error_at(c, s, "unknown facility '%s' (kern, user, "
-				    "mail, daemon, auth, syslog, lpr, news, uucp, "
-				    "cron, authpriv, ftp, local0..local7)", v);
-		} else if (strcmp(name, "priority") == 0) {
-			if (get_string(c, s, &v) == 0 &&
-			    (o->syslog_priority = options_priority(v)) < 0)
-				error_at(c, s, "unknown level '%s' (emerg, alert, "
-				    "crit, err, warning, notice, info, debug)", v);
-		} else if (strcmp(name, "template") == 0) {
-			load_template(c, s, &o->syslog_template);
-		} else if (ident != NULL && strcmp(name, "ident") == 0) {
-			if (get_string(c, s, ident) == 0 && **ident == '\0')
-				error_at(c, s, "must not be empty");
+		const struct setting *row;
+		snprintf(key, sizeof(key), "%s%s%s", section,
+		    *section ? "." : "", name);
+		if ((row = settings_by_key(key, place)) != NULL) {
+			load_value(c, s, row, settings_value(row, o, r));
+		} else if (!*section && settings_is_section(key, place)) {
+			if (is_group(c, s))
+				load_group(c, s, key, place, o, r);
+		} else if (!*section && place == SETTING_TOP &&
+		    strcmp(name, "rules") == 0) {
+			load_rules(c, s, o);
 		} else {
-			unknown(c, s, ident ? "enabled, facility, priority, "
-			    "template, ident" : "enabled, facility, priority, "
-			    "template");
+			settings_known_keys(section, place, known,
+			    sizeof(known));
+			error_at(c, s, "unknown key (known here: %s%s)", known,
+			    !*section && place == SETTING_TOP ? ", rules" : "");
 		}
 	}
 }
 
-/* Keys a rule shares with the top level; returns 0 if name is not one. */
-static int
-load_output_key(struct ctx *c, const config_setting_t *s,
-    struct output_options *o, const char **ident)
-{
-	const char *name = config_setting_name(s);
-
-	if (strcmp(name, "template") == 0)
-		load_template(c, s, &o->template);
-	else if (strcmp(name, "quiet") == 0)
-		get_bool(c, s, &o->quiet);
-	else if (strcmp(name, "log_file") == 0)
-		get_string(c, s, &o->log_file);
-	else if (strcmp(name, "syslog") == 0)
-		load_syslog(c, s, o, ident);
-	else
-		return 0;
-	return 1;
-}
-
+/* rules = ( { filter = { ... }; template = ...; final = ...; }, ... ) */
 static void
 load_rules(struct ctx *c, const config_setting_t *list, struct options *o)
 {
@@ -309,7 +208,8 @@ load_rules(struct ctx *c, const config_setting_t *list, struct options *o)
 	}
 	o->nrules = 0;
 	for (int i = 0; i < config_setting_length(list); i++) {
-		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		const config_setting_t *g = config_setting_get_elem(list,
+		    (unsigned)i);
 		struct rule_options *r;
 		if (!is_group(c, g))
 			continue;
@@ -319,136 +219,9 @@ load_rules(struct ctx *c, const config_setting_t *list, struct options *o)
 			return;
 		}
 		r = &o->rules[o->nrules++];
-		memset(r, 0, sizeof(*r));
-		r->out.quiet = r->out.syslog = -1;
-		r->out.syslog_facility = r->out.syslog_priority = -1;
-		r->out.json = r->out.syslog_json = r->out.json_original = -1;
+		settings_rule_defaults(r);
 		r->line = config_setting_source_line(g);
-		for (int k = 0; k < config_setting_length(g); k++) {
-			const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);
-			if (load_output_key(c, s, &r->out, NULL))
-				continue;
-			if (strcmp(config_setting_name(s), "filter") == 0)
-				load_filter(c, s, &r->filter);
-			else if (strcmp(config_setting_name(s), "final") == 0)
-				get_bool(c, s, &r->final);
-			else
-				unknown(c, s, "filter, template, quiet, log_file, "
-				    "syslog, final");
-		}
-	}
-}
-
-/* dns = { enabled; source; dest; servers; wait; timeout; ... } */
-static void
-load_dns(struct ctx *c, const config_setting_t *g, struct options *o)
-{
-	int on;
-
-	if (!is_group(c, g))
-		return;
-	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
-		const char *name = config_setting_name(s);
-		if (strcmp(name, "enabled") == 0) {
-			if (get_bool(c, s, &on) == 0)
-				o->no_dns = !on;
-		} else if (strcmp(name, "source") == 0) {
-			if (get_bool(c, s, &on) == 0)
-				o->no_dns_source = !on;
-		} else if (strcmp(name, "dest") == 0) {
-			if (get_bool(c, s, &on) == 0)
-				o->no_dns_dest = !on;
-		} else if (strcmp(name, "servers") == 0) {
-			o->dns_servers.n = 0;
-			get_strings(c, s, add_string, &o->dns_servers);
-		} else if (strcmp(name, "wait") == 0) {
-			get_uint(c, s, 0, 600000, &o->dns_wait_ms);
-		} else if (strcmp(name, "timeout") == 0) {
-			get_uint(c, s, 1, 60000, &o->dns_timeout_ms);
-		} else if (strcmp(name, "cache_size") == 0) {
-			get_uint(c, s, 1, 16777216, &o->dns_cache_size);
-		} else if (strcmp(name, "ttl") == 0) {
-			get_uint(c, s, 0, 604800, &o->dns_ttl);
-		} else if (strcmp(name, "negative_ttl") == 0) {
-			get_uint(c, s, 0, 604800, &o->dns_negative_ttl);
-		} else {
-			unknown(c, s, "enabled, source, dest, servers, wait, "
-			    "timeout, cache_size, ttl, negative_ttl");
-		}
-	}
-}
-
-/* access = { allow_from; community; rate_limit; } */
-static void
-load_access(struct ctx *c, const config_setting_t *g, struct options *o)
-{
-	if (!is_group(c, g))
-		return;
-	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
-		const char *name = config_setting_name(s);
-		if (strcmp(name, "allow_from") == 0) {
-			o->allow_from.n = 0;
-			get_strings(c, s, add_cidr, &o->allow_from);
-		} else if (strcmp(name, "community") == 0) {
-			o->community.n = 0;
-			get_strings(c, s, add_string, &o->community);
-		} else if (strcmp(name, "rate_limit") == 0) {
-			get_uint(c, s, 0, 10000000, &o->rate_limit);
-		} else {
-			unknown(c, s, "allow_from, community, rate_limit");
-		}
-	}
-}
-
-static void
-load_top(struct ctx *c, const config_setting_t *root, struct options *o)
-{
-	const char *v;
-	unsigned n;
-
-	for (int i = 0; i < config_setting_length(root); i++) {
-		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
-		const char *name = config_setting_name(s);
-		if (load_output_key(c, s, &o->out, &o->syslog_ident))
-			continue;
-		if (strcmp(name, "port") == 0) {
-			get_uint(c, s, 1, 65535, &o->port);
-		} else if (strcmp(name, "listen") == 0) {
-			o->listen.n = 0;
-			get_strings(c, s, add_string, &o->listen);
-		} else if (strcmp(name, "run_as") == 0) {
-			if (get_string(c, s, &o->run_as) == 0 && !*o->run_as)
-				error_at(c, s, "must not be empty");
-		} else if (strcmp(name, "show_port_numbers") == 0) {
-			get_bool(c, s, &o->show_port_numbers);
-		} else if (strcmp(name, "unparsed") == 0) {
-			if (get_string(c, s, &v) < 0)
-				continue;
-			if (strcmp(v, "raw") == 0 || strcmp(v, "drop") == 0)
-				o->unparsed_raw = strcmp(v, "raw") == 0;
-			else
-				error_at(c, s, "expected \"drop\" or \"raw\"");
-		} else if (strcmp(name, "pid_file") == 0) {
-			get_string(c, s, &o->pid_file);
-		} else if (strcmp(name, "receive_buffer") == 0) {
-			if (get_uint(c, s, 4096, 1 << 30, &n) == 0)
-				o->receive_buffer = (int)n;
-		} else if (strcmp(name, "filter") == 0) {
-			o->filter.n = 0;
-			load_filter(c, s, &o->filter);
-		} else if (strcmp(name, "dns") == 0) {
-			load_dns(c, s, o);
-		} else if (strcmp(name, "access") == 0) {
-			load_access(c, s, o);
-		} else if (strcmp(name, "rules") == 0) {
-			load_rules(c, s, o);
-		} else {
-			unknown(c, s, "port, listen, run_as, template, quiet, "
-			    "log_file, show_port_numbers, unparsed, pid_file, "
-			    "receive_buffer, filter, dns, syslog, access, rules");
-		}
+		load_group(c, g, "", SETTING_RULE, o, r);
 	}
 }
 
@@ -475,7 +248,7 @@ conffile_load(const char *path, struct options *o, char *err, size_t errlen)
 		free(cf);
 		return -1;
 	}
-	load_top(&c, config_root_setting(cf), o);
+	load_group(&c, config_root_setting(cf), "", SETTING_TOP, o, NULL);
 	if (c.nerrors > MAX_ERRORS && c.used + 40 < errlen)
 		snprintf(err + c.used, errlen - c.used,
 		    "(%d more errors)\n", c.nerrors - MAX_ERRORS);

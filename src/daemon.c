@@ -27,6 +27,7 @@
 #include "log.h"
 #include "runtime.h"
 #include "services.h"
+#include "settings.h"
 #include "sink.h"
 #include "syslogq.h"
 
@@ -63,7 +64,7 @@ static int
 load_options(const struct daemon *d, struct options *o, char *err,
     size_t errlen)
 {
-	options_defaults(o);
+	settings_defaults(o);
 	options_find_config(o, d->argc, d->argv);
 	/* linklog runs in "/": the file is found where it was at start. */
 	if (o->config_file != NULL && d->config_path != NULL)
@@ -188,9 +189,9 @@ pipeline_config_of(struct state *st)
 	memset(pc, 0, sizeof(*pc));
 	runtime_pipeline_config(st->rt, pc);
 	pc->show_ports = o->show_port_numbers;
-	pc->names_source = !o->no_dns && !o->no_dns_source;
-	pc->names_dest = !o->no_dns && !o->no_dns_dest;
-	pc->names_router = !o->no_dns;
+	pc->names_source = o->dns_enabled && o->dns_source;
+	pc->names_dest = o->dns_enabled && o->dns_dest;
+	pc->names_router = o->dns_enabled;
 	pc->unparsed_raw = o->unparsed_raw;
 	pc->dns_wait_ms = o->dns_wait_ms;
 	pc->access = access_active(st->access) ? st->access : NULL;
@@ -312,7 +313,7 @@ daemon_check(struct daemon *d, char *err, size_t errlen)
 	d->have_first = 0;
 	if (st == NULL)
 		return 1;
-	options_print(&st->opt, stdout);
+	settings_print(&st->opt, stdout);
 	state_free(st, NULL);
 	return 0;
 }

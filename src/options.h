@@ -1,10 +1,12 @@
 /*
- * options.h - linklog's settings: defaults, then the configuration file
- * (conffile.c), then the command line on top, which wins.
+ * options.h - linklog's settings as values: defaults, then the
+ * configuration file (conffile.c), then the command line (options_parse)
+ * on top, which wins.  Every field is described by a row of the table in
+ * settings.c; add a setting there (and its field here).
  *
  * A plain struct that runtime.c turns into the modules' configurations.
- * Strings point into argv or into the loaded configuration, which lives
- * as long as the options (see conffile_free()).
+ * Strings point into argv, into the table's defaults or into the loaded
+ * configuration, which lives as long as the options (conffile_free()).
  */
 #ifndef LINKLOG_OPTIONS_H
 #define LINKLOG_OPTIONS_H
@@ -64,14 +66,14 @@ struct options {
 	int show_port_numbers;
 	int unparsed_raw;
 	int json_everywhere;            /* --json: every output is JSON */
-	int receive_buffer;
+	unsigned receive_buffer;
 
 	struct filter_options filter;   /* applies before every rule */
 	struct output_options out;      /* the top level: no -1 here */
 	const char *syslog_ident;
 	unsigned syslog_queue_size;     /* lines; taken at start only */
 
-	int no_dns, no_dns_source, no_dns_dest;
+	int dns_enabled, dns_source, dns_dest;
 	struct string_list dns_servers;
 	unsigned dns_wait_ms, dns_timeout_ms;
 	unsigned dns_cache_size, dns_ttl, dns_negative_ttl, dns_max_pending;
@@ -85,9 +87,6 @@ struct options {
 	void *conf;                     /* the loaded file, see conffile.h */
 };
 
-/* Defaults, as documented in linklog(8). */
-void options_defaults(struct options *o);
-
 /*
  * Apply argv on top of o.  Returns -1 to go on, or an exit status: 0
  * after --help or --version, 2 after a usage error (already reported).
@@ -96,14 +95,5 @@ int options_parse(struct options *o, int argc, char **argv);
 
 /* Only find -c/--config and --check-config (before loading the file). */
 void options_find_config(struct options *o, int argc, char **argv);
-
-/* Print the effective settings in configuration file syntax. */
-void options_print(const struct options *o, FILE *f);
-
-/* Facility and level names of syslog(3); -1 if unknown. */
-int options_facility(const char *name);
-int options_priority(const char *name);
-const char *options_facility_name(int facility);
-const char *options_priority_name(int priority);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * runtime.c - turn options into templates, filters, sinks and rules.
+ * runtime.c - turn options into templates, filters, sinks and rules; a
+ * rule's unset outputs come from the top level (settings_effective_rule).
  */
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 
 #include "render.h"
 #include "runtime.h"
+#include "settings.h"
 
 #define MAX_FILES (OPTIONS_MAX_RULES + 1)
 
@@ -25,59 +27,29 @@ struct runtime {
 	size_t nfiles;
 };
 
-/* The effective output settings of a rule: its own, or the top level's. */
-static struct output_options
-merged(const struct output_options *top, const struct output_options *r)
-{
-	struct output_options m = *top;
-
-	if (r == NULL)
-		return m;
-	if (r->template)
-		m.template = r->template;
-	if (r->quiet >= 0)
-		m.quiet = r->quiet;
-	if (r->log_file)
-		m.log_file = r->log_file;
-	if (r->syslog >= 0)
-		m.syslog = r->syslog;
-	if (r->syslog_facility >= 0)
-		m.syslog_facility = r->syslog_facility;
-	if (r->syslog_priority >= 0)
-		m.syslog_priority = r->syslog_priority;
-	if (r->syslog_template)
-		m.syslog_template = r->syslog_template;
-	if (r->json >= 0)
-		m.json = r->json;
-	if (r->syslog_json >= 0)
-		m.syslog_json = r->syslog_json;
-	if (r->json_original >= 0)
-		m.json_original = r->json_original;
-	return m;
-}
-
 static size_t
 nrules_of(const struct options *o)
 {
 	return o->nrules ? o->nrules : 1;
 }
 
-static struct output_options
-rule_output(const struct options *o, size_t i)
+/* Rule i as it applies: its own settings, or the top level's. */
+static struct rule_options
+rule_of(const struct options *o, size_t i)
 {
-	struct output_options m = merged(&o->out,
-	    o->nrules ? &o->rules[i].out : NULL);
+	struct rule_options r;
 
+	settings_effective_rule(o, i, &r);
 	if (o->json_everywhere)
-		m.json = m.syslog_json = 1;
-	return m;
+		r.out.json = r.out.syslog_json = 1;
+	return r;
 }
 
 int
 runtime_uses_stdout(const struct options *o)
 {
 	for (size_t i = 0; i < nrules_of(o); i++)
-		if (!rule_output(o, i).quiet)
+		if (!rule_of(o, i).out.quiet)
 			return 1;
 	return 0;
 }
@@ -86,7 +58,7 @@ int
 runtime_uses_syslog(const struct options *o)
 {
 	for (size_t i = 0; i < nrules_of(o); i++)
-		if (rule_output(o, i).syslog)
+		if (rule_of(o, i).out.syslog)
 			return 1;
 	return 0;
 }
@@ -95,7 +67,7 @@ int
 runtime_uses_json(const struct options *o)
 {
 	for (size_t i = 0; i < nrules_of(o); i++) {
-		struct output_options m = rule_output(o, i);
+		struct output_options m = rule_of(o, i).out;
 		if (m.json || (m.syslog && m.syslog_json))
 			return 1;
 	}
@@ -108,7 +80,7 @@ runtime_log_files(const struct options *o, char **paths, size_t max)
 	size_t n = 0;
 
 	for (size_t i = 0; i < nrules_of(o) && n < max; i++) {
-		const char *f = rule_output(o, i).log_file;
+		const char *f = rule_of(o, i).out.log_file;
 		size_t k;
 		if (f == NULL)
 			continue;
@@ -197,17 +169,15 @@ build_rule(struct runtime *rt, const struct options *o, size_t i,
     struct sink *out, struct sink *syslog_sink, int check, char *err,
     size_t errlen)
 {
-	struct output_options m = rule_output(o, i);
+	struct rule_options ro = rule_of(o, i);
+	struct output_options m = ro.out;
 	struct rule *r = &rt->rules[i];
-	static const struct filter_options none;
 	struct template *t = NULL;
 	const struct json_format *jf = NULL;
 
-	r->filter = make_filter(o->nrules ? &o->rules[i].filter : &none, err,
-	    errlen);
-	if (r->filter == NULL)
+	if ((r->filter = make_filter(&ro.filter, err, errlen)) == NULL)
 		return -1;
-	r->final = o->nrules ? o->rules[i].final : 0;
+	r->final = ro.final;
 	if (m.json)
 		jf = json_format(rt, &m, 0);
 	else if ((t = compile(rt, m.template, err, errlen)) == NULL)

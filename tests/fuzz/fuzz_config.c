@@ -26,13 +26,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	options_defaults(&o);
+	settings_defaults(&o);
 	if (conffile_load(path, &o, err, sizeof(err)) == 0) {
 		struct runtime *rt = runtime_build(&o, NULL, NULL, 1, err,
 		    sizeof(err));
 		runtime_free(rt);
 		if ((null = fopen("/dev/null", "w")) != NULL) {
-			options_print(&o, null);
+			settings_print(&o, null);
 			fclose(null);
 		}
 	} else if (err[0] == '\0') {

@@ -1,0 +1,941 @@
+/*
+ * settings.c - the table of every setting, and what is driven by it:
+ * defaults, checks, values from text, the merge of a rule with the top
+ * level, --check-config's printing and --help.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "access.h"
+#include "filter.h"
+#include "render.h"
+#include "resolve.h"
+#include "settings.h"
+#include "syslogq.h"
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#define NAMES(w, a) { w, a, sizeof(a) / sizeof(a[0]) }
+
+static const struct name_value facility_names[] = {
+	{ "kern", LOG_KERN }, { "user", LOG_USER }, { "mail", LOG_MAIL },
+	{ "daemon", LOG_DAEMON }, { "auth", LOG_AUTH }, { "syslog", LOG_SYSLOG },
+	{ "lpr", LOG_LPR }, { "news", LOG_NEWS }, { "uucp", LOG_UUCP },
+	{ "cron", LOG_CRON }, { "authpriv", LOG_AUTHPRIV }, { "ftp", LOG_FTP },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+}, priority_names[] = {
+	{ "emerg", LOG_EMERG }, { "alert", LOG_ALERT }, { "crit", LOG_CRIT },
+	{ "err", LOG_ERR }, { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
+	{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+}, unparsed_names[] = {
+	{ "drop", 0 }, { "raw", 1 },
+};
+
+const struct name_table settings_facilities = NAMES("facility", facility_names);
+const struct name_table settings_priorities = NAMES("level", priority_names);
+static const struct name_table unparsed_table = NAMES(NULL, unparsed_names);
+
+static setting_check_fn check_not_empty, check_template, check_pattern,
+    check_cidr;
+
+/* Where a setting lives: at the top level only, or also in rules, which
+ * inherit the top level's value when they do not set it. */
+#define TOP(field) .places = SETTING_TOP, \
+	.top_offset = offsetof(struct options, field)
+#define OUT(field) .places = SETTING_TOP | SETTING_RULE, .inherit = 1, \
+	.top_offset = offsetof(struct options, out.field), \
+	.rule_offset = offsetof(struct rule_options, out.field)
+#define RULE(field) .places = SETTING_RULE, \
+	.rule_offset = offsetof(struct rule_options, field)
+#define FILTER(f) .type = SETTING_FILTER, .arg = f, .check = check_pattern, \
+	.places = SETTING_TOP | SETTING_RULE, .group = GROUP_FILTER, \
+	.top_offset = offsetof(struct options, filter), \
+	.rule_offset = offsetof(struct rule_options, filter)
+
+/*
+ * Every setting, one row each.  To add a setting: add its field to
+ * struct options in options.h (to struct output_options if rules may
+ * override it), then one row here:
+ *
+ *   .option   long option ("dns-wait"), .short_option ('p'), if any
+ *   .key      configuration key, "section.name" inside a group
+ *   .type     SETTING_BOOL/UINT/STRING/NAME/LIST (see settings.h)
+ *   TOP(field) or OUT(field) or RULE(field): where it is stored
+ *   .min, .max (SETTING_UINT), .names (SETTING_NAME), .check (a function
+ *             refusing bad values, run for the file and the command line)
+ *   .def      the default, written as in the file ("1000", "true", "raw")
+ *   .apply    SETTING_RESTART if a reload must keep the running value
+ *   .arg      the value a flag without argument sets (SETTING_BOOL)
+ *   .group, .metavar, .help   its place and text in --help
+ *
+ * The command line, the configuration file, the checks, --check-config,
+ * --help, the defaults and the merge of rules all follow.  Then document
+ * it in linklog(8), linklog.conf(5) and conf/linklog.conf.
+ */
+const struct setting settings[] = {
+	/* General. */
+	{ .option = "cache-dns", .type = SETTING_ACTION, .arg = ACTION_NONE,
+	  .group = GROUP_GENERAL, .help = "Accepted for compatibility: the "
+	  "DNS cache\nis always on, and bounded" },
+	{ .option = "config", .short_option = 'c', .type = SETTING_STRING,
+	  TOP(config_file), .group = GROUP_GENERAL, .metavar = "FILE",
+	  .help = "Read settings from FILE (libconfig syntax);\noptions given "
+	  "here win over it" },
+	{ .option = "check-config", .type = SETTING_BOOL, TOP(check_config),
+	  .arg = 1, .group = GROUP_GENERAL,
+	  .help = "Validate the settings, print them, exit" },
+	{ .option = "help", .short_option = 'h', .type = SETTING_ACTION,
+	  .arg = ACTION_HELP, .group = GROUP_GENERAL,
+	  .help = "Show this usage information" },
+	{ .option = "port", .short_option = 'p', .key = "port",
+	  .type = SETTING_UINT, TOP(port), .min = 1, .max = 65535, .def = "162",
+	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "PORT",
+	  .help = "The UDP port to listen on" },
+	{ .option = "listen", .key = "listen", .type = SETTING_LIST,
+	  TOP(listen), .apply = SETTING_RESTART, .group = GROUP_GENERAL,
+	  .metavar = "ADDR", .help = "Listen on this address only "
+	  "(repeatable;\ndefault every IPv4 and IPv6 address)" },
+	{ .option = "run-as", .key = "run_as", .type = SETTING_STRING,
+	  TOP(run_as), .def = "nobody", .check = check_not_empty,
+	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "USER",
+	  .help = "After initialization, run as this user\nwhen started "
+	  "as root" },
+	{ .option = "pid-file", .key = "pid_file", .type = SETTING_STRING,
+	  TOP(pid_file), .apply = SETTING_RESTART, .group = GROUP_GENERAL,
+	  .metavar = "FILE", .help = "Write the process id to FILE" },
+	{ .option = "receive-buffer", .key = "receive_buffer",
+	  .type = SETTING_UINT, TOP(receive_buffer), .min = 4096,
+	  .max = 1UL << 30, .def = "8388608", .apply = SETTING_RESTART,
+	  .group = GROUP_GENERAL, .metavar = "BYTES",
+	  .help = "Socket receive buffer" },
+	{ .option = "version", .short_option = 'V', .type = SETTING_ACTION,
+	  .arg = ACTION_VERSION, .group = GROUP_GENERAL,
+	  .help = "Show the version and exit" },
+
+	/* Access control. */
+	{ .option = "allow-from", .key = "access.allow_from",
+	  .type = SETTING_LIST, TOP(allow_from), .check = check_cidr,
+	  .group = GROUP_ACCESS, .metavar = "CIDR", .help = "Accept traps only "
+	  "from these senders\n(repeatable; default everyone)" },
+	{ .option = "community", .key = "access.community",
+	  .type = SETTING_LIST, TOP(community), .group = GROUP_ACCESS,
+	  .metavar = "STRING", .help = "Accept only traps with this "
+	  "community\n(repeatable; default any)" },
+	{ .option = "rate-limit", .key = "access.rate_limit",
+	  .type = SETTING_UINT, TOP(rate_limit), .min = 0, .max = 10000000,
+	  .def = "0", .group = GROUP_ACCESS, .metavar = "N",
+	  .help = "Events per second per sender at most;\n0: no limit" },
+
+	/* Filters, at the top level and in rules. */
+	{ .option = "filter-direction", .key = "filter.direction",
+	  FILTER(FILTER_DIRECTION), .metavar = "{IN|OUT}",
+	  .help = "Only inbound or outbound traffic" },
+	{ .option = "filter-ip", .key = "filter.ip", FILTER(FILTER_IP),
+	  .metavar = "PATTERN", .help = "Source or destination IP address" },
+	{ .option = "filter-ip-dest", .key = "filter.ip_dest",
+	  FILTER(FILTER_IP_DEST), .metavar = "PATTERN",
+	  .help = "Destination IP address" },
+	{ .option = "filter-ip-source", .key = "filter.ip_source",
+	  FILTER(FILTER_IP_SOURCE), .metavar = "PATTERN",
+	  .help = "Source IP address" },
+	{ .option = "filter-host", .key = "filter.host", FILTER(FILTER_HOST),
+	  .metavar = "PATTERN", .help = "Source or destination host name" },
+	{ .option = "filter-host-dest", .key = "filter.host_dest",
+	  FILTER(FILTER_HOST_DEST), .metavar = "PATTERN",
+	  .help = "Destination host name" },
+	{ .option = "filter-host-source", .key = "filter.host_source",
+	  FILTER(FILTER_HOST_SOURCE), .metavar = "PATTERN",
+	  .help = "Source host name" },
+	{ .option = "filter-port", .key = "filter.port", FILTER(FILTER_PORT),
+	  .metavar = "PATTERN", .help = "Source or destination port number" },
+	{ .option = "filter-port-dest", .key = "filter.port_dest",
+	  FILTER(FILTER_PORT_DEST), .metavar = "PATTERN",
+	  .help = "Destination port number" },
+	{ .option = "filter-port-source", .key = "filter.port_source",
+	  FILTER(FILTER_PORT_SOURCE), .metavar = "PATTERN",
+	  .help = "Source port number" },
+	{ .option = "filter-protocol", .key = "filter.protocol",
+	  FILTER(FILTER_PROTOCOL), .metavar = "{TCP|UDP}",
+	  .help = "Only TCP or UDP" },
+
+	/* Output, at the top level and in rules (which inherit it). */
+	{ .option = "log-file", .short_option = 'l', .key = "log_file",
+	  .type = SETTING_STRING, OUT(log_file), .group = GROUP_OUTPUT,
+	  .metavar = "FILE", .help = "Append all traffic lines to FILE" },
+	{ .option = "no-dns", .key = "dns.enabled", .type = SETTING_BOOL,
+	  TOP(dns_enabled), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
+	  .help = "Show IPs instead of host names" },
+	{ .option = "no-dns-dest", .key = "dns.dest", .type = SETTING_BOOL,
+	  TOP(dns_dest), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
+	  .help = "Show destination IPs instead of host names" },
+	{ .option = "no-dns-source", .key = "dns.source", .type = SETTING_BOOL,
+	  TOP(dns_source), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
+	  .help = "Show source IPs instead of host names" },
+	{ .option = "quiet", .short_option = 'q', .key = "quiet",
+	  .type = SETTING_BOOL, OUT(quiet), .def = "false", .arg = 1,
+	  .group = GROUP_OUTPUT, .help = "Do not write lines to standard output" },
+	{ .option = "show-port-numbers", .short_option = 's',
+	  .key = "show_port_numbers", .type = SETTING_BOOL,
+	  TOP(show_port_numbers), .def = "false", .arg = 1,
+	  .group = GROUP_OUTPUT,
+	  .help = "Show port numbers instead of service names" },
+	{ .option = "template", .short_option = 't', .key = "template",
+	  .type = SETTING_STRING, OUT(template), .def = RENDER_DEFAULT,
+	  .check = check_template, .group = GROUP_OUTPUT,
+	  .metavar = "TEMPLATE", .help = "The line's template" },
+	{ .option = "unparsed", .key = "unparsed", .type = SETTING_NAME,
+	  TOP(unparsed_raw), .names = &unparsed_table, .def = "drop",
+	  .group = GROUP_OUTPUT, .metavar = "{drop|raw}",
+	  .help = "Drop or show trap strings that\nhold no log message" },
+	{ .option = "syslog", .key = "syslog.enabled", .type = SETTING_BOOL,
+	  OUT(syslog), .def = "false", .arg = 1,
+	  .optarg_key = "syslog.facility", .group = GROUP_OUTPUT,
+	  .metavar = "FACILITY", .help = "Also send lines to syslog(3), "
+	  "with\nthis facility (default daemon)" },
+	{ .key = "syslog.facility", .type = SETTING_NAME, OUT(syslog_facility),
+	  .names = &settings_facilities, .def = "daemon" },
+	{ .option = "syslog-priority", .key = "syslog.priority",
+	  .type = SETTING_NAME, OUT(syslog_priority),
+	  .names = &settings_priorities, .def = "info", .group = GROUP_OUTPUT,
+	  .metavar = "LEVEL", .help = "Their level" },
+	{ .option = "syslog-ident", .key = "syslog.ident",
+	  .type = SETTING_STRING, TOP(syslog_ident), .def = "linklog",
+	  .check = check_not_empty, .group = GROUP_OUTPUT, .metavar = "NAME",
+	  .help = "Their program name" },
+	{ .option = "syslog-template", .key = "syslog.template",
+	  .type = SETTING_STRING, OUT(syslog_template),
+	  .def = RENDER_SYSLOG_DEFAULT, .check = check_template,
+	  .group = GROUP_OUTPUT, .metavar = "TEMPLATE", .help = "Their template" },
+	{ .option = "syslog-queue", .key = "syslog.queue_size",
+	  .type = SETTING_UINT, TOP(syslog_queue_size), .min = 1,
+	  .max = SYSLOGQ_MAX_SIZE, .def = XSTR(SYSLOGQ_DEFAULT_SIZE),
+	  .apply = SETTING_RESTART, .group = GROUP_OUTPUT, .metavar = "N",
+	  .help = "Lines waiting for syslog at most, then\ndropped and "
+	  "counted" },
+	{ .key = "final", .type = SETTING_BOOL, RULE(final), .def = "false" },
+
+	/* Name resolution. */
+	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,
+	  TOP(dns_servers), .group = GROUP_DNS, .metavar = "ADDR[:PORT]",
+	  .help = "DNS server for reverse lookups\n(repeatable; default the "
+	  "system's\nresolver configuration)" },
+	{ .option = "dns-wait", .key = "dns.wait", .type = SETTING_UINT,
+	  TOP(dns_wait_ms), .min = 0, .max = 600000, .def = "1000",
+	  .group = GROUP_DNS, .metavar = "MS",
+	  .help = "Longest wait for a name" },
+	{ .option = "dns-timeout", .key = "dns.timeout", .type = SETTING_UINT,
+	  TOP(dns_timeout_ms), .min = 1, .max = 60000, .def = "500",
+	  .group = GROUP_DNS, .metavar = "MS", .help = "Time-out of one query" },
+	{ .option = "dns-cache-size", .key = "dns.cache_size",
+	  .type = SETTING_UINT, TOP(dns_cache_size), .min = 1, .max = 16777216,
+	  .def = "8192", .group = GROUP_DNS, .metavar = "N",
+	  .help = "Cached names at most" },
+	{ .option = "dns-ttl", .key = "dns.ttl", .type = SETTING_UINT,
+	  TOP(dns_ttl), .min = 0, .max = 604800, .def = "3600",
+	  .group = GROUP_DNS, .metavar = "S",
+	  .help = "Longest time a name is kept" },
+	{ .option = "dns-negative-ttl", .key = "dns.negative_ttl",
+	  .type = SETTING_UINT, TOP(dns_negative_ttl), .min = 0,
+	  .max = 604800, .def = "300", .group = GROUP_DNS, .metavar = "S",
+	  .help = "Time a failed lookup is kept" },
+	/* Its default only, so far (no option, no key). */
+	{ .type = SETTING_UINT, TOP(dns_max_pending), .min = 1,
+	  .max = RESOLVE_MAX_PENDING, .def = "4096" },
+};
+
+const size_t settings_count = sizeof(settings) / sizeof(settings[0]);
+
+/* ---- checks ---- */
+
+static int
+check_not_empty(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	(void)row;
+	if (*v != '\0')
+		return 0;
+	snprintf(err, errlen, "must not be empty");
+	return -1;
+}
+
+static int
+check_template(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	struct template *t = render_compile(v, err, errlen);
+
+	(void)row;
+	if (t == NULL)
+		return -1;
+	render_free(t);
+	return 0;
+}
+
+static int
+check_pattern(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	struct filter *f = filter_new();
+	int rc;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = filter_add(f, (enum filter_field)row->arg, v, err, errlen);
+	filter_free(f);
+	return rc;
+}
+
+static int
+check_cidr(const struct setting *row, const char *v, char *err, size_t errlen)
+{
+	uint8_t family, addr[16];
+	unsigned bits;
+
+	(void)row;
+	if (access_parse_cidr(v, &family, addr, &bits) == 0)
+		return 0;
+	snprintf(err, errlen, "invalid address '%s' (expected ADDRESS or "
+	    "ADDRESS/BITS, IPv4 or IPv6)", v);
+	return -1;
+}
+
+/* ---- lookups ---- */
+
+static int
+name_lookup(const struct name_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcasecmp(t->v[i].name, name) == 0)
+			return t->v[i].value;
+	return -1;
+}
+
+const char *
+settings_name_of(const struct name_table *t, int value)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].value == value)
+			return t->v[i].name;
+	return "?";
+}
+
+/* "a, b or c", each name in quote. */
+static void
+names_list(const struct name_table *t, const char *quote, char *buf,
+    size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->n && used < size; i++) {
+		int n = snprintf(buf + used, size - used, "%s%s%s%s",
+		    i == 0 ? "" : i + 1 == t->n ? " or " : ", ", quote,
+		    t->v[i].name, quote);
+		if (n < 0)
+			return;
+		used += (size_t)n;
+	}
+}
+
+static unsigned
+row_places(const struct setting *row)
+{
+	return row->type == SETTING_ACTION ? 0 : row->places;
+}
+
+const struct setting *
+settings_by_key(const char *key, unsigned place)
+{
+	for (size_t i = 0; i < settings_count; i++)
+		if (settings[i].key && (row_places(&settings[i]) & place) &&
+		    strcmp(settings[i].key, key) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+/* The section of a key: "dns" for "dns.wait", "" for "port". */
+static size_t
+section_len(const char *key)
+{
+	const char *dot = strchr(key, '.');
+
+	return dot ? (size_t)(dot - key) : 0;
+}
+
+int
+settings_is_section(const char *key, unsigned place)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; i < settings_count; i++)
+		if (settings[i].key && (row_places(&settings[i]) & place) &&
+		    section_len(settings[i].key) == n &&
+		    strncmp(settings[i].key, key, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether name (len bytes) is in the comma separated list buf. */
+static int
+listed(const char *buf, const char *name, size_t len)
+{
+	for (const char *p = buf; *p != '\0'; ) {
+		size_t l = strcspn(p, ",");
+		if (l == len && strncmp(p, name, len) == 0)
+			return 1;
+		p += l;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+void
+settings_known_keys(const char *section, unsigned place, char *buf,
+    size_t size)
+{
+	size_t n = strlen(section), used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < settings_count; i++) {
+		const char *key = settings[i].key;
+		size_t len;
+		if (!key || !(row_places(&settings[i]) & place))
+			continue;
+		if (n > 0) {
+			if (strncmp(key, section, n) != 0 || key[n] != '.')
+				continue;
+			key += n + 1;
+		}
+		len = strcspn(key, ".");
+		if (listed(buf, key, len) || used + len + 3 >= size)
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%.*s",
+		    used ? ", " : "", (int)len, key);
+	}
+}
+
+void *
+settings_value(const struct setting *row, struct options *o,
+    struct rule_options *r)
+{
+	if (r != NULL)
+		return (char *)r + row->rule_offset;
+	return (char *)o + row->top_offset;
+}
+
+/* ---- values ---- */
+
+/* A whole decimal number in [min, max], digits only. */
+static int
+number(const char *s, unsigned long min, unsigned long max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int
+settings_check_text(const struct setting *row, const char *text, char *err,
+    size_t errlen)
+{
+	char names[512];
+
+	if (row->type == SETTING_NAME && name_lookup(row->names, text) < 0) {
+		names_list(row->names, "\"", names, sizeof(names));
+		if (row->names->what == NULL)
+			snprintf(err, errlen, "expected %s", names);
+		else
+			snprintf(err, errlen, "unknown %s '%s' (expected %s)",
+			    row->names->what, text, names);
+		return -1;
+	}
+	if (row->check != NULL)
+		return row->check(row, text, err, errlen);
+	return 0;
+}
+
+static int
+add_to_list(struct string_list *l, const char *text, int append, char *err,
+    size_t errlen)
+{
+	if (!append)
+		l->n = 0;
+	if (l->n == OPTIONS_MAX_LIST) {
+		snprintf(err, errlen, "too many values (at most %d)",
+		    OPTIONS_MAX_LIST);
+		return -1;
+	}
+	l->v[l->n++] = text;
+	return 0;
+}
+
+static int
+add_to_filter(struct filter_options *f, enum filter_field field,
+    const char *pattern, int append, char *err, size_t errlen)
+{
+	size_t out = 0;
+
+	if (!append) {
+		for (size_t i = 0; i < f->n; i++)
+			if (f->v[i].field != field)
+				f->v[out++] = f->v[i];
+		f->n = out;
+	}
+	if (f->n == OPTIONS_MAX_LIST) {
+		snprintf(err, errlen, "too many patterns (at most %d)",
+		    OPTIONS_MAX_LIST);
+		return -1;
+	}
+	f->v[f->n].field = field;
+	f->v[f->n++].pattern = pattern;
+	return 0;
+}
+
+void
+settings_clear(const struct setting *row, void *value)
+{
+	struct filter_options *f = value;
+	size_t out = 0;
+
+	if (row->type == SETTING_LIST)
+		((struct string_list *)value)->n = 0;
+	if (row->type != SETTING_FILTER)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].field != (enum filter_field)row->arg)
+			f->v[out++] = f->v[i];
+	f->n = out;
+}
+
+/* Set without checks beyond the type's (defaults are trusted). */
+static int
+set_text(const struct setting *row, void *value, const char *text, int append,
+    char *err, size_t errlen)
+{
+	char names[512];
+
+	switch (row->type) {
+	case SETTING_BOOL:
+		if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0) {
+			snprintf(err, errlen, "expected true or false");
+			return -1;
+		}
+		*(int *)value = strcmp(text, "true") == 0;
+		return 0;
+	case SETTING_UINT:
+		if (number(text, row->min, row->max, value) == 0)
+			return 0;
+		snprintf(err, errlen, "expected a number from %lu to %lu",
+		    row->min, row->max);
+		return -1;
+	case SETTING_STRING:
+		*(const char **)value = text;
+		return 0;
+	case SETTING_NAME:
+		if ((*(int *)value = name_lookup(row->names, text)) >= 0)
+			return 0;
+		names_list(row->names, "", names, sizeof(names));
+		snprintf(err, errlen, "expected %s", names);
+		return -1;
+	case SETTING_LIST:
+		return add_to_list(value, text, append, err, errlen);
+	case SETTING_FILTER:
+		return add_to_filter(value, (enum filter_field)row->arg, text,
+		    append, err, errlen);
+	case SETTING_ACTION:
+		break;
+	}
+	return 0;
+}
+
+int
+settings_set_text(const struct setting *row, void *value, const char *text,
+    int append, char *err, size_t errlen)
+{
+	int typed = row->type == SETTING_NAME || row->type == SETTING_BOOL ||
+	    row->type == SETTING_UINT;
+
+	if (!typed && row->check != NULL &&
+	    row->check(row, text, err, errlen) < 0)
+		return -2;
+	if (set_text(row, value, text, append, err, errlen) < 0)
+		return typed ? -1 : -2;
+	if (typed && row->check != NULL &&
+	    row->check(row, text, err, errlen) < 0)
+		return -2;
+	return 0;
+}
+
+/* ---- defaults and rules ---- */
+
+/* The "not set here" value of an inherited setting. */
+static void
+unset(const struct setting *row, void *value)
+{
+	if (row->type == SETTING_STRING)
+		*(const char **)value = NULL;
+	else
+		*(int *)value = -1;
+}
+
+static int
+is_unset(const struct setting *row, const void *value)
+{
+	if (row->type == SETTING_STRING)
+		return *(const char *const *)value == NULL;
+	return *(const int *)value < 0;
+}
+
+static size_t
+value_size(const struct setting *row)
+{
+	switch (row->type) {
+	case SETTING_STRING:
+		return sizeof(const char *);
+	case SETTING_LIST:
+		return sizeof(struct string_list);
+	case SETTING_FILTER:
+		return sizeof(struct filter_options);
+	default:
+		return sizeof(int);
+	}
+}
+
+static void
+set_default(const struct setting *row, void *value)
+{
+	char err[256];
+
+	if (row->type == SETTING_STRING)
+		*(const char **)value = row->def;
+	else if (row->def != NULL)
+		set_text(row, value, row->def, 0, err, sizeof(err));
+}
+
+void
+settings_defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (size_t i = 0; i < settings_count; i++)
+		if (row_places(&settings[i]) & SETTING_TOP)
+			set_default(&settings[i], settings_value(&settings[i],
+			    o, NULL));
+}
+
+void
+settings_rule_defaults(struct rule_options *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		if (!(row_places(row) & SETTING_RULE))
+			continue;
+		if (row->inherit)
+			unset(row, settings_value(row, NULL, r));
+		else
+			set_default(row, settings_value(row, NULL, r));
+	}
+}
+
+void
+settings_effective_rule(const struct options *o, size_t i,
+    struct rule_options *out)
+{
+	if (o->nrules == 0)
+		settings_rule_defaults(out);
+	else
+		*out = o->rules[i];
+	for (size_t k = 0; k < settings_count; k++) {
+		const struct setting *row = &settings[k];
+		void *v;
+		if (!row->inherit)
+			continue;
+		v = settings_value(row, NULL, out);
+		if (is_unset(row, v))
+			memcpy(v, settings_value(row, (struct options *)o, NULL),
+			    value_size(row));
+	}
+}
+
+static int
+same_value(const struct setting *row, const void *a, const void *b)
+{
+	const struct string_list *la = a, *lb = b;
+	const char *sa, *sb;
+
+	switch (row->type) {
+	case SETTING_STRING:
+		sa = *(const char *const *)a;
+		sb = *(const char *const *)b;
+		return sa == sb || (sa && sb && strcmp(sa, sb) == 0);
+	case SETTING_LIST:
+		if (la->n != lb->n)
+			return 0;
+		for (size_t i = 0; i < la->n; i++)
+			if (strcmp(la->v[i], lb->v[i]) != 0)
+				return 0;
+		return 1;
+	case SETTING_FILTER:
+	case SETTING_ACTION:
+		return 1;       /* no restart-only filters */
+	default:
+		return memcmp(a, b, value_size(row)) == 0;
+	}
+}
+
+int
+settings_restart_differs(const struct options *a, const struct options *b,
+    char *names, size_t size)
+{
+	size_t used = 0;
+	int differs = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		if (row->apply != SETTING_RESTART || row->key == NULL ||
+		    same_value(row, settings_value(row, (struct options *)a,
+		    NULL), settings_value(row, (struct options *)b, NULL)))
+			continue;
+		differs = 1;
+		if (used < size) {
+			int n = snprintf(names + used, size - used, "%s%s",
+			    used ? ", " : "", row->key);
+			if (n > 0)
+				used += (size_t)n;
+		}
+	}
+	return differs;
+}
+
+/* ---- --check-config ---- */
+
+/* A string as libconfig reads it back. */
+static void
+print_quoted(FILE *f, const char *v)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else if (*p == '\f')
+			fputs("\\f", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void
+print_row(FILE *f, const char *indent, const struct setting *row,
+    const void *value, unsigned place)
+{
+	const char *name = row->key + (section_len(row->key) ?
+	    section_len(row->key) + 1 : 0);
+	const struct string_list *l = value;
+	const struct filter_options *fo = value;
+	size_t n = 0;
+
+	if (row->inherit && place == SETTING_RULE && is_unset(row, value))
+		return;
+	switch (row->type) {
+	case SETTING_BOOL:
+		fprintf(f, "%s%s = %s;\n", indent, name,
+		    *(const int *)value ? "true" : "false");
+		break;
+	case SETTING_UINT:
+		fprintf(f, "%s%s = %u;\n", indent, name,
+		    *(const unsigned *)value);
+		break;
+	case SETTING_STRING:
+		if (*(const char *const *)value == NULL)
+			break;
+		fprintf(f, "%s%s = ", indent, name);
+		print_quoted(f, *(const char *const *)value);
+		fputs(";\n", f);
+		break;
+	case SETTING_NAME:
+		fprintf(f, "%s%s = ", indent, name);
+		print_quoted(f, settings_name_of(row->names,
+		    *(const int *)value));
+		fputs(";\n", f);
+		break;
+	case SETTING_LIST:
+		fprintf(f, "%s%s = [", indent, name);
+		for (size_t i = 0; i < l->n; i++) {
+			fputs(i ? ", " : " ", f);
+			print_quoted(f, l->v[i]);
+		}
+		fprintf(f, "%s];\n", l->n ? " " : "");
+		break;
+	case SETTING_FILTER:
+		for (size_t i = 0; i < fo->n; i++) {
+			if (fo->v[i].field != (enum filter_field)row->arg)
+				continue;
+			fprintf(f, n++ ? ", " : "%s%s = [ ", indent, name);
+			print_quoted(f, fo->v[i].pattern);
+		}
+		if (n > 0)
+			fputs(" ];\n", f);
+		break;
+	case SETTING_ACTION:
+		break;
+	}
+}
+
+/* Every key valid in place, sections grouped at their first row. */
+static void
+print_place(FILE *f, const char *indent, const struct options *o,
+    const struct rule_options *r, unsigned place)
+{
+	char inner[32];
+
+	snprintf(inner, sizeof(inner), "%s  ", indent);
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		size_t sl;
+		int seen = 0;
+		if (!row->key || !(row_places(row) & place))
+			continue;
+		if ((sl = section_len(row->key)) == 0) {
+			print_row(f, indent, row, settings_value(row,
+			    (struct options *)o, (struct rule_options *)r), place);
+			continue;
+		}
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = settings[j].key && (row_places(&settings[j]) &
+			    place) && section_len(settings[j].key) == sl &&
+			    strncmp(settings[j].key, row->key, sl) == 0;
+		if (seen)
+			continue;
+		fprintf(f, "%s%.*s = {\n", indent, (int)sl, row->key);
+		for (size_t j = i; j < settings_count; j++)
+			if (settings[j].key && (row_places(&settings[j]) & place) &&
+			    section_len(settings[j].key) == sl &&
+			    strncmp(settings[j].key, row->key, sl) == 0)
+				print_row(f, inner, &settings[j], settings_value(
+				    &settings[j], (struct options *)o,
+				    (struct rule_options *)r), place);
+		fprintf(f, "%s};\n", indent);
+	}
+}
+
+void
+settings_print(const struct options *o, FILE *f)
+{
+	fputs("# effective settings", f);
+	if (o->config_file)
+		fprintf(f, " of %s", o->config_file);
+	fputc('\n', f);
+	print_place(f, "", o, NULL, SETTING_TOP);
+	if (o->nrules == 0)
+		return;
+	fputs("rules = (\n", f);
+	for (size_t i = 0; i < o->nrules; i++) {
+		fputs("  {\n", f);
+		print_place(f, "    ", o, &o->rules[i], SETTING_RULE);
+		fprintf(f, "  }%s\n", i + 1 < o->nrules ? "," : "");
+	}
+	fputs(");\n", f);
+}
+
+/* ---- --help ---- */
+
+static const char *const group_titles[GROUP_COUNT] = {
+	[GROUP_GENERAL] = "General arguments:\n",
+	[GROUP_ACCESS] = "Access control:\n",
+	[GROUP_FILTER] = "Filter arguments (patterns may use * as a wildcard; "
+	    "an option given\nseveral times matches any of its patterns; "
+	    "!PATTERN excludes; different\noptions must all match):\n",
+	[GROUP_OUTPUT] = "Output control arguments:\n",
+	[GROUP_DNS] = "Name resolution:\n",
+};
+
+#define HELP_COLUMN 36
+#define HELP_WIDTH 79
+
+static void
+usage_row(FILE *f, const struct setting *row)
+{
+	char head[64], def[300] = "";
+	const char *line = row->help, *nl;
+	int n;
+
+	if (row->short_option)
+		n = snprintf(head, sizeof(head), "  -%c, --%s", row->short_option,
+		    row->option);
+	else
+		n = snprintf(head, sizeof(head), "      --%s", row->option);
+	if (row->metavar && n > 0 && (size_t)n < sizeof(head))
+		snprintf(head + n, sizeof(head) - (size_t)n,
+		    row->optarg_key ? "[=%s]" : "=%s", row->metavar);
+	fprintf(f, "%-*s", HELP_COLUMN - 1, head);
+	if (strlen(head) >= HELP_COLUMN - 1)
+		fprintf(f, "\n%*s", HELP_COLUMN - 1, "");
+	if (row->def && row->metavar && row->type != SETTING_BOOL)
+		snprintf(def, sizeof(def), "(default %s)", row->def);
+	for (;;) {
+		nl = strchr(line, '\n');
+		n = nl ? (int)(nl - line) : (int)strlen(line);
+		fprintf(f, " %.*s", n, line);
+		if (nl == NULL)
+			break;
+		fprintf(f, "\n%*s", HELP_COLUMN - 1, "");
+		line = nl + 1;
+	}
+	if (def[0] && HELP_COLUMN + n + 1 + strlen(def) <= HELP_WIDTH)
+		fprintf(f, " %s", def);
+	else if (def[0])
+		fprintf(f, "\n%*s %s", HELP_COLUMN - 1, "", def);
+	fputc('\n', f);
+}
+
+void
+settings_usage(FILE *f)
+{
+	fputs("Usage: linklog [OPTION]...\n"
+	    "Receive the connection log a Linksys router sends as SNMP traps, "
+	    "and\nwrite one line per connection.\n", f);
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		fprintf(f, "\n%s", group_titles[g]);
+		for (size_t i = 0; i < settings_count; i++)
+			if (settings[i].group == (enum setting_group)g &&
+			    settings[i].option && settings[i].help)
+				usage_row(f, &settings[i]);
+	}
+	fputs("\nTemplate tokens:\n"
+	    "  %a source IP          %A destination IP     %s source host\n"
+	    "  %d destination host   %S source port        %D destination port\n"
+	    "  %i direction (' in' or 'out')               %p protocol (TCP or "
+	    "UDP)\n"
+	    "  %t timestamp (%M %T %h:%m:%z)               %T day of the month\n"
+	    "  %h hour   %m minute   %z second   %M month  %w day of the week\n"
+	    "  %y year (4 digits)    %Y year (2 digits)    %r router address\n"
+	    "  %R router name        %% a percent sign\n"
+	    "\nSee linklog(8) for more.\n", f);
+}

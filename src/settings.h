@@ -1,0 +1,151 @@
+/*
+ * settings.h - the one table that describes every setting of linklog.
+ *
+ * Each row names a setting once: its long and short option, its key in
+ * the configuration file, its type, bounds and default, whether a reload
+ * applies it, where it lives in struct options (options.h) and its help
+ * text.  The command line (options.c), the configuration file
+ * (conffile.c), --check-config's printing, --help, the defaults and the
+ * merge of a rule's outputs with the top level are all driven by it.
+ * The table itself is in settings.c.
+ */
+#ifndef LINKLOG_SETTINGS_H
+#define LINKLOG_SETTINGS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "options.h"
+
+enum setting_type {
+	SETTING_ACTION,         /* command line only: help, version, ... */
+	SETTING_BOOL,           /* int 0/1 */
+	SETTING_UINT,           /* unsigned in [min, max] */
+	SETTING_STRING,         /* const char * */
+	SETTING_NAME,           /* int, one of the names of a name_table */
+	SETTING_LIST,           /* struct string_list */
+	SETTING_FILTER,         /* patterns of one field in filter_options */
+};
+
+/* Where a setting may be given; bits. */
+enum {
+	SETTING_TOP = 1,        /* the top level of the file, the command line */
+	SETTING_RULE = 2,       /* inside a rule of rules = ( ... ) */
+};
+
+/* What a reload does with a changed value. */
+enum setting_apply {
+	SETTING_RELOAD,         /* applied by a reload (SIGHUP) */
+	SETTING_RESTART,        /* kept as started until the next restart */
+};
+
+/* The sections of --help, in this order. */
+enum setting_group {
+	GROUP_GENERAL, GROUP_ACCESS, GROUP_FILTER, GROUP_OUTPUT, GROUP_DNS,
+	GROUP_COUNT
+};
+
+/* What an action row does on the command line. */
+enum setting_action {
+	ACTION_NONE, ACTION_HELP, ACTION_VERSION,
+};
+
+struct name_value {
+	const char *name;
+	int value;
+};
+
+struct name_table {
+	const char *what;               /* "facility" for messages, or NULL */
+	const struct name_value *v;
+	size_t n;
+};
+
+struct setting;
+
+/* A check of one value beyond its type; 0, or -1 with a reason in err. */
+typedef int setting_check_fn(const struct setting *row, const char *value,
+    char *err, size_t errlen);
+
+struct setting {
+	const char *option;             /* long option, or NULL */
+	int short_option;               /* or 0 */
+	const char *key;                /* "port", "dns.servers", or NULL */
+	enum setting_type type;
+	unsigned places;                /* SETTING_TOP | SETTING_RULE */
+	enum setting_apply apply;
+	unsigned long min, max;         /* SETTING_UINT */
+	const char *def;                /* default, as written in the file */
+	size_t top_offset;              /* in struct options */
+	size_t rule_offset;             /* in struct rule_options */
+	int inherit;                    /* a rule's unset value is the top's */
+	int arg;                        /* filter field, action, flag value */
+	const struct name_table *names; /* SETTING_NAME */
+	setting_check_fn *check;        /* or NULL */
+	const char *optarg_key;         /* --opt[=V]: V sets this key */
+	enum setting_group group;
+	const char *metavar;            /* "PORT"; NULL: takes no value */
+	const char *help;               /* lines separated by \n */
+};
+
+extern const struct setting settings[];
+extern const size_t settings_count;
+
+/* The row of a configuration key valid in place (SETTING_TOP/RULE). */
+const struct setting *settings_by_key(const char *key, unsigned place);
+
+/* Whether key (as "dns") is a section holding settings valid in place. */
+int settings_is_section(const char *key, unsigned place);
+
+/* The keys directly under section ("" for the top), comma separated. */
+void settings_known_keys(const char *section, unsigned place, char *buf,
+    size_t size);
+
+/* Where row's value lives in o (SETTING_TOP) or in rule r. */
+void *settings_value(const struct setting *row, struct options *o,
+    struct rule_options *r);
+
+/*
+ * Set row's value from text (the command line), checked.  append: add
+ * to a list instead of replacing it.  0; -1 if text is not of the type
+ * ("expected a number from 1 to 65535" in err), -2 if a check refused
+ * it (the whole reason in err).
+ */
+int settings_set_text(const struct setting *row, void *value,
+    const char *text, int append, char *err, size_t errlen);
+
+/* Empty a list, or the patterns of a filter row. */
+void settings_clear(const struct setting *row, void *value);
+
+/* Check one string or list element of row (type, names, row->check). */
+int settings_check_text(const struct setting *row, const char *text,
+    char *err, size_t errlen);
+
+/* Defaults, as documented in linklog(8), from the table. */
+void settings_defaults(struct options *o);
+/* A new rule: every inherited value unset, the others their default. */
+void settings_rule_defaults(struct rule_options *r);
+
+/* Rule i's effective settings, with the top level's where it has none;
+ * with no rules, the top level's as rule 0. */
+void settings_effective_rule(const struct options *o, size_t i,
+    struct rule_options *out);
+
+/* Print the effective settings in configuration file syntax. */
+void settings_print(const struct options *o, FILE *f);
+
+/* Print the --help text. */
+void settings_usage(FILE *f);
+
+/*
+ * Whether a and b differ in a setting that a reload does not apply; the
+ * keys that differ go to names ("port, listen").
+ */
+int settings_restart_differs(const struct options *a, const struct options *b,
+    char *names, size_t size);
+
+/* Names of syslog facilities and levels. */
+extern const struct name_table settings_facilities, settings_priorities;
+const char *settings_name_of(const struct name_table *t, int value);
+
+#endif
