@@ -33,11 +33,11 @@
 #include "process.h"
 #include "receive.h"
 #include "services.h"
+#include "stats.h"
 
 /* Batches read from one socket before the others get a turn. */
 #define BATCHES_PER_ROUND 16
 #define MAX_POLL (1 + RECEIVE_MAX_SOCKETS + RESOLVE_MAX_SOCKETS)
-#define STATUS_INTERVAL_MS 10000
 /* At most this many batches per socket are read at a stop. */
 #define DRAIN_BATCHES 4096
 
@@ -75,87 +75,19 @@ notify(const char *state)
 #endif
 }
 
+/* The counters' sources, for stats.c; valid until the next round. */
 static void
-format_stats(const struct linklog *l, char *buf, size_t size)
+statistics(struct linklog *l, uint64_t now, int log)
 {
-	const struct pipeline_stats *p = pipeline_stats(daemon_pipeline(l->d));
-	const struct receive_stats *r = receive_stats(l->rx);
 	struct daemon_counters c;
-	char dns[256] = "";
+	struct stats_sources s = { receive_stats(l->rx),
+	    pipeline_stats(daemon_pipeline(l->d)), &c };
 
 	daemon_counters(l->d, &c);
-	if (c.dns_used)
-		snprintf(dns, sizeof(dns), " dns_sent=%llu dns_answered=%llu "
-		    "dns_failed=%llu dns_timed_out=%llu dns_cache_hits=%llu "
-		    "dns_over_limit=%llu unresolved=%llu waited_out=%llu",
-		    (unsigned long long)c.dns.sent,
-		    (unsigned long long)c.dns.answered,
-		    (unsigned long long)c.dns.failed,
-		    (unsigned long long)c.dns.timed_out,
-		    (unsigned long long)c.dns.cache_hits,
-		    (unsigned long long)c.dns.over_limit,
-		    (unsigned long long)p->unresolved,
-		    (unsigned long long)p->waited_out);
-	snprintf(buf, size, "received=%llu kernel_drops=%llu truncated=%llu "
-	    "rejected_sender=%llu rejected_community=%llu rate_limited=%llu "
-	    "decoded=%llu malformed=%llu unsupported=%llu unparsed=%llu "
-	    "unparsed_messages=%llu binary_strings=%llu informs=%llu "
-	    "inform_repeats=%llu responses=%llu response_errors=%llu "
-	    "events=%llu filtered=%llu written_stdout=%llu written_file=%llu "
-	    "written_syslog=%llu syslog_queued=%llu syslog_dropped=%llu "
-	    "output_errors=%llu%s",
-	    (unsigned long long)r->datagrams,
-	    (unsigned long long)r->kernel_drops,
-	    (unsigned long long)r->truncated,
-	    (unsigned long long)c.access.rejected_sender,
-	    (unsigned long long)c.access.rejected_community,
-	    (unsigned long long)c.access.rate_limited,
-	    (unsigned long long)p->decoded,
-	    (unsigned long long)p->malformed,
-	    (unsigned long long)p->unsupported,
-	    (unsigned long long)p->unparsed,
-	    (unsigned long long)p->unparsed_messages,
-	    (unsigned long long)p->binary_strings,
-	    (unsigned long long)p->informs,
-	    (unsigned long long)p->inform_repeats,
-	    (unsigned long long)p->responses,
-	    (unsigned long long)p->response_errors,
-	    (unsigned long long)p->events,
-	    (unsigned long long)p->filtered,
-	    (unsigned long long)c.written_stdout,
-	    (unsigned long long)c.written_file,
-	    (unsigned long long)c.written_syslog,
-	    (unsigned long long)c.syslog_queued,
-	    (unsigned long long)c.syslog_dropped,
-	    (unsigned long long)c.output_errors, dns);
-}
-
-static void
-log_statistics(const struct linklog *l)
-{
-	char line[1024];
-
-	format_stats(l, line, sizeof(line));
-	log_msg(LOG_INFO, "statistics: %s", line);
-}
-
-/* systemd's STATUS= line, at most every STATUS_INTERVAL_MS. */
-static void
-update_status(struct linklog *l, uint64_t now)
-{
-#ifdef HAVE_SYSTEMD
-	char line[1100];
-
-	if (now - l->last_status < STATUS_INTERVAL_MS)
-		return;
-	l->last_status = now;
-	memcpy(line, "STATUS=", 7);
-	format_stats(l, line + 7, sizeof(line) - 7);
-	sd_notify(0, line);
-#else
-	(void)l;
-	(void)now;
-#endif
+	if (log)
+		stats_log(&s);
+	else
+		stats_status(&s, now, &l->last_status);
 }
 
 /* The only child is the privileged file opener: say when it is gone. */
@@ -189,7 +121,7 @@ handle_signals(struct linklog *l)
 			notify("READY=1");
 			break;
 		case SIGUSR1:
-			log_statistics(l);
+			statistics(l, 0, 1);
 			break;
 		case SIGCHLD:
 			reap_children();
@@ -237,7 +169,7 @@ poll_set(struct linklog *l, struct pollfd *pfd, int *ndns, int *timeout)
 		pfd[n++] = (struct pollfd){ receive_socket(l->rx, i), POLLIN, 0 };
 	*timeout = pipeline_timeout_ms(daemon_pipeline(l->d), resolve_now());
 #ifdef HAVE_SYSTEMD
-	*timeout = min_timeout(*timeout, STATUS_INTERVAL_MS);
+	*timeout = min_timeout(*timeout, STATS_STATUS_INTERVAL_MS);
 #endif
 	/* Reject and rate limit summaries: at most one line a second. */
 	if (daemon_access(l->d) != NULL)
@@ -287,7 +219,7 @@ run(struct linklog *l)
 		now = resolve_now();
 		pipeline_release(pipeline, now, 0);
 		pipeline_flush(pipeline);
-		update_status(l, now);
+		statistics(l, now, 0);
 		if (daemon_access(l->d) != NULL)
 			access_tick(daemon_access(l->d), now);
 		if (pfd[0].revents && handle_signals(l))
@@ -457,7 +389,7 @@ main(int argc, char **argv)
 	pipeline_release(daemon_pipeline(l.d), resolve_now(), 1);
 	pipeline_flush(daemon_pipeline(l.d));
 	daemon_stop_syslog(l.d);
-	log_statistics(&l);
+	statistics(&l, 0, 1);
 	if (l.pid_file != NULL)
 		unlink(l.pid_file);
 	free(l.pid_file);
