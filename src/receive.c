@@ -20,17 +20,27 @@
 #endif
 
 #define CMSG_ROOM (CMSG_SPACE(sizeof(struct timeval)) + \
-    CMSG_SPACE(sizeof(uint32_t)))
+    CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo)))
+
+/* The local address a datagram was sent to (IP_PKTINFO, IPV6_PKTINFO):
+ * the source of the answer to an inform, as snmptrapd does it. */
+struct local_addr {
+	int family;             /* 0: not known */
+	struct in_pktinfo v4;
+	struct in6_pktinfo v6;
+};
 
 struct receiver {
 	int fds[RECEIVE_MAX_SOCKETS];
 	uint32_t drops[RECEIVE_MAX_SOCKETS];    /* last SO_RXQ_OVFL value */
 	size_t nfds;
 	size_t current;                         /* socket being read */
+	struct local_addr *current_local;       /* its datagram's */
 	struct receive_stats stats;
 	struct mmsghdr msgs[RECEIVE_BATCH];
 	struct iovec iov[RECEIVE_BATCH];
 	struct sockaddr_storage from[RECEIVE_BATCH];
+	struct local_addr local[RECEIVE_BATCH];
 	union {
 		char buf[CMSG_ROOM];
 		struct cmsghdr align;
@@ -98,6 +108,9 @@ tune(int fd, int rcvbuf)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof(one));
+	/* One of the two applies, depending on the socket's family. */
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	if (rcvbuf <= 0)
 		return;
@@ -261,16 +274,34 @@ receive_socket(const struct receiver *r, size_t i)
 	return r->fds[i];
 }
 
-/* Receive time and the kernel's drop counter from the control data. */
+/* The address the datagram was sent to, if the control data has it. */
+static void
+local_of(const struct cmsghdr *c, struct local_addr *local)
+{
+	if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+		memcpy(&local->v4, CMSG_DATA(c), sizeof(local->v4));
+		local->family = AF_INET;
+	} else if (c->cmsg_level == IPPROTO_IPV6 &&
+	    c->cmsg_type == IPV6_PKTINFO) {
+		memcpy(&local->v6, CMSG_DATA(c), sizeof(local->v6));
+		local->family = AF_INET6;
+	}
+}
+
+/* Receive time, local address and the kernel's drop counter from the
+ * control data. */
 static struct timeval
 control(struct receiver *r, size_t sock, struct msghdr *mh,
-    const struct timeval *fallback)
+    const struct timeval *fallback, struct local_addr *local)
 {
 	struct timeval when = *fallback;
 
+	local->family = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
+		if (c->cmsg_level != SOL_SOCKET) {
+			local_of(c, local);
 			continue;
+		}
 		if (c->cmsg_type == SO_TIMESTAMP) {
 			memcpy(&when, CMSG_DATA(c), sizeof(when));
 		} else if (c->cmsg_type == SO_RXQ_OVFL) {
@@ -309,12 +340,13 @@ receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
 	gettimeofday(&now, NULL);
 	for (int k = 0; k < n; k++) {
 		struct msghdr *mh = &r->msgs[k].msg_hdr;
-		struct timeval when = control(r, i, mh, &now);
+		struct timeval when = control(r, i, mh, &now, &r->local[k]);
 		r->stats.datagrams++;
 		if (mh->msg_flags & MSG_TRUNC) {
 			r->stats.truncated++;
 			continue;
 		}
+		r->current_local = &r->local[k];
 		fn(arg, r->iov[k].iov_base, r->msgs[k].msg_len,
 		    (const struct sockaddr *)&r->from[k], mh->msg_namelen,
 		    &when);
@@ -322,16 +354,63 @@ receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
 	return n;
 }
 
+/*
+ * The source of the answer: the local address the datagram was sent to,
+ * so that a socket bound to every address answers from the one the
+ * sender chose (a sender may accept answers from it only).
+ */
+union pktinfo_room {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct cmsghdr align;
+};
+
+static void
+set_source(struct msghdr *mh, const struct local_addr *local,
+    union pktinfo_room *room)
+{
+	struct cmsghdr *c;
+
+	if (local == NULL || local->family == 0)
+		return;
+	memset(room, 0, sizeof(*room));
+	mh->msg_control = room->buf;
+	c = (struct cmsghdr *)room->buf;
+	if (local->family == AF_INET) {
+		struct in_pktinfo pi;
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = local->v4.ipi_spec_dst;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(local->v6));
+		memcpy(CMSG_DATA(c), &local->v6, sizeof(local->v6));
+		mh->msg_controllen = CMSG_SPACE(sizeof(local->v6));
+	}
+}
+
 int
 receive_reply(struct receiver *r, const void *buf, size_t len,
     const struct sockaddr *to, socklen_t tolen)
 {
+	union pktinfo_room room;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh;
 	ssize_t n;
 
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = (void *)to;
+	mh.msg_namelen = tolen;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	set_source(&mh, r->current_local, &room);
 	/* Never wait: a full send buffer costs the sender a retry. */
 	do {
-		n = sendto(r->fds[r->current], buf, len, MSG_DONTWAIT, to,
-		    tolen);
+		n = sendmsg(r->fds[r->current], &mh, MSG_DONTWAIT);
 	} while (n < 0 && errno == EINTR);
 	return n == (ssize_t)len ? 0 : -1;
 }

@@ -55,8 +55,10 @@ int receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg);
 
 /*
  * Send buf to `to` from the socket the datagram being handed to the
- * callback came in on (only meaningful inside receive_batch()'s callback):
- * the answer to an SNMP inform.  Returns 0, or -1 with errno set.
+ * callback came in on, and from the local address it was sent to
+ * (IP_PKTINFO / IPV6_PKTINFO: a socket bound to every address answers
+ * from the right one).  Only meaningful inside receive_batch()'s
+ * callback: the answer to an SNMP inform.  Returns 0, or -1 with errno.
  */
 int receive_reply(struct receiver *r, const void *buf, size_t len,
     const struct sockaddr *to, socklen_t tolen);

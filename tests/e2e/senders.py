@@ -5,6 +5,10 @@
       One SNMPv2c InformRequest sent twice from the same socket (a
       retransmission); prints "responses=N" and, per Response, whether its
       request-id matches: "match" or "mismatch".  Waits 2 s at most each.
+  senders.py inform-to ADDR PORT TEXT
+      One SNMPv2c InformRequest from a socket connected to ADDR:PORT, which
+      accepts an answer from that address only; prints "answered" or
+      "timeout" (1 s).
   senders.py v1-lenient PORT TEXT
       An SNMPv1 trap whose time-stamp is a Gauge32 and whose agent-addr is
       an OCTET STRING (192.0.2.77), which net-snmp accepts.
@@ -80,7 +84,8 @@ def request_id(resp):
 
 
 def main():
-    cmd, port = sys.argv[1], int(sys.argv[2])
+    cmd = sys.argv[1]
+    port = int(sys.argv[2]) if cmd != "inform-to" else 0
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(2)
     if cmd == "inform-twice":
@@ -96,6 +101,17 @@ def main():
         print("responses=%d" % len(got))
         for r in got:
             print("match" if request_id(r) == reqid else "mismatch")
+    elif cmd == "inform-to":
+        addr = sys.argv[2]
+        port = int(sys.argv[3])
+        s.connect((addr, port))
+        s.settimeout(1)
+        s.send(inform(b"public", sys.argv[4].encode(), 4242))
+        try:
+            r = s.recv(65536)
+            print("answered" if request_id(r) == 4242 else "mismatch")
+        except socket.timeout:
+            print("timeout")
     elif cmd == "v1-lenient":
         s.sendto(v1_lenient(sys.argv[3].encode()), ("127.0.0.1", port))
     else:

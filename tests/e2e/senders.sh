@@ -79,6 +79,19 @@ check "both copies acknowledged with the request-id" \
 check "the retransmission is written once" test "$(cat "$OUT")" = "10.4.4.4"
 check "... and counted" test "$(counter inform_repeats)" -eq 1
 
+# Bound to every address, the answer comes from the address the inform
+# was sent to (IP_PKTINFO): a sender whose socket is connected to it, as
+# some are, accepts nothing else.
+PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+OUT=$WORK/any.txt ERR=$WORK/any.err
+"$LINKLOG" -p "$PORT" --no-dns -s --template '%a' >"$OUT" 2>"$ERR" &
+LL_PID=$!
+for i in $(seq 1 100); do port_bound "$PORT" && break; sleep 0.05; done
+check "an inform to 127.0.0.2 is answered from 127.0.0.2" test \
+    "$($SENDERS inform-to 127.0.0.2 "$PORT" '@in TCP from 10.8.8.8:8 to 10.5.5.5:5')" = answered
+stop_linklog
+check_line "... and written" "$OUT" "10.8.8.8"
+
 # A sender that fails the access checks is never answered.
 start_linklog --no-dns -s --template '%a' --community=sesame
 check "an inform with a wrong community is not answered" sh -c \
