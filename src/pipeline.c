@@ -303,6 +303,14 @@ emit(struct pipeline *p, const struct event *ev, uint64_t rules,
 		p->stats.filtered++;
 }
 
+/* Seconds on the monotonic clock, for the intervals of reports and of the
+ * inform window: a step of the wall clock must not stretch them. */
+static time_t
+mono_s(const struct pipeline *p)
+{
+	return (time_t)(p->now / 1000);
+}
+
 static struct queued *
 queue_at(struct pipeline *p, size_t i)
 {
@@ -557,8 +565,7 @@ warn_unparsed(struct pipeline *p, const char *text, size_t len)
 	    detail + 1, sizeof(detail) - 6);
 	strcpy(detail + n, len > WARN_TEXT ? "\"..." : "\"");
 	report(p->reporter, REPORT_UNPARSED,
-	    (const struct sockaddr *)&p->proto.router.addr, p->proto.time,
-	    detail);
+	    (const struct sockaddr *)&p->proto.router.addr, mono_s(p), detail);
 }
 
 static void
@@ -602,7 +609,7 @@ accept_trap(void *arg, const struct trap *trap)
 	memcpy(&p->proto.agent, trap->agent, 4);
 	if (trap->inform)
 		p->repeat = inform_seen(p->informs, from, trap->request_id,
-		    p->proto.time);
+		    mono_s(p));
 	return 1;
 }
 
@@ -681,7 +688,7 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 		break;
 	case DECODE_MALFORMED:
 	case DECODE_UNSUPPORTED:
-		refused(p, st, &trap, from, when->tv_sec);
+		refused(p, st, &trap, from, mono_s(p));
 		break;
 	case DECODE_REJECTED:
 		p->stats.rejected++;
