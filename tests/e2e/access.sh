@@ -104,8 +104,10 @@ check "... which report every suppressed event ($total)" \
 FTLIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
 if [ -n "$FTLIB" ]; then
 	echo "+0" >"$WORK/faketime"
+	# Under --enable-sanitizers ASan must not insist on coming first.
 	cat >"$WORK/ll-faketime" <<EOS
 #!/bin/sh
+ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0 \
 LD_PRELOAD=$FTLIB FAKETIME_TIMESTAMP_FILE=$WORK/faketime FAKETIME_NO_CACHE=1 \
     FAKETIME_DONT_FAKE_MONOTONIC=1 exec "$LINKLOG" "\$@"
 EOS
