@@ -72,6 +72,11 @@ Nov 29 07:50:00 gw linklog[100]: log file /var/log/linklog/extra.log was removed
 Nov 29 07:55:00 gw linklog[100]: syslog answers again on /dev/log
 Nov 29 08:00:00 gw linklog[100]: cannot write to /var/log/linklog/extra.log: No space left on device (7 lines lost so far)
 Nov 29 09:00:00 gw linklog[100]: something linklog never said before
+Nov 29 09:10:00 gw linklog[100]: SNMPv3 datagram from 192.168.1.2: SNMPv3 is not supported: configure the sender to send SNMPv2c (or SNMPv1) traps or informs with a community
+Nov 29 09:11:00 gw linklog[100]: SNMPv3 datagram from 192.168.1.2: SNMPv3 is not supported: configure the sender to send SNMPv2c (or SNMPv1) traps or informs with a community (and 4 more since the last report)
+Nov 29 09:12:00 gw linklog[100]: unparsed log message from 192.168.1.1: @in TCP from 1.2.3.4:99999 to 5.6.7.8:1
+Nov 29 09:13:00 gw linklog[100]: syslog queue full (131072 lines): lines dropped (17 so far)
+Nov 29 09:14:00 gw linklog[100]: rate limit: suppressed 900 events from 3 senders (over 2000 per second; most from 10.0.0.9: 600)
 Nov 30 11:00:00 gw linklog[100]: statistics: received=900 kernel_drops=7 truncated=0 output_errors=0 syslog_dropped=3 events=890
 Nov 30 11:00:01 gw CRON[7]: (root) CMD (true)
 EOF
@@ -111,6 +116,10 @@ check "rejected datagrams summed per sender" \
 check "rate-limited events per sender" has '^ +192\.168\.1\.1 +500$'
 check "the DNS backlog warning" has 'DNS backlog: 4096 events waiting'
 check "a removed log file" has 'log file /var/log/linklog/extra\.log was removed'
+check "SNMPv3 senders, with the held-back reports" has '^ +SNMPv3 datagram from 192\.168\.1\.2 +6$'
+check "an unparsed log message's sender" has '^ +unparsed log message from 192\.168\.1\.1 +1$'
+check "a full syslog queue is an error" has 'syslog queue full \(131072 lines\): lines dropped: 1 time'
+check "rate limit over several senders" has '3 senders, most from 10\.0\.0\.9 +900$'
 check "an unknown linklog line is shown as an unmatched entry" \
     has '^ *\*\*Unmatched Entries\*\*$'
 check "  with its text" has 'something linklog never said before: 1 time'
@@ -125,4 +134,5 @@ check "at Med: the receive buffer notice" has 'receive buffer 212992 bytes, not 
 check "at Med: syslog recovered" has 'syslog answered again on /dev/log'
 check "at Med: the reloads" has '^ *Configuration reloads: 1$'
 check "at Med: the summed statistics of two processes" has '^ +received +930$'
+check "at Med: the text of an unparsed message" has 'last: @in TCP from 1\.2\.3\.4:99999 to 5\.6\.7\.8:1$'
 finish
