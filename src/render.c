@@ -9,8 +9,8 @@
 #include "render.h"
 #include "services.h"
 
-/* Every token of the article's table, plus %r, %R, %g and %%. */
-static const char tokens[] = "aAdDhimMpsStTwyYzrRg%";
+/* Every token of the article's table, plus %r, %R, %g, %I and %%. */
+static const char tokens[] = "aAdDhiImMpsStTwyYzrRg%";
 
 struct op {
 	char token;             /* 0 for literal text */
@@ -54,8 +54,9 @@ render_compile(const char *text, char *err, size_t errlen)
 		}
 		if (strchr(tokens, p[1]) == NULL) {
 			snprintf(err, errlen, "unknown template token '%%%c' at "
-			    "position %zu (known: %%a %%A %%d %%D %%h %%i %%m %%M "
-			    "%%p %%g %%r %%R %%s %%S %%t %%T %%w %%y %%Y %%z %%%%)",
+			    "position %zu (known: %%a %%A %%d %%D %%h %%i %%I %%m "
+			    "%%M %%p %%g %%r %%R %%s %%S %%t %%T %%w %%y %%Y %%z "
+			    "%%%%)",
 			    p[1], (size_t)(p - text) + 1);
 			return NULL;
 		}
@@ -284,6 +285,35 @@ put_timestamp(struct out *o, const struct tm *tm)
 	put_2digits(o, tm->tm_sec);
 }
 
+/* RFC 3339 in local time: "2023-01-01T06:06:07.123+01:00". */
+static void
+put_rfc3339(struct out *o, const struct tm *tm, uint32_t usec)
+{
+	long off = tm->tm_gmtoff / 60;
+	unsigned ms = (unsigned)(usec / 1000 % 1000);
+	char frac[4] = { '.', (char)('0' + ms / 100),
+	    (char)('0' + ms / 10 % 10), (char)('0' + ms % 10) };
+
+	put_uint(o, (unsigned)(tm->tm_year + 1900) % 10000);
+	put(o, "-", 1);
+	put_2digits(o, tm->tm_mon + 1);
+	put(o, "-", 1);
+	put_2digits(o, tm->tm_mday);
+	put(o, "T", 1);
+	put_2digits(o, tm->tm_hour);
+	put(o, ":", 1);
+	put_2digits(o, tm->tm_min);
+	put(o, ":", 1);
+	put_2digits(o, tm->tm_sec);
+	put(o, frac, sizeof(frac));
+	put(o, off < 0 ? "-" : "+", 1);
+	if (off < 0)
+		off = -off;
+	put_2digits(o, (int)(off / 60));
+	put(o, ":", 1);
+	put_2digits(o, (int)(off % 60));
+}
+
 static void
 put_token(struct out *o, char token, const struct event *ev,
     const struct render_names *names, int show_ports)
@@ -308,6 +338,7 @@ put_token(struct out *o, char token, const struct event *ev,
 			put_router(o, &ev->router);
 		break;
 	case 't': put_timestamp(o, tm); break;
+	case 'I': put_rfc3339(o, tm, ev->usec); break;
 	case 'T': put_day(o, tm->tm_mday); break;
 	case 'h': put_2digits(o, tm->tm_hour); break;
 	case 'm': put_2digits(o, tm->tm_min); break;

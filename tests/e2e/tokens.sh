@@ -32,6 +32,24 @@ done
 check "time tokens (%y four digits, %Y two, %w the weekday): $line" \
     test "$found" = yes
 
+# %I: RFC 3339 in local time with its UTC offset and milliseconds.
+TZ=Asia/Kolkata start_linklog --no-dns --template '%I'
+before=$(date +%s)
+send_v1 '@out UDP from 192.168.1.20:40000 to 8.8.8.8:53'
+after=$(date +%s)
+wait_received 1
+stop_linklog
+line=$(cat "$OUT")
+found=no
+t=$before
+while [ "$t" -le "$after" ]; do
+	want=$(TZ=Asia/Kolkata date -d "@$t" '+%Y-%m-%dT%H:%M:%S')
+	case "$line" in "$want".[0-9][0-9][0-9]+05:30) found=yes ;; esac
+	t=$((t + 1))
+done
+check "%I is RFC 3339 with milliseconds and the UTC offset: $line" \
+    test "$found" = yes
+
 # Service names from the services database, unless -s.
 if getent services ssh/tcp >/dev/null 2>&1; then
 	start_linklog --no-dns --template '%S %D'

@@ -99,6 +99,32 @@ every_token(void **state)
 	    "203.0.113.7 192.168.1.20 192.168.1.1");
 }
 
+/* %I: RFC 3339, local time with its offset, milliseconds. */
+static void
+rfc3339_token(void **state)
+{
+	struct event ev = sample();
+
+	(void)state;
+	ev.usec = 123999;
+	assert_string_equal(render("%I", &ev, &no_names, 1),
+	    "2023-01-01T05:06:07.123+00:00");
+	setenv("TZ", "America/St_Johns", 1);    /* -03:30 */
+	tzset();
+	ev.time += 1;
+	ev.usec = 7000;
+	assert_string_equal(render("%I", &ev, &no_names, 1),
+	    "2023-01-01T01:36:08.007-03:30");
+	setenv("TZ", "Asia/Kolkata", 1);        /* +05:30 */
+	tzset();
+	ev.time += 1;
+	ev.usec = 0;
+	assert_string_equal(render("<%I>", &ev, &no_names, 1),
+	    "<2023-01-01T10:36:09.000+05:30>");
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 static void
 service_names(void **state)
 {
@@ -286,6 +312,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(default_template),
 		cmocka_unit_test(every_token),
+		cmocka_unit_test(rfc3339_token),
 		cmocka_unit_test(service_names),
 		cmocka_unit_test(day_of_month),
 		cmocka_unit_test(unknown_fields_and_agent),
