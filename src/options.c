@@ -131,6 +131,32 @@ apply(struct options *o, const struct setting *row, const char *arg,
 	return -1;
 }
 
+/* Whether the command line gave the setting of key. */
+static int
+given(const unsigned char *from_cli, const char *key)
+{
+	return from_cli[settings_by_key(key, SETTING_TOP) - settings];
+}
+
+/*
+ * --json: every output of the run is JSON, whatever the file says, so
+ * that --check-config prints what runs.  It asks for JSON and a template
+ * asks for text: both on one command line is a usage error.
+ */
+static int
+apply_json(struct options *o, const unsigned char *from_cli)
+{
+	if (!o->json_everywhere)
+		return -1;
+	if (given(from_cli, "template") || given(from_cli, "syslog.template"))
+		return usage_error("--json writes JSON, not a template: it "
+		    "cannot be used with --template or --syslog-template");
+	o->out.json = o->out.syslog_json = 1;
+	for (size_t i = 0; i < o->nrules; i++)
+		o->rules[i].out.json = o->rules[i].out.syslog_json = -1;
+	return -1;
+}
+
 int
 options_parse(struct options *o, int argc, char **argv)
 {
@@ -160,5 +186,5 @@ options_parse(struct options *o, int argc, char **argv)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (options are "
 		    "written --name=value)", argv[optind]);
-	return -1;
+	return apply_json(o, from_cli);
 }

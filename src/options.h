@@ -65,7 +65,8 @@ struct options {
 	const char *run_as;
 	int show_port_numbers;
 	int unparsed_raw;
-	int json_everywhere;            /* --json: every output is JSON */
+	int json_everywhere;            /* --json: every output is JSON (set
+	                                 * into the formats by options_parse) */
 	unsigned receive_buffer;
 
 	struct filter_options filter;   /* applies before every rule */

@@ -40,8 +40,6 @@ rule_of(const struct options *o, size_t i)
 	struct rule_options r;
 
 	settings_effective_rule(o, i, &r);
-	if (o->json_everywhere)
-		r.out.json = r.out.syslog_json = 1;
 	return r;
 }
 

@@ -35,12 +35,16 @@ static const struct name_value facility_names[] = {
 	{ "err", LOG_ERR }, { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
 	{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
 }, unparsed_names[] = {
-	{ "drop", 0 }, { "raw", 1 },
+	/* "raw" is the older name of "forward". */
+	{ "drop", 0 }, { "forward", 1 }, { "raw", 1 },
+}, format_names[] = {
+	{ "text", 0 }, { "json", 1 },
 };
 
 const struct name_table settings_facilities = NAMES("facility", facility_names);
 const struct name_table settings_priorities = NAMES("level", priority_names);
 static const struct name_table unparsed_table = NAMES(NULL, unparsed_names);
+static const struct name_table format_table = NAMES(NULL, format_names);
 
 static setting_check_fn check_not_empty, check_template, check_pattern,
     check_cidr;
@@ -190,10 +194,18 @@ const struct setting settings[] = {
 	  .type = SETTING_STRING, OUT(template), .def = RENDER_DEFAULT,
 	  .check = check_template, .group = GROUP_OUTPUT,
 	  .metavar = "TEMPLATE", .help = "The line's template" },
+	{ .key = "format", .type = SETTING_NAME, OUT(json),
+	  .names = &format_table, .def = "text" },
+	{ .key = "json_original", .type = SETTING_BOOL, OUT(json_original),
+	  .def = "false" },
+	{ .option = "json", .type = SETTING_BOOL, TOP(json_everywhere),
+	  .arg = 1, .group = GROUP_OUTPUT,
+	  .help = "Every line as one JSON object (ECS field\nnames) on "
+	  "standard output, the log file\nand syslog; not with --template" },
 	{ .option = "unparsed", .key = "unparsed", .type = SETTING_NAME,
 	  TOP(unparsed_raw), .names = &unparsed_table, .def = "drop",
-	  .group = GROUP_OUTPUT, .metavar = "{drop|raw}",
-	  .help = "Drop or show trap strings that\nhold no log message" },
+	  .group = GROUP_OUTPUT, .metavar = "{drop|forward}",
+	  .help = "Drop or forward trap strings that\nhold no log message" },
 	{ .option = "syslog", .key = "syslog.enabled", .type = SETTING_BOOL,
 	  OUT(syslog), .def = "false", .arg = 1,
 	  .optarg_key = "syslog.facility", .group = GROUP_OUTPUT,
@@ -213,6 +225,8 @@ const struct setting settings[] = {
 	  .type = SETTING_STRING, OUT(syslog_template),
 	  .def = RENDER_SYSLOG_DEFAULT, .check = check_template,
 	  .group = GROUP_OUTPUT, .metavar = "TEMPLATE", .help = "Their template" },
+	{ .key = "syslog.format", .type = SETTING_NAME, OUT(syslog_json),
+	  .names = &format_table, .def = "text" },
 	{ .option = "syslog-queue", .key = "syslog.queue_size",
 	  .type = SETTING_UINT, TOP(syslog_queue_size), .min = 1,
 	  .max = SYSLOGQ_MAX_SIZE, .def = XSTR(SYSLOGQ_DEFAULT_SIZE),
@@ -934,6 +948,7 @@ settings_usage(FILE *f)
 	    "  %i direction (' in' or 'out')               %p protocol (TCP or "
 	    "UDP)\n"
 	    "  %t timestamp (%M %T %h:%m:%z)               %T day of the month\n"
+	    "  %I RFC 3339 timestamp (2026-12-01T04:27:22.123+01:00)\n"
 	    "  %h hour   %m minute   %z second   %M month  %w day of the week\n"
 	    "  %y year (4 digits)    %Y year (2 digits)    %r router address\n"
 	    "  %R router name        %% a percent sign\n"

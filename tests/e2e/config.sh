@@ -23,10 +23,12 @@ pid_file = "/tmp/x.pid";
 show_port_numbers = true;
 unparsed = "raw";
 template = "%a %A";
+format = "json";
+json_original = true;
 quiet = true;
 log_file = "/tmp/x.log";
 syslog = { enabled = true; facility = "local4"; priority = "notice";
-           ident = "rtr"; template = "%s"; };
+           ident = "rtr"; template = "%s"; format = "json"; };
 filter = { direction = "in"; protocol = [ "tcp" ]; ip = "1.*";
            ip_source = "2.*"; ip_dest = "3.*"; host = "*.a";
            host_source = "*.b"; host_dest = "*.c"; port = "1";
@@ -37,9 +39,11 @@ dns = { enabled = false; source = false; dest = false;
 access = { allow_from = [ "192.168.1.1/32", "fd00::/8" ];
            community = "secret"; rate_limit = 50; };
 rules = ( { filter = { port_dest = "22"; }; template = "R %a";
+            format = "text"; json_original = false;
             quiet = false; log_file = "/tmp/r.log";
             syslog = { enabled = false; facility = "local1";
-                       priority = "warning"; template = "S"; };
+                       priority = "warning"; template = "S";
+                       format = "text"; };
             final = true; } );
 EOC
 "$LINKLOG" -c "$CONF" --check-config >"$WORK/all.out" 2>"$WORK/all.err"
@@ -47,7 +51,9 @@ check "a file with every key is valid" test $? -eq 0
 for want in 'port = 9999;' 'listen = [ "127.0.0.1", "::1" ];' \
     'run_as = "daemon";' 'receive_buffer = 1048576;' \
     'pid_file = "/tmp/x.pid";' 'show_port_numbers = true;' \
-    'unparsed = "raw";' 'template = "%a %A";' 'quiet = true;' \
+    'unparsed = "forward";' 'template = "%a %A";' 'quiet = true;' \
+    'format = "json";' 'json_original = true;' '  format = "json";' \
+    '    format = "text";' '    json_original = false;' '      format = "text";' \
     'log_file = "/tmp/x.log";' '  enabled = true;' '  facility = "local4";' \
     '  priority = "notice";' '  ident = "rtr";' '  template = "%s";' \
     '  direction = [ "in" ];' '  protocol = [ "tcp" ];' '  ip = [ "1.*" ];' \
@@ -94,7 +100,10 @@ error_case 'filter = { mac = "x"; };' '1: filter.mac: unknown key'
 error_case 'dns = { wait = -1; };' '1: dns.wait: -1 is out of range'
 error_case 'dns = { servers = 5; };' '1: dns.servers: expected a string or a list of strings'
 error_case 'access = { rate_limit = "x"; };' '1: access.rate_limit: expected a whole number'
-error_case 'unparsed = "keep";' '1: unparsed: expected "drop" or "raw"'
+error_case 'unparsed = "keep";' '1: unparsed: expected "drop" or "forward"'
+error_case 'format = "xml";' '1: format: expected "text" or "json"'
+error_case 'syslog = { format = "cee"; };' '1: syslog.format: expected "text" or "json"'
+error_case 'rules = ( { json_original = "yes"; } );' '1: rules[0].json_original: expected true or false'
 error_case 'rules = ( { final = true; },
   { filter = { port_dest = "ssh"; }; } );' "2: rules[1].filter.port_dest: invalid value 'ssh'"
 error_case 'rules = ( { loud = true; } );' '1: rules[0].loud: unknown key'

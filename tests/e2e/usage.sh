@@ -27,6 +27,9 @@ usage_error "-p abc" "invalid value 'abc' for --port"
 usage_error "--port=-1" "invalid value '-1' for --port"
 usage_error "extra" "unexpected argument 'extra'"
 usage_error "--unparsed=some" "invalid value 'some' for --unparsed"
+usage_error "--json --template=%a" "cannot be used with --template or --syslog-template"
+usage_error "-t%a --json" "cannot be used with --template or --syslog-template"
+usage_error "--json --syslog-template=%a" "cannot be used with --template or --syslog-template"
 usage_error "--dns-wait=x" "invalid value 'x' for --dns-wait"
 usage_error "--receive-buffer=1" "invalid value '1' for --receive-buffer"
 
@@ -53,7 +56,7 @@ for opt in --cache-dns --help --port --run-as --filter-direction --filter-ip \
     --filter-ip-dest --filter-ip-source --filter-host --filter-host-dest \
     --filter-host-source --filter-protocol --log-file --no-dns --no-dns-dest \
     --no-dns-source --quiet --show-port-numbers --template --listen \
-    --unparsed --version; do
+    --unparsed --version --json; do
 	check "--help lists $opt" grep -q -- "$opt" "$WORK/help"
 done
 check "--help shows the default template" \
