@@ -1,0 +1,140 @@
+#!/bin/sh
+# End to end: JSON output.  Traps sent with real snmptrap (v1 and v2c, to
+# an IPv4 and an IPv6 listener), every line parsed by python3's json and
+# compared field by field with what was sent; forwarded strings; per-rule
+# formats and event.original from the configuration file.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+need snmptrap python3
+
+FIELDS=$WORK/fields.txt
+# fields FILE [--cee]: every line must be one JSON object; its fields,
+# flattened ("1 source.port=22"), go to $FIELDS.
+fields() {
+	if python3 "$top_srcdir/tests/e2e/jsonfields.py" ${2:+"$2"} "$1" \
+	    >"$FIELDS" 2>"$WORK/fields.err"; then
+		ok "every line of $(basename "$1") is one valid JSON object"
+	else
+		not_ok "invalid JSON in $1:"
+		sed 's/^/    /' "$WORK/fields.err" "$1"
+	fi
+}
+# has N KEY=VALUE...: line N has these fields (VALUE as JSON).
+has() {
+	n=$1; shift
+	for f in "$@"; do
+		check_line "line $n: $f" "$FIELDS" "$n $f"
+	done
+}
+# lacks N KEY: line N has no such field.
+lacks() {
+	if grep -q "^$1 $2=" "$FIELDS"; then
+		not_ok "line $1 has no $2: $(grep "^$1 $2=" "$FIELDS")"
+	else
+		ok "line $1 has no $2"
+	fi
+}
+
+COMMON='event.kind="event" event.category=["network"]
+event.type=["connection","start"] event.module="linklog"'
+
+# --json: v1 and v2c, both message forms (addresses only; names with
+# addresses), an IPv4 and an IPv6 listener; a forwarded string.
+start_linklog --no-dns --json --unparsed=forward --listen ::1
+before=$(date -u +%s)
+send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+send_v2c '@out UDP from nas.lan(192.168.1.20):40000 to dns.example(8.8.8.8):53'
+send_v2c '@in TCP from scanner.example(198.51.100.9):4444 to 192.168.1.20:65001' \
+    public "udp6:[::1]:$PORT"
+send_v1 'System "log": link up \ again' public "udp6:[::1]:$PORT"
+after=$(date -u +%s)
+wait_received 4
+stop_linklog
+check "four lines" test "$(wc -l <"$OUT")" -eq 4
+fields "$OUT"
+# shellcheck disable=SC2086
+has 1 $COMMON 'network.direction="inbound"' 'network.transport="tcp"' \
+    'source.ip="203.0.113.7"' 'source.port=51234' \
+    'destination.ip="192.168.1.20"' 'destination.port=22' \
+    'observer.ip="127.0.0.1"' 'observer.vendor="Linksys"' \
+    'observer.type="router"'
+lacks 1 source.domain
+lacks 1 destination.domain
+lacks 1 event.original
+lacks 1 observer.hostname
+# shellcheck disable=SC2086
+has 2 $COMMON 'network.direction="outbound"' 'network.transport="udp"' \
+    'source.ip="192.168.1.20"' 'source.port=40000' 'source.domain="nas.lan"' \
+    'destination.ip="8.8.8.8"' 'destination.port=53' \
+    'destination.domain="dns.example"' 'observer.ip="127.0.0.1"'
+has 3 'source.domain="scanner.example"' 'source.ip="198.51.100.9"' \
+    'source.port=4444' 'destination.port=65001' 'observer.ip="::1"'
+lacks 3 network.protocol
+has 4 'observer.ip="::1"' 'message="System \"log\": link up \\ again"'
+lacks 4 event.kind
+check "a forwarded string has only @timestamp, observer and message" \
+    test "$(grep -c '^4 ' "$FIELDS")" -eq 3
+if getent services ssh/tcp >/dev/null 2>&1; then
+	has 1 'network.protocol="ssh"'
+	has 2 'network.protocol="domain"'
+fi
+# @timestamp: the receive time, RFC 3339 in UTC with milliseconds.
+stamp=$(sed -n 's/^1 @timestamp="\(.*\)"$/\1/p' "$FIELDS")
+found=no
+t=$before
+while [ "$t" -le "$after" ]; do
+	case "$stamp" in "$(date -u -d "@$t" '+%Y-%m-%dT%H:%M:%S')".[0-9][0-9][0-9]Z)
+		found=yes ;;
+	esac
+	t=$((t + 1))
+done
+check "@timestamp is the receive time with milliseconds: $stamp" \
+    test "$found" = yes
+
+# With -s too, and with names looked up: the line holds both the address
+# and, when known, the name (here the router's lookup fails: no name).
+start_linklog --json -s --dns-wait=200
+send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+wait_received 1
+stop_linklog
+fields "$OUT"
+has 1 'source.ip="203.0.113.7"' 'source.port=51234' 'observer.ip="127.0.0.1"'
+lacks 1 observer.hostname
+lacks 1 source.domain
+
+# The configuration file: format per output and per rule, json_original.
+CONF=$WORK/linklog.conf
+cat >"$CONF" <<EOC
+dns = { enabled = false; };
+show_port_numbers = true;
+template = "T %a:%S -> %A:%D";
+log_file = "$WORK/json.log";
+rules = (
+  { filter = { port_dest = "22"; }; format = "json"; json_original = true;
+    quiet = true; final = true; },
+  { }
+);
+EOC
+start_linklog -c "$CONF"
+send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+send_v1 '@in TCP from 203.0.113.7:51235 to 192.168.1.20:80'
+wait_received 2
+stop_linklog
+check_line "a text rule writes text" "$OUT" "T 203.0.113.7:51235 -> 192.168.1.20:80"
+check "the JSON rule writes nothing on standard output" \
+    test "$(wc -l <"$OUT")" -eq 1
+grep '^{' "$WORK/json.log" >"$WORK/json-only.log"
+fields "$WORK/json-only.log"
+has 1 'event.original="@in TCP from 203.0.113.7:51234 to 192.168.1.20:22"' \
+    'destination.port=22'
+check_line "the text rule's line in the same file" "$WORK/json.log" \
+    "T 203.0.113.7:51235 -> 192.168.1.20:80"
+
+# The default stays text: nothing changes without format or --json.
+start_linklog --no-dns -s
+send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+wait_received 1
+stop_linklog
+check "the default output is the text template" \
+    grep -q '^[A-Z][a-z][a-z] [0-9 ][0-9] [0-9:]* \[ in, TCP\] 203.0.113.7:51234 -> 192.168.1.20:22$' "$OUT"
+
+finish

@@ -1,0 +1,71 @@
+#!/bin/sh
+# End to end: JSON through syslog.  linklog's syslog lines carry the
+# "@cee:" cookie; a real rsyslogd, in this test's private mount namespace,
+# runs the example configuration the package ships
+# (conf/rsyslog-linklog-json.conf: mmjsonparse, then a JSON file), and the
+# fields it writes, read with python3's json, must be those of the traps
+# sent with real snmptrap.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+need snmptrap rsyslogd python3
+enter_syslog_namespace "$@"
+
+EXAMPLE=$top_srcdir/conf/rsyslog-linklog-json.conf
+JSONFILE=$WORK/linklog.json
+REST=$WORK/rest.txt
+# The example as shipped, writing into this test's directory.
+sed "s|/var/log/linklog.json|$JSONFILE|" "$EXAMPLE" >"$WORK/example.conf"
+check "the example names its output file once" \
+    test "$(grep -c "$JSONFILE" "$WORK/example.conf")" -eq 1
+start_rsyslog local 'module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+include(file="'"$WORK"'/example.conf")
+*.* action(type="omfile" file="'"$REST"'")'
+wait_for_socket /dev/log || { cat "$WORK/local.out"; skip "rsyslogd did not start"; }
+
+FIELDS=$WORK/fields.txt
+has() {
+	n=$1; shift
+	for f in "$@"; do
+		check_line "rsyslog's line $n: $f" "$FIELDS" "$n $f"
+	done
+}
+
+start_linklog --no-dns -q --syslog --json --unparsed=forward
+send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+send_v2c '@out UDP from nas.lan(192.168.1.20):40000 to dns.example(8.8.8.8):53'
+send_v2c 'System log: "WAN up" \ 100%'
+wait_received 3
+check "rsyslog wrote three lines" wait_lines "$JSONFILE" 3
+stop_linklog
+if python3 "$top_srcdir/tests/e2e/jsonfields.py" "$JSONFILE" >"$FIELDS" \
+    2>"$WORK/fields.err"; then
+	ok "every line rsyslog wrote is one JSON object"
+else
+	not_ok "rsyslog wrote invalid JSON:"
+	sed 's/^/    /' "$WORK/fields.err" "$JSONFILE"
+fi
+has 1 'event.kind="event"' 'event.module="linklog"' \
+    'network.direction="inbound"' 'network.transport="tcp"' \
+    'source.ip="203.0.113.7"' 'source.port=51234' \
+    'destination.ip="192.168.1.20"' 'destination.port=22' \
+    'observer.ip="127.0.0.1"' "host.name=\"$(hostname)\""
+has 2 'network.direction="outbound"' 'network.transport="udp"' \
+    'source.ip="192.168.1.20"' 'source.port=40000' 'source.domain="nas.lan"' \
+    'destination.ip="8.8.8.8"' 'destination.port=53' \
+    'destination.domain="dns.example"'
+has 3 'observer.ip="127.0.0.1"' 'message="System log: \"WAN up\" \\ 100%"'
+check "the same @timestamp as linklog's own rendering (milliseconds)" \
+    grep -q '^1 @timestamp="[0-9-]*T[0-9:]*\.[0-9][0-9][0-9]Z"$' "$FIELDS"
+check "no JSON line went on to the other rules" \
+    test ! -s "$REST" -o -z "$(grep -F '@cee:' "$REST" 2>/dev/null)"
+
+# A text syslog template is not JSON: the example lets it through to the
+# next rule, untouched, and writes nothing into the JSON file.
+start_linklog --no-dns -s -q --syslog
+send_v1 '@in TCP from 203.0.113.8:1 to 192.168.1.20:22'
+check "a text line goes on to the next rule" wait_grep "$REST" \
+    'linklog\[[0-9]*\]: 127.0.0.1: \[ in, TCP\] 203.0.113.8:1 -> 192.168.1.20:22'
+stop_linklog
+check "and not into the JSON file" test "$(wc -l <"$JSONFILE")" -eq 3
+
+stop_rsyslog local
+finish
