@@ -269,7 +269,8 @@ put_network(struct jw *w, const struct event *ev)
 	case PROTO_UNKNOWN:     /* older firmware forms: no field */
 		break;
 	}
-	if ((service = services_name(ev->dst.port, ev->proto)) != NULL) {
+	if (!ev->dst.port_unknown &&
+	    (service = services_name(ev->dst.port, ev->proto)) != NULL) {
 		PUT_LIT(w, ",\"protocol\":");
 		put_cstring(w, service);
 	}

