@@ -6,8 +6,8 @@
 #   * lines delivered from a 100,000-trap burst at full speed,
 #   * peak RSS;
 # then linklog alone: 100,000 traps/s for 10 s, RSS after 10,000 and after
-# 1,000,000 traps; extra rows for syslog output (a namespace rsyslogd) and
-# DNS on (a loopback dnsmasq).  Writes bench/results/results.md and
+# 1,000,000 traps; extra rows for JSON output, syslog output (a namespace
+# rsyslogd) and DNS on (a loopback dnsmasq).  Writes bench/results/results.md and
 # bench/results/chart.png (gnuplot).  Sizes can be changed with the
 # environment: STEADY_N, STEADY_RATE, BURST_N, SUSTAIN_RATE, SUSTAIN_S.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -81,6 +81,10 @@ start_receiver() {
 		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q \
 		    --log-file="$FILE" 2>"$WORK/$1.err" &
 		RPID=$! ;;
+	linklog-json)
+		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q --json \
+		    --log-file="$FILE" 2>"$WORK/$1.err" &
+		RPID=$! ;;
 	linklog-syslog)
 		FILE=$WORK/syslog.txt
 		: >"$FILE"
@@ -139,6 +143,7 @@ echo "linklog benchmark: 3 x $STEADY_N traps at $STEADY_RATE/s, bursts of $BURST
 : >"$WORK/rows"
 measure floor "floor (bare recvmmsg loop)"
 measure linklog "linklog (DNS off, file)"
+measure linklog-json "linklog (DNS off, file, --json)"
 measure snmptrapd "snmptrapd -n (file)"
 if [ -n "${BENCH_NS:-}" ]; then
 	measure linklog-syslog "linklog (syslog, rsyslogd)"
@@ -205,6 +210,9 @@ floor_us=$(head -n 1 "$WORK/rows" | cut -d'|' -f2)
 			printf "| %s | %.2f | %.2f | %d of %d (%.1f %%) | %.1f |\n",
 			    l, u, ratio, b, n, 100 * b / n, r / 1024 }'
 	done <"$WORK/rows"
+	awk -F'|' '$1 == "linklog (DNS off, file)" { t = $2 }
+	    $1 == "linklog (DNS off, file, --json)" { j = $2 }
+	    END { if (t > 0) printf "\nJSON costs %.2fx the CPU per trap of the default text template (target: at most 1.15x).\n", j / t }' "$WORK/rows"
 	echo
 	echo "linklog alone: $sustained of $total traps at $SUSTAIN_RATE/s for $SUSTAIN_S s delivered (kernel drops: ${drops:-?}); peak RSS $(awk -v a="$rss10k" 'BEGIN{printf "%.1f", a/1024}') MiB after 10,000 traps, $(awk -v a="$rss1m" 'BEGIN{printf "%.1f", a/1024}') MiB after $((total + 10000))."
 	if [ -n "${dns1m:-}" ]; then
