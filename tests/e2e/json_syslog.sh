@@ -11,14 +11,18 @@ enter_syslog_namespace "$@"
 
 EXAMPLE=$top_srcdir/conf/rsyslog-linklog-json.conf
 JSONFILE=$WORK/linklog.json
-REST=$WORK/rest.txt
-# The example as shipped, writing into this test's directory.
-sed "s|/var/log/linklog.json|$JSONFILE|" "$EXAMPLE" >"$WORK/example.conf"
-check "the example names its output file once" \
-    test "$(grep -c "$JSONFILE" "$WORK/example.conf")" -eq 1
-start_rsyslog local 'module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+REST=$WORK/linklog.log
+# The example as shipped, its socket this namespace's /dev/log (as
+# linklog.service's BindPaths= makes it), its files in this directory.
+sed -e "s|/var/log/linklog.json|$JSONFILE|" -e "s|/var/log/linklog.log|$REST|" \
+    -e "s|/run/linklog/dev-log|/dev/log|" "$EXAMPLE" >"$WORK/example.conf"
+for want in "file=\"$JSONFILE\"" "file=\"$REST\"" 'Socket="/dev/log"'; do
+	check "the example names $want once" \
+	    test "$(grep -cF "$want" "$WORK/example.conf")" -eq 1
+done
+start_rsyslog local 'module(load="imuxsock" SysSock.Use="off")
 include(file="'"$WORK"'/example.conf")
-*.* action(type="omfile" file="'"$REST"'")'
+*.* action(type="omfile" file="'"$WORK"'/other.txt")'
 wait_for_socket /dev/log || { cat "$WORK/local.out"; skip "rsyslogd did not start"; }
 
 FIELDS=$WORK/fields.txt
@@ -55,17 +59,20 @@ has 2 'network.direction="outbound"' 'network.transport="udp"' \
 has 3 'observer.ip="127.0.0.1"' 'message="System log: \"WAN up\" \\ 100%"'
 check "the same @timestamp as linklog's own rendering (milliseconds)" \
     grep -q '^1 @timestamp="[0-9-]*T[0-9:]*\.[0-9][0-9][0-9]Z"$' "$FIELDS"
-check "no JSON line went on to the other rules" \
-    test ! -s "$REST" -o -z "$(grep -F '@cee:' "$REST" 2>/dev/null)"
+check "no JSON line in the text file" \
+    test -z "$(grep -F '@cee:' "$REST" 2>/dev/null)"
+check "nothing went on to the other rules" test ! -s "$WORK/other.txt"
 
-# A text syslog template is not JSON: the example lets it through to the
-# next rule, untouched, and writes nothing into the JSON file.
+# A text syslog template is not JSON: the example writes it to the text
+# file, as the package's 30-linklog.conf does, not into the JSON file.
 start_linklog --no-dns -s -q --syslog
 send_v1 '@in TCP from 203.0.113.8:1 to 192.168.1.20:22'
-check "a text line goes on to the next rule" wait_grep "$REST" \
+check "a text line goes to the text file" wait_grep "$REST" \
     'linklog\[[0-9]*\]: 127.0.0.1: \[ in, TCP\] 203.0.113.8:1 -> 192.168.1.20:22'
 stop_linklog
 check "and not into the JSON file" test "$(wc -l <"$JSONFILE")" -eq 3
+check "the JSON file is 0640 root:adm, as the package's log" \
+    test "$(stat -c '%a %U %G' "$JSONFILE")" = "640 root adm"
 
 stop_rsyslog local
 finish
