@@ -90,6 +90,23 @@ done
 check "@timestamp is the receive time with milliseconds: $stamp" \
     test "$found" = yes
 
+# Hostile text: a DHCP name with quotes and a backslash in the message,
+# and a forwarded string of control bytes and invalid UTF-8 (sent as a hex
+# OCTET STRING): escaped, or replaced by U+FFFD, never a broken line.
+start_linklog --no-dns --json --unparsed=forward
+send_v1 '@in TCP from John "the" PC\(203.0.113.7):1 to 192.168.1.20:22'
+snmptrap -v 2c -c public "127.0.0.1:$PORT" '' 1.3.6.1.4.1.3955.1 \
+    "$TRAP_OID" x '41 0A 22 5C 00 1B FF C3 A9 E2 82'
+wait_received 2
+stop_linklog
+check "two lines" test "$(wc -l <"$OUT")" -eq 2
+fields "$OUT"
+has 1 'source.domain="John \"the\" PC\\"' 'source.ip="203.0.113.7"'
+want=$(python3 -c 'import json
+print("message=" + json.dumps("A\n\"\\\x00\x1b\ufffd\u00e9\ufffd\ufffd",
+    ensure_ascii=False, separators=(",", ":")))')
+has 2 "$want"
+
 # The older firmware forms: what the message does not carry (protocol,
 # the arrow form's source port) is absent from the object.
 start_linklog --no-dns --json
