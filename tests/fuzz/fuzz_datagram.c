@@ -1,6 +1,7 @@
 /*
  * fuzz_datagram - one datagram through decode, parse, filter and render,
- * with a template that uses every token, to a sink on /dev/null.
+ * with a template that uses every token and as JSON, to a sink on
+ * /dev/null; every text line and every JSON object is checked.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -10,6 +11,8 @@
 
 #include "decode.h"
 #include "fuzz_common.h"
+#include "fuzz_jsoncheck.h"
+#include "json.h"
 #include "parse.h"
 #include "pipeline.h"
 #include "render.h"
@@ -17,6 +20,7 @@
 
 static struct pipeline *pipeline;
 static struct template *tpl;
+static const struct json_format json = { 1, 1 };
 
 static void
 setup(void)
@@ -39,8 +43,9 @@ setup(void)
 	rules[0].outputs[0] = (struct output){ null, tpl, 0 };
 	rules[0].noutputs = 1;
 	rules[1].filter = filter_new();
-	rules[1].outputs[0] = (struct output){ null, tpl, 0 };
-	rules[1].noutputs = 1;
+	rules[1].outputs[0] = (struct output){ null, tpl, 0, NULL };
+	rules[1].outputs[1] = (struct output){ null, NULL, 0, &json };
+	rules[1].noutputs = 2;
 	memset(&pc, 0, sizeof(pc));
 	pc.filter = global;
 	pc.rules = rules;
@@ -59,6 +64,8 @@ check_event(void *arg, struct event *ev)
 
 	(void)arg;
 	fuzz_check_line(line, render_event(tpl, ev, &n, 0, line, sizeof(line)));
+	fuzz_json_check_line(line, json_render_event(&json, ev, &n, line,
+	    sizeof(line)), 1);
 }
 
 static void
@@ -67,9 +74,12 @@ check_string(void *arg, const char *text, size_t len)
 	static char line[RENDER_LINE_MAX];
 	struct event *ev = arg;
 
-	if (parse_messages(text, len, ev, check_event, NULL) == 0)
-		fuzz_check_line(line, render_raw(ev->time, &ev->router, text,
-		    len, line, sizeof(line)));
+	if (parse_messages(text, len, ev, check_event, NULL) > 0)
+		return;
+	fuzz_check_line(line, render_raw(ev->time, &ev->router, text, len,
+	    line, sizeof(line)));
+	fuzz_json_check_line(line, json_render_raw(&json, ev->time, ev->usec,
+	    &ev->router, text, len, line, sizeof(line)), 1);
 }
 
 /* The Response to an inform: always built, and read back as one. */

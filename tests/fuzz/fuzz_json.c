@@ -8,33 +8,15 @@
  * source name, destination name, router name and a forwarded string
  * separated by NUL bytes (the last one takes the rest, NULs included).
  */
-#include <json-c/json.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_jsoncheck.h"
 #include "json.h"
 
 static char line[RENDER_LINE_MAX];
 
-static json_object *
-parse_or_abort(const char *text, size_t len)
-{
-	json_tokener *tok = json_tokener_new();
-	json_object *obj;
-
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	obj = json_tokener_parse_ex(tok, text, (int)len);
-	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len ||
-	    json_object_get_type(obj) != json_type_object)
-		abort();
-	json_tokener_free(tok);
-	if (strlen(text) != len || memchr(text, '\n', len) != NULL)
-		abort();
-	return obj;
-}
 
 static const char *
 string_at(json_object *obj, const char *group, const char *key, size_t *len)
@@ -93,7 +75,7 @@ render_event_checked(const struct json_format *f, struct event *ev,
 		obj_text += 6;
 		len -= 6;
 	}
-	obj = parse_or_abort(obj_text, len);
+	obj = fuzz_json_parse(obj_text, len);
 	if (names[0] != NULL)
 		check_roundtrip(obj, "source", "domain", names[0],
 		    strlen(names[0]));
@@ -125,7 +107,7 @@ render_raw_checked(const struct json_format *f, const struct router *r,
 		obj_text += 6;
 		len -= 6;
 	}
-	obj = parse_or_abort(obj_text, len);
+	obj = fuzz_json_parse(obj_text, len);
 	if (size == sizeof(line) && memchr(text, 0, textlen) == NULL)
 		check_roundtrip(obj, NULL, "message", text, textlen);
 	json_object_put(obj);
