@@ -149,7 +149,7 @@ log_file = "$WORK/json.log";
 rules = (
   { filter = { port_dest = "22"; }; format = "json"; json_original = true;
     quiet = true; final = true; },
-  { }
+  { format = "text"; }
 );
 EOC
 start_linklog -c "$CONF"
@@ -166,6 +166,26 @@ has 1 'event.original="@in TCP from 203.0.113.7:51234 to 192.168.1.20:22"' \
     'destination.port=22'
 check_line "the text rule's line in the same file" "$WORK/json.log" \
     "T 203.0.113.7:51235 -> 192.168.1.20:80"
+
+# --json overrides every format of the file, a rule's "text" included;
+# a reload switches a format (SIGHUP rebuilds the outputs).
+start_linklog -c "$CONF" --json
+send_v1 '@in TCP from 203.0.113.7:51235 to 192.168.1.20:80'
+wait_received 1
+stop_linklog
+fields "$OUT"
+has 1 'destination.port=80'
+CONF2=$WORK/reload.conf
+printf 'dns = { enabled = false; };\nformat = "json";\n' >"$CONF2"
+start_linklog -c "$CONF2"
+printf 'dns = { enabled = false; };\ntemplate = "T %%a";\n' >"$CONF2"
+kill -HUP "$LL_PID"
+check "the reload is applied" wait_grep "$ERR" "configuration reloaded"
+send_v1 '@in TCP from 203.0.113.7:51236 to 192.168.1.20:80'
+wait_received 1
+stop_linklog
+check_line "after a reload from JSON to a text template, text" "$OUT" \
+    "T 203.0.113.7"
 
 # The default stays text: nothing changes without format or --json.
 start_linklog --no-dns -s
