@@ -1,6 +1,7 @@
 #!/bin/sh
 # One end-to-end run under valgrind memcheck: valid traps, the malformed
-# set, a DNS lookup, a reload, a stop.  No error, no definite leak.
+# set, a DNS lookup, JSON output, a reload, a stop.  No error, no definite
+# leak.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need valgrind snmptrap python3
 ldd "$LINKLOG" | grep -q 'libasan' && skip "a sanitizer build cannot run under valgrind"
@@ -8,6 +9,9 @@ ldd "$LINKLOG" | grep -q 'libasan' && skip "a sanitizer build cannot run under v
 mkdir -m 1777 "$WORK/vg"
 CONF=$WORK/vg/linklog.conf
 printf 'template = "%%a:%%S -> %%A:%%D";\nunparsed = "raw";\n' >"$CONF"
+# Every event also as JSON, with event.original, into a file.
+printf 'rules = ( { format = "json"; json_original = true; quiet = true;
+  log_file = "%s"; }, { } );\n' "$WORK/vg/json.log" >>"$CONF"
 chmod 644 "$CONF"
 OUT=$WORK/out.txt ERR=$WORK/err.txt
 PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
@@ -37,6 +41,10 @@ sed -n '/ERROR SUMMARY/p; /definitely lost/p' "$WORK/vg/valgrind.txt" | sed 's/^
 check "every valid trap after a bad one arrived under valgrind" \
     test "$(grep -c '^10\.0\.0\.' "$OUT")" -eq "$ncases"
 check "the reload worked under valgrind" grep -qx 'reloaded 203.0.113.8' "$OUT"
+check "every event and forwarded string also went to the JSON file" \
+    test "$(wc -l <"$WORK/vg/json.log")" -gt "$ncases"
+check "as valid JSON" sh -c "python3 '$top_srcdir/tests/e2e/jsonfields.py' \
+    '$WORK/vg/json.log' >/dev/null"
 check "valgrind found no error (exit $LL_STATUS)" test "$LL_STATUS" -eq 0
 check "ERROR SUMMARY: 0 errors" grep -q 'ERROR SUMMARY: 0 errors' "$WORK/vg/valgrind.txt"
 if grep -q 'definitely lost:' "$WORK/vg/valgrind.txt"; then
