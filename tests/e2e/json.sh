@@ -175,6 +175,10 @@ wait_received 1
 stop_linklog
 fields "$OUT"
 has 1 'destination.port=80'
+"$LINKLOG" -c "$CONF" --json --check-config >"$WORK/check.out" 2>/dev/null
+check "--check-config with --json prints JSON formats only" \
+    test "$(grep -c 'format = "json";' "$WORK/check.out")" -ge 2 -a \
+    "$(grep -c 'format = "text";' "$WORK/check.out")" -eq 0
 CONF2=$WORK/reload.conf
 printf 'dns = { enabled = false; };\nformat = "json";\n' >"$CONF2"
 start_linklog -c "$CONF2"
