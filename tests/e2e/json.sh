@@ -139,6 +139,33 @@ has 1 'source.ip="203.0.113.7"' 'source.port=51234' 'observer.ip="127.0.0.1"'
 lacks 1 observer.hostname
 lacks 1 source.domain
 
+# Names from reverse DNS (a dnsmasq on loopback, never the machine's own
+# server): source.domain and destination.domain, and the router's name as
+# observer.hostname; an address without a name has none.
+if command -v dnsmasq >/dev/null; then
+	DNSPORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+	while port_bound "$DNSPORT"; do DNSPORT=$((DNSPORT + 1)); done
+	dnsmasq --keep-in-foreground --port="$DNSPORT" \
+	    --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+	    --pid-file= --user="$(id -un)" \
+	    --ptr-record=7.113.0.203.in-addr.arpa,scanner.example.net \
+	    --ptr-record=1.0.0.127.in-addr.arpa,router.lan \
+	    2>"$WORK/dnsmasq.err" &
+	DNSMASQ=$!
+	for i in $(seq 1 100); do port_bound "$DNSPORT" && break; sleep 0.05; done
+	start_linklog "--dns-server=127.0.0.1:$DNSPORT" --dns-wait=2000 --json
+	send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
+	wait_received 1
+	wait_lines "$OUT" 1
+	stop_linklog
+	kill "$DNSMASQ"
+	fields "$OUT"
+	has 1 'source.domain="scanner.example.net"' 'source.ip="203.0.113.7"' \
+	    'observer.hostname="router.lan"' 'observer.ip="127.0.0.1"' \
+	    'destination.ip="192.168.1.20"'
+	lacks 1 destination.domain
+fi
+
 # The configuration file: format per output and per rule, json_original.
 CONF=$WORK/linklog.conf
 cat >"$CONF" <<EOC
