@@ -155,15 +155,30 @@ same_dns(const struct options *a, const struct options *b)
 }
 
 static int
-same_listening(const struct options *a, const struct options *b)
+same_addresses(const struct options *a, const struct options *b)
 {
-	if (a->port != b->port || a->listen.n != b->listen.n ||
-	    a->receive_buffer != b->receive_buffer)
+	if (a->port != b->port || a->listen.n != b->listen.n)
 		return 0;
 	for (size_t i = 0; i < a->listen.n; i++)
 		if (strcmp(a->listen.v[i], b->listen.v[i]) != 0)
 			return 0;
 	return 1;
+}
+
+/* What a reload cannot change, said once per reload that tries. */
+static void
+warn_restart_only(const struct daemon *d, const struct options *a,
+    const struct options *b)
+{
+	if (!same_addresses(a, b))
+		log_msg(LOG_WARNING, d->socket_activated ?
+		    "reload: port and listen are not used: the sockets come "
+		    "from systemd (change ListenDatagram= in the socket unit)" :
+		    "reload: port and listen changes take effect at the next "
+		    "restart");
+	if (a->receive_buffer != b->receive_buffer)
+		log_msg(LOG_WARNING, "reload: a receive_buffer change takes "
+		    "effect at the next restart");
 }
 
 /* Free st, but not keep (a resolver the running state still uses). */
@@ -450,9 +465,7 @@ daemon_reload(struct daemon *d)
 		    "configuration: %s", err);
 		return;
 	}
-	if (!same_listening(&d->cur->opt, &st->opt))
-		log_msg(LOG_WARNING, "reload: port, listen and receive_buffer "
-		    "changes take effect at the next restart");
+	warn_restart_only(d, &d->cur->opt, &st->opt);
 	if (d->syslogq != NULL &&
 	    d->cur->opt.syslog_queue_size != st->opt.syslog_queue_size)
 		log_msg(LOG_WARNING, "reload: a syslog.queue_size change takes "

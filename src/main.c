@@ -253,8 +253,15 @@ setup_receiver(struct linklog *l)
 	nfds = sd_listen_fds(1);
 	if (nfds > 0) {
 		int fds[RECEIVE_MAX_SOCKETS];
-		for (int i = 0; i < nfds && i < RECEIVE_MAX_SOCKETS; i++)
+		for (int i = 0; i < nfds && i < RECEIVE_MAX_SOCKETS; i++) {
 			fds[i] = SD_LISTEN_FDS_START + i;
+			/* A ListenStream= socket would never see a trap. */
+			if (sd_is_socket_inet(fds[i], AF_UNSPEC, SOCK_DGRAM,
+			    -1, 0) <= 0)
+				fatal(1, "socket %d passed by systemd is not a "
+				    "UDP socket: the socket unit needs "
+				    "ListenDatagram=, not ListenStream=", fds[i]);
+		}
 		l->rx = receive_adopt(fds, (size_t)nfds, o->receive_buffer,
 		    err, sizeof(err));
 		if (l->rx == NULL)

@@ -44,5 +44,41 @@ if command -v systemd-socket-activate >/dev/null; then
 	stop_linklog
 	check "port 1 was never bound: the passed socket was used" \
 	    test "$LL_STATUS" -eq 0
+
+	# A reload that changes port or listen: the socket is systemd's, so
+	# the warning does not promise "the next restart".
+	CONF=$WORK/sa.conf
+	printf 'template = "%%a";\n' >"$CONF"
+	chmod 644 "$CONF"
+	systemd-socket-activate -d -l "127.0.0.1:$PORT" \
+	    "$LINKLOG" --no-dns -s -c "$CONF" >"$OUT" 2>"$ERR" &
+	LL_PID=$!
+	for i in $(seq 1 100); do port_bound "$PORT" && break; sleep 0.05; done
+	# systemd-socket-activate starts linklog at the first datagram.
+	send_v1 '@in TCP from 10.7.7.8:1 to 192.168.1.20:22'
+	wait_lines "$OUT" 1
+	printf 'template = "%%a";\nport = 1163;\nlisten = [ "127.0.0.2" ];\n' >"$CONF"
+	kill -HUP "$LL_PID"
+	check "the reload warns that port and listen are systemd's" \
+	    wait_grep "$ERR" "reload: port and listen are not used: the sockets come from systemd"
+	check_no_line "... not that they apply at the next restart" "$ERR" "next restart"
+	stop_linklog
+
+	# A stream socket (ListenStream=) is refused with a clear error.
+	# (it is started at the first connection).
+	timeout 10 systemd-socket-activate -l "127.0.0.1:$PORT" \
+	    "$LINKLOG" --no-dns -s >"$OUT" 2>"$ERR" &
+	SA=$!
+	for i in $(seq 1 100); do
+		grep -q ":$(printf '%04X' "$PORT") " /proc/net/tcp && break
+		sleep 0.05
+	done
+	python3 -c 'import socket,sys
+socket.create_connection(("127.0.0.1",int(sys.argv[1])),5).close()' "$PORT"
+	wait "$SA"
+	rc=$?
+	check "a TCP socket from systemd: exit 1 (exit $rc)" test "$rc" -eq 1
+	check "... saying why" grep -q \
+	    "socket 3 passed by systemd is not a UDP socket: the socket unit needs ListenDatagram=" "$ERR"
 fi
 finish
