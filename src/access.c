@@ -324,7 +324,14 @@ access_community(struct access *a, const struct sockaddr *sa,
 }
 
 int
-access_rate(struct access *a, const struct sockaddr *sa, uint64_t now)
+access_rate_limited(const struct access *a)
+{
+	return a->rate_limit > 0;
+}
+
+int
+access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
+    uint64_t n)
 {
 	uint8_t family, addr[16];
 	struct sender *s;
@@ -339,12 +346,19 @@ access_rate(struct access *a, const struct sockaddr *sa, uint64_t now)
 		s->second = second;
 		s->count = 0;
 	}
-	if (++s->count <= a->rate_limit)
+	s->count += n;
+	if (s->count <= a->rate_limit)
 		return 1;
-	s->suppressed++;
-	a->stats.rate_limited++;
+	s->suppressed += n;
+	a->stats.rate_limited += n;
 	a->rate_due = 1;
 	return 0;
+}
+
+int
+access_rate(struct access *a, const struct sockaddr *sa, uint64_t now)
+{
+	return access_rate_n(a, sa, now, 1);
 }
 
 /* Sum what the senders of t have to report now into b; returns how many

@@ -34,12 +34,18 @@ void access_free(struct access *a);
 
 /* Whether any check is configured at all. */
 int access_active(const struct access *a);
+/* Whether --rate-limit is set. */
+int access_rate_limited(const struct access *a);
 
 int access_sender(struct access *a, const struct sockaddr *sa, uint64_t now);
 int access_community(struct access *a, const struct sockaddr *sa,
     const unsigned char *community, size_t len, uint64_t now);
 /* One event from sa at now: 1 to write it, 0 if over the limit. */
 int access_rate(struct access *a, const struct sockaddr *sa, uint64_t now);
+/* n events at once (an inform's), all or none: 1 if all fit in what is
+ * left of the sender's second, else 0 and all n count as suppressed. */
+int access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
+    uint64_t n);
 
 /* Log the summaries that are due (rate limit of seconds that are over,
  * rejects held back by the global cap or left by evicted senders). */

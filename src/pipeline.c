@@ -48,6 +48,10 @@ struct pipeline {
 	/* Per-datagram context for the decode and parse callbacks. */
 	struct event proto;
 	int repeat;             /* an inform already written: no events */
+	int charged;            /* its events passed the rate limit at once */
+	int limited;            /* an inform over the rate limit: no answer */
+	const unsigned char *dgram;     /* the datagram being decoded */
+	size_t dgram_len;
 	uint64_t now;
 	time_t last_overflow_report;
 	struct reporter *reporter;
@@ -454,7 +458,7 @@ on_event(void *arg, struct event *ev)
 	struct queued *q;
 
 	p->stats.events++;
-	if (p->cfg.access != NULL && !access_rate(p->cfg.access,
+	if (p->cfg.access != NULL && !p->charged && !access_rate(p->cfg.access,
 	    (const struct sockaddr *)&ev->router.addr, p->now))
 		return;
 	if (!filter_match_addresses(p->cfg.filter, ev)) {
@@ -594,6 +598,50 @@ on_string(void *arg, const char *text, size_t len)
 		queue_raw(p, text, len);
 }
 
+static void
+count_event(void *arg, struct event *ev)
+{
+	(void)ev;
+	(*(uint64_t *)arg)++;
+}
+
+struct counting {
+	uint64_t n;
+	struct event ev;
+};
+
+static void
+count_string(void *arg, const char *text, size_t len)
+{
+	struct counting *c = arg;
+
+	parse_messages(text, len, &c->ev, count_event, &c->n);
+}
+
+/*
+ * An inform passes the rate limit whole or not at all, its answer with
+ * it: answered, it is not sent again, so none of its events may be
+ * dropped; unanswered, it is sent again, so none may be written.  It
+ * costs its events, at least one (a retransmission too): a sender cannot
+ * have more answers than --rate-limit allows, whatever it sends.
+ */
+static int
+inform_within_rate(struct pipeline *p, const struct sockaddr *from)
+{
+	struct counting c;
+	struct trap t;
+
+	c.n = 0;
+	memset(&c.ev, 0, sizeof(c.ev));
+	decode_trap(p->dgram, p->dgram_len, &t, NULL, count_string, &c);
+	if (!access_rate_n(p->cfg.access, from, p->now, c.n > 0 ? c.n : 1)) {
+		p->limited = 1;
+		return 0;
+	}
+	p->charged = 1;
+	return 1;
+}
+
 /* The header passed: check the community, note what the trap claims. */
 static int
 accept_trap(void *arg, const struct trap *trap)
@@ -604,6 +652,9 @@ accept_trap(void *arg, const struct trap *trap)
 
 	if (p->cfg.access != NULL && !access_community(p->cfg.access, from,
 	    trap->community, trap->community_len, p->now))
+		return 0;
+	if (trap->inform && p->cfg.access != NULL &&
+	    access_rate_limited(p->cfg.access) && !inform_within_rate(p, from))
 		return 0;
 	p->proto.has_agent = (uint8_t)trap->has_agent;
 	memcpy(&p->proto.agent, trap->agent, 4);
@@ -678,7 +729,9 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 	p->proto.router.len = fromlen;
 	p->proto.time = when->tv_sec;
 	p->proto.usec = (uint32_t)when->tv_usec;
-	p->repeat = 0;
+	p->repeat = p->charged = p->limited = 0;
+	p->dgram = buf;
+	p->dgram_len = len;
 	/* Never answer an inform the access checks refuse (REJECTED). */
 	switch ((st = decode_trap(buf, len, &trap, accept_trap, on_string, p))) {
 	case DECODE_OK:
@@ -691,7 +744,9 @@ pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
 		refused(p, st, &trap, from, mono_s(p));
 		break;
 	case DECODE_REJECTED:
-		p->stats.rejected++;
+		/* An inform over the rate limit is counted there. */
+		if (!p->limited)
+			p->stats.rejected++;
 		break;
 	}
 }

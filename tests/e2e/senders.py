@@ -9,6 +9,13 @@
       One SNMPv2c InformRequest from a socket connected to ADDR:PORT, which
       accepts an answer from that address only; prints "answered" or
       "timeout" (1 s).
+  senders.py inform-flood PORT N same|distinct
+      N SNMPv2c InformRequests from one socket at once, with one request-id
+      (a sender retransmitting, or a reflector spoofing one victim) or N
+      of them (request-id i carries "@in TCP from 10.9.0.i:1 to ...", the
+      copies 10.9.1.1):
+      then prints, one a line, the request-id of every Response that comes
+      within 1 s.
   senders.py v1-lenient PORT TEXT
       An SNMPv1 trap whose time-stamp is a Gauge32 and whose agent-addr is
       an OCTET STRING (192.0.2.77), which net-snmp accepts.
@@ -112,6 +119,19 @@ def main():
             print("answered" if request_id(r) == 4242 else "mismatch")
         except socket.timeout:
             print("timeout")
+    elif cmd == "inform-flood":
+        n, same = int(sys.argv[3]), sys.argv[4] == "same"
+        for i in range(1, n + 1):
+            rid = 1 if same else i
+            text = "@in TCP from 10.9.%d.%d:1 to 10.5.5.5:5" % (same, rid)
+            s.sendto(inform(b"public", text.encode(), rid),
+                     ("127.0.0.1", port))
+        s.settimeout(1)
+        try:
+            while True:
+                print(request_id(s.recv(65536)))
+        except socket.timeout:
+            pass
     elif cmd == "v1-lenient":
         s.sendto(v1_lenient(sys.argv[3].encode()), ("127.0.0.1", port))
     else:

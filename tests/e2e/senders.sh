@@ -79,6 +79,28 @@ check "both copies acknowledged with the request-id" \
 check "the retransmission is written once" test "$(cat "$OUT")" = "10.4.4.4"
 check "... and counted" test "$(counter inform_repeats)" -eq 1
 
+# --rate-limit holds for answers too: an inform is taken whole (its events
+# written, and answered) or not at all (neither: it will be sent again),
+# and a retransmission costs as much, so a flood of copies, spoofed to
+# reflect answers at one address, gets no more than the limit allows.
+start_linklog --no-dns -s --template '%a' --rate-limit=2
+$SENDERS inform-flood "$PORT" 20 distinct | sort -n >"$WORK/answered.txt"
+$SENDERS inform-flood "$PORT" 20 same >"$WORK/answered-same.txt"
+wait_received 40
+stop_linklog
+sed 's/^/10.9.0./' "$WORK/answered.txt" >"$WORK/answered-addr.txt"
+grep '^10\.9\.0\.' "$OUT" >"$WORK/written.txt"
+check "every answered inform is written, no other" \
+    cmp -s "$WORK/answered-addr.txt" "$WORK/written.txt"
+check "... and the rate limit held for distinct informs" \
+    test "$(wc -l <"$WORK/answered.txt")" -lt 20
+same=$(wc -l <"$WORK/answered-same.txt")
+check "... and for copies of one" test "$same" -lt 20
+check "... written once if answered" \
+    test "$(grep -c '^10\.9\.1\.1$' "$OUT")" -eq $((same > 0))
+check "... the others counted as rate-limited" test "$(counter rate_limited)" \
+    -eq $((40 - $(wc -l <"$WORK/answered.txt") - same))
+
 # Bound to every address, the answer comes from the address the inform
 # was sent to (IP_PKTINFO): a sender whose socket is connected to it, as
 # some are, accepts nothing else.
