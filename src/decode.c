@@ -224,44 +224,54 @@ decode_trap(const unsigned char *buf, size_t len, struct trap *trap,
 	return st;
 }
 
+/*
+ * The parts of the Response are built apart and put together with the
+ * shortest length encodings (not the fixed 4-byte ones snmp_build() uses):
+ * every part is then no longer than the inform's, so a Response is never
+ * longer than the inform it answers, and answering cannot amplify.
+ */
 size_t
 decode_inform_response(const struct trap *trap, unsigned char *buf,
     size_t size)
 {
-	u_char *p = buf, *msg, *body, *pdu, *pdu_body;
-	size_t left = size, four;
+	u_char head[TRAP_COMMUNITY_MAX + 16], ids[48], pduhdr[8], *p;
+	size_t left, head_len, ids_len, pduhdr_len, pdu_len, total;
 	long version = SNMP_VERSION_2c, zero = 0, id = trap->request_id;
 
-	/* Both sequences get net-snmp's fixed 4-byte header, filled in with
-	 * the real lengths at the end, as snmp_build() does. */
-	msg = p;
-	p = asn_build_sequence(p, &left, ASN_SEQUENCE | ASN_CONSTRUCTOR, 0);
-	body = p;
-	if (p != NULL)
-		p = asn_build_int(p, &left, ASN_INTEGER, &version,
-		    sizeof(version));
+	left = sizeof(head);
+	p = asn_build_int(head, &left, ASN_INTEGER, &version, sizeof(version));
 	if (p != NULL)
 		p = asn_build_string(p, &left, ASN_OCTET_STR, trap->community,
 		    trap->community_len);
-	pdu = p;
-	if (p != NULL)
-		p = asn_build_sequence(p, &left, SNMP_MSG_RESPONSE, 0);
-	pdu_body = p;
-	if (p != NULL)
-		p = asn_build_int(p, &left, ASN_INTEGER, &id, sizeof(id));
+	if (p == NULL)
+		return 0;
+	head_len = (size_t)(p - head);
+	left = sizeof(ids);
+	p = asn_build_int(ids, &left, ASN_INTEGER, &id, sizeof(id));
 	for (int i = 0; i < 2 && p != NULL; i++)       /* error-status, -index */
 		p = asn_build_int(p, &left, ASN_INTEGER, &zero, sizeof(zero));
-	if (p == NULL || left < trap->varbinds_len ||
-	    (size_t)(p - buf) + trap->varbinds_len > 0xffff)
+	if (p == NULL)
 		return 0;
+	ids_len = (size_t)(p - ids);
+	pdu_len = ids_len + trap->varbinds_len;
+	left = sizeof(pduhdr);
+	if (pdu_len > 0xffff || (p = asn_build_header(pduhdr, &left,
+	    SNMP_MSG_RESPONSE, pdu_len)) == NULL)
+		return 0;
+	pduhdr_len = (size_t)(p - pduhdr);
+	total = head_len + pduhdr_len + pdu_len;
+	left = size;
+	if (total > 0xffff || (p = asn_build_header(buf, &left,
+	    ASN_SEQUENCE | ASN_CONSTRUCTOR, total)) == NULL || left < total)
+		return 0;
+	memcpy(p, head, head_len);
+	p += head_len;
+	memcpy(p, pduhdr, pduhdr_len);
+	p += pduhdr_len;
+	memcpy(p, ids, ids_len);
+	p += ids_len;
 	memcpy(p, trap->varbinds, trap->varbinds_len);
 	p += trap->varbinds_len;
-	four = 4;
-	asn_build_sequence(pdu, &four, SNMP_MSG_RESPONSE,
-	    (size_t)(p - pdu_body));
-	four = 4;
-	asn_build_sequence(msg, &four, ASN_SEQUENCE | ASN_CONSTRUCTOR,
-	    (size_t)(p - body));
 	return (size_t)(p - buf);
 }
 

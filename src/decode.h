@@ -66,7 +66,8 @@ enum decode_status decode_trap(const unsigned char *buf, size_t len,
  * The Response-PDU that acknowledges the inform trap was decoded from
  * (RFC 3416, 4.2.7): same version, community, request-id and varbinds,
  * error-status and error-index 0.  The datagram trap points into must
- * still be there.  Returns its length in buf, 0 if it does not fit.
+ * still be there.  It is never longer than the inform (shortest length
+ * encodings).  Returns its length in buf, 0 if it does not fit.
  */
 size_t decode_inform_response(const struct trap *trap, unsigned char *buf,
     size_t size);

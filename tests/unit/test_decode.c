@@ -333,6 +333,91 @@ inform_and_its_response(void **state)
 	snmp_free_pdu(orig);
 }
 
+/*
+ * An inform encoded with the shortest lengths (not net-snmp's fixed 4-byte
+ * ones), an empty one, one with a long community (two-byte lengths): each
+ * Response is a valid one, and never longer than the inform, so a forged
+ * sender address gains nothing by having linklog answer it.
+ */
+static void
+response_never_longer_than_inform(void **state)
+{
+	static const char msg[] = "@in TCP from 1.2.3.4:5 to 6.7.8.9:22";
+	static const unsigned char oid[] = { 0x06, 0x09, 0x2b, 0x06, 0x01,
+	    0x04, 0x01, 0x9f, 0x73, 0x01, 0x01 };
+	unsigned char b[600], resp[700], vb[100], pdu[200];
+	size_t clens[] = { 1, 6, 200 };
+
+	(void)state;
+	for (size_t k = 0; k < 3; k++) {
+		for (int with_vb = 0; with_vb < 2; with_vb++) {
+			size_t clen = clens[k], n = 0, m = 0, v = 0, body, rlen;
+			size_t plen, cl;
+			u_char community[256], *p;
+			netsnmp_pdu *r;
+			struct trap t;
+			long version;
+
+			if (with_vb) {
+				vb[v++] = 0x30;
+				vb[v++] = (unsigned char)(sizeof(oid) + 2 +
+				    sizeof(msg) - 1);
+				memcpy(vb + v, oid, sizeof(oid));
+				v += sizeof(oid);
+				vb[v++] = 0x04;
+				vb[v++] = sizeof(msg) - 1;
+				memcpy(vb + v, msg, sizeof(msg) - 1);
+				v += sizeof(msg) - 1;
+			}
+			memcpy(pdu, "\x02\x01\x07\x02\x01\x00\x02\x01\x00\x30",
+			    10);
+			n = 10;
+			pdu[n++] = (unsigned char)v;
+			memcpy(pdu + n, vb, v);
+			n += v;
+			body = 3 + 2 + (clen > 127) + clen + 2 + n;
+			b[m++] = 0x30;
+			if (body > 255) {
+				b[m++] = 0x82;
+				b[m++] = (unsigned char)(body >> 8);
+			} else if (body > 127) {
+				b[m++] = 0x81;
+			}
+			b[m++] = (unsigned char)body;
+			memcpy(b + m, "\x02\x01\x01\x04", 4);
+			m += 4;
+			if (clen > 127)
+				b[m++] = 0x81;
+			b[m++] = (unsigned char)clen;
+			memset(b + m, 'c', clen);
+			m += clen;
+			b[m++] = 0xa6;
+			b[m++] = (unsigned char)n;
+			memcpy(b + m, pdu, n);
+			m += n;
+			assert_int_equal(decode_trap(b, m, &t, NULL, NULL, NULL),
+			    DECODE_OK);
+			assert_true(t.inform);
+			rlen = decode_inform_response(&t, resp, sizeof(resp));
+			assert_true(rlen > 0);
+			assert_true(rlen <= m);
+			plen = rlen;
+			cl = sizeof(community);
+			p = snmp_comstr_parse(resp, &plen, community, &cl,
+			    &version);
+			assert_non_null(p);
+			assert_int_equal(cl, clen);
+			r = snmp_pdu_create(0);
+			assert_int_equal(snmp_pdu_parse(r, p, &plen), 0);
+			assert_int_equal(plen, 0);
+			assert_int_equal(r->command, SNMP_MSG_RESPONSE);
+			assert_int_equal(r->reqid, 7);
+			assert_int_equal(r->variables != NULL, with_vb);
+			snmp_free_pdu(r);
+		}
+	}
+}
+
 static void
 pdu_names(void **state)
 {
@@ -467,6 +552,7 @@ main(void)
 		cmocka_unit_test(v1_header_as_lenient_as_net_snmp),
 		cmocka_unit_test(claimed_agent_address),
 		cmocka_unit_test(inform_and_its_response),
+		cmocka_unit_test(response_never_longer_than_inform),
 		cmocka_unit_test(pdu_names),
 		cmocka_unit_test(junk),
 		cmocka_unit_test(large_string),
