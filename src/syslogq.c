@@ -38,8 +38,14 @@
 #define MIN_BYTES (64 * 1024)
 /* While no daemon listens on /dev/log, look again this often. */
 #define PROBE_MS 100
-/* After a stop gave up, how long the writer has to notice. */
-#define CANCEL_MS 1000
+/*
+ * After a stop gave up, a writer blocked in send(2) is interrupted by
+ * WAKE_SIGNAL (handled by a no-op, without SA_RESTART) every
+ * INTERRUPT_MS, INTERRUPTS times at most.
+ */
+#define WAKE_SIGNAL SIGRTMIN
+#define INTERRUPT_MS 50
+#define INTERRUPTS 40
 
 struct entry {
 	uint32_t len;
@@ -59,7 +65,7 @@ struct syslogq {
 	unsigned char *ring;
 	size_t bytes, size;
 	pthread_t thread;
-	int started;
+	int started, stuck;
 
 	/* The producer's. */
 	uint64_t tail, tail_lines, committed, ident_tail;
@@ -277,11 +283,11 @@ write_entry(struct syslogq *q, const struct entry *e, const char *line)
 		}
 		q->unsure = 0;
 		errno = 0;
-		/* A stop that gave up may cancel a send(2) blocked here. */
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		syslog(e->priority, "%.*s", (int)e->len, line);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		err = errno;
+		/* A stop that gave up interrupted send(2): not written. */
+		if (err == EINTR && atomic_load(&q->give_up))
+			return -1;
 		if (!refused(err) || daemon_listens()) {
 			atomic_fetch_add_explicit(&q->written, 1,
 			    memory_order_relaxed);
@@ -322,8 +328,12 @@ writer(void *arg)
 {
 	struct syslogq *q = arg;
 	uint64_t head = 0, tail;
+	sigset_t wake;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	/* Of all signals, only the stop's interruption comes here. */
+	sigemptyset(&wake);
+	sigaddset(&wake, WAKE_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
 	pthread_mutex_lock(&q->lock);
 	q->current = q->idents;
 	pthread_mutex_unlock(&q->lock);
@@ -346,13 +356,43 @@ writer(void *arg)
 	return NULL;
 }
 
+static void
+interrupted(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The writer runs with every signal blocked but WAKE_SIGNAL, which is
+ * blocked in the calling thread (and those it starts) from now on: a
+ * stray one cannot interrupt the receiver.
+ */
+static int
+start_writer(struct syslogq *q)
+{
+	struct sigaction sa;
+	sigset_t all, old;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = interrupted;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(WAKE_SIGNAL, &sa, NULL) < 0)
+		return errno;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&q->thread, NULL, writer, q);
+	sigaddset(&old, WAKE_SIGNAL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 struct syslogq *
 syslogq_new(size_t size, const char *ident, int facility, char *err,
     size_t errlen)
 {
 	struct syslogq *q;
 	pthread_condattr_t ca;
-	sigset_t all, old;
 	int rc;
 
 	if (size < 1 || size > SYSLOGQ_MAX_SIZE) {
@@ -374,12 +414,7 @@ syslogq_new(size_t size, const char *ident, int facility, char *err,
 	if ((q->ring = malloc(q->bytes)) == NULL ||
 	    syslogq_ident(q, ident, facility) < 0)
 		goto nomem;
-	/* Signals are for the main thread's signalfd, never the writer. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&q->thread, NULL, writer, q);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if ((rc = start_writer(q)) != 0) {
 		snprintf(err, errlen, "cannot start the syslog writer: %s",
 		    strerror(rc));
 		syslogq_free(q);
@@ -394,16 +429,20 @@ nomem:
 	return NULL;
 }
 
-static void
-deadline(struct timespec *ts, unsigned ms)
+/* Whether the writer ended within ms. */
+static int
+joined_within(struct syslogq *q, unsigned ms)
 {
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
 	}
+	return pthread_timedjoin_np(q->thread, NULL, &ts) == 0;
 }
 
 static void
@@ -418,22 +457,23 @@ wake(struct syslogq *q, _Atomic int *flag)
 uint64_t
 syslogq_stop(struct syslogq *q, unsigned timeout_ms)
 {
-	struct timespec ts;
 	uint64_t left;
+	int i;
 
 	if (q == NULL || !q->started)
 		return 0;
 	syslogq_commit(q);
 	wake(q, &q->stopping);
-	deadline(&ts, timeout_ms);
-	if (pthread_timedjoin_np(q->thread, NULL, &ts) != 0) {
+	if (!joined_within(q, timeout_ms)) {
 		wake(q, &q->give_up);
-		deadline(&ts, CANCEL_MS);
-		if (pthread_timedjoin_np(q->thread, NULL, &ts) != 0) {
-			/* Blocked in send(2): the daemon takes nothing. */
-			pthread_cancel(q->thread);
-			pthread_join(q->thread, NULL);
+		/* Blocked in send(2): the daemon takes nothing. */
+		for (i = 0; i < INTERRUPTS; i++) {
+			pthread_kill(q->thread, WAKE_SIGNAL);
+			if (joined_within(q, INTERRUPT_MS))
+				break;
 		}
+		/* Never seen; if it happens, the process exit ends it. */
+		q->stuck = i == INTERRUPTS;
 	}
 	q->started = 0;
 	left = q->tail_lines - atomic_load(&q->head_lines);
@@ -458,6 +498,8 @@ syslogq_free(struct syslogq *q)
 	if (q == NULL)
 		return;
 	syslogq_stop(q, SYSLOGQ_STOP_MS);
+	if (q->stuck)
+		return;         /* the writer may still read q */
 	while ((id = q->idents) != NULL) {
 		q->idents = id->next;
 		free(id);

@@ -39,6 +39,9 @@ struct syslogq_stats {
 /*
  * Allocate the queue and start the writer, which opens syslog with
  * ident and facility (LOG_PID | LOG_NDELAY).  NULL with a message in err.
+ * The writer blocks every signal but SIGRTMIN, with which a stop that
+ * gives up interrupts a send(2) the daemon does not take; SIGRTMIN gets
+ * a no-op handler and is blocked in the calling thread from then on.
  */
 struct syslogq *syslogq_new(size_t size, const char *ident, int facility,
     char *err, size_t errlen);
