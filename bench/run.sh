@@ -6,8 +6,13 @@
 #   * lines delivered from a 100,000-trap burst at full speed,
 #   * peak RSS;
 # then linklog alone: 100,000 traps/s for 10 s, RSS after 10,000 and after
-# 1,000,000 traps; extra rows for JSON output, syslog output (a namespace
-# rsyslogd) and DNS on (a loopback dnsmasq).  Writes bench/results/results.md and
+# 1,000,000 traps; extra rows for JSON output, syslog output and DNS on (a
+# loopback dnsmasq).  Syslog, in a private mount namespace (its own /dev
+# and /run): rsyslogd with the package's snippet (debian/etc/30-linklog.conf:
+# a dedicated imuxsock socket, rate limiting off, a ruleset writing a file)
+# as linklog's /dev/log, the path the package sets up; and, for comparison,
+# systemd-journald as /dev/log forwarding to rsyslogd (the path without the
+# snippet), where journald can run.  Writes bench/results/results.md and
 # bench/results/chart.png (gnuplot).  Sizes can be changed with the
 # environment: STEADY_N, STEADY_RATE, BURST_N, SUSTAIN_RATE, SUSTAIN_S.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -25,15 +30,55 @@ SUSTAIN_S=${SUSTAIN_S:-10}
 PAIRS=100
 mkdir -p "$RESULTS"
 
-# syslog's row needs a private /dev/log: run everything in a namespace
-# when we may; without one that row is left out.
+# syslog's rows need a private /dev/log: run everything in a namespace
+# when we may; without one those rows are left out.
 BENCH_NS=
+JOURNALD=
+NOTES=
 if command -v rsyslogd >/dev/null && reexec_in_mount_namespace "$@"; then
 	BENCH_NS=1
 	private_dev
-	start_rsyslog bench 'module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
-*.* action(type="omfile" file="'"$WORK"'/syslog.txt" template="RSYSLOG_TraditionalFileFormat")'
-	wait_for_socket /dev/log || BENCH_NS=
+	mount -t tmpfs -o mode=0755 linklog-run /run || BENCH_NS=
+fi
+if [ -n "$BENCH_NS" ]; then
+	# The package's snippet, writing to our file; and journald's
+	# forwarding socket, linklog's lines only.
+	sed -e "s|/var/log/linklog.log|$WORK/syslog.txt|" \
+	    -e 's|fileGroup="adm"|fileGroup="root"|' \
+	    "$top_srcdir/debian/etc/30-linklog.conf" >"$WORK/snippet.conf"
+	start_rsyslog bench 'module(load="imuxsock" SysSock.Use="off")
+$IncludeConfig '"$WORK"'/snippet.conf
+input(type="imuxsock" Socket="/run/systemd/journal/syslog" CreatePath="on"
+      RateLimit.Interval="0" Ruleset="journal")
+ruleset(name="journal") {
+	if $programname == "linklog" then action(type="omfile" file="'"$WORK"'/journal.txt")
+	stop
+}'
+	wait_for_socket /run/linklog/dev-log || BENCH_NS=
+fi
+JOURNALD_BIN=/lib/systemd/systemd-journald
+if [ -n "$BENCH_NS" ] && [ -x "$JOURNALD_BIN" ]; then
+	# As shipped but in RAM, forwarding to rsyslogd, and without the
+	# per-service rate limit (10,000 lines per 30 s), which would
+	# otherwise cut every round of the benchmark short.
+	mkdir -p "$WORK/journald"
+	printf '[Journal]\nStorage=volatile\nRuntimeMaxUse=64M\nForwardToSyslog=yes\nRateLimitIntervalSec=0\n' \
+	    >"$WORK/journald/journald.conf"
+	if mount --bind "$WORK/journald/journald.conf" /etc/systemd/journald.conf; then
+		"$JOURNALD_BIN" >"$WORK/journald.out" 2>&1 &
+		JOURNALD=$!
+		wait_for_socket /run/systemd/journal/dev-log || {
+			NOTES="$NOTES journald row skipped: systemd-journald did not start ($(head -c 200 "$WORK/journald.out"))."
+			kill "$JOURNALD" 2>/dev/null
+			JOURNALD=
+		}
+	else
+		NOTES="$NOTES journald row skipped: cannot bind its configuration."
+	fi
+elif [ -n "$BENCH_NS" ]; then
+	NOTES="$NOTES journald row skipped: systemd-journald is not installed."
+else
+	NOTES="$NOTES syslog rows skipped: no private mount namespace (needs root and rsyslogd)."
 fi
 
 # On-CPU nanoseconds of a process, all its threads.
@@ -85,8 +130,16 @@ start_receiver() {
 		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q --json \
 		    --log-file="$FILE" 2>"$WORK/$1.err" &
 		RPID=$! ;;
-	linklog-syslog)
-		FILE=$WORK/syslog.txt
+	linklog-syslog|linklog-journald)
+		# /dev/log: rsyslogd's dedicated socket, as the unit's
+		# BindPaths= makes it, or journald's.
+		if [ "$1" = linklog-syslog ]; then
+			FILE=$WORK/syslog.txt
+			ln -sf /run/linklog/dev-log /dev/log
+		else
+			FILE=$WORK/journal.txt
+			ln -sf /run/systemd/journal/dev-log /dev/log
+		fi
 		: >"$FILE"
 		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q \
 		    --syslog 2>"$WORK/$1.err" &
@@ -146,7 +199,10 @@ measure linklog "linklog (DNS off, file)"
 measure linklog-json "linklog (DNS off, file, --json)"
 measure snmptrapd "snmptrapd -n (file)"
 if [ -n "${BENCH_NS:-}" ]; then
-	measure linklog-syslog "linklog (syslog, rsyslogd)"
+	measure linklog-syslog "linklog (syslog, rsyslogd's dedicated socket)"
+fi
+if [ -n "${JOURNALD:-}" ]; then
+	measure linklog-journald "linklog (syslog via journald to rsyslogd)"
 fi
 if command -v dnsmasq >/dev/null; then
 	DNSPORT=$(free_port)
@@ -218,6 +274,7 @@ floor_us=$(head -n 1 "$WORK/rows" | cut -d'|' -f2)
 	if [ -n "${dns1m:-}" ]; then
 		echo "DNS on, 1,000,000 distinct sources: peak RSS $(awk -v a="$dns100k" 'BEGIN{printf "%.1f", a/1024}') MiB after 100,000 traps, $(awk -v a="$dns1m" 'BEGIN{printf "%.1f", a/1024}') MiB after 1,000,000 ($dnslines lines written, ${dnsdrops:-?} dropped by the kernel and counted: one new PTR query per trap at 100,000/s is beyond this machine)."
 	fi
+	[ -n "$NOTES" ] && { echo; echo "Note:$NOTES"; }
 	echo
 	echo "Machine: $(nproc) cores, $(uname -r); $(date -u '+%Y-%m-%d %H:%M UTC')."
 } >"$RESULTS/results.md"
@@ -233,5 +290,6 @@ if command -v gnuplot >/dev/null; then
 else
 	echo "gnuplot is not installed (Debian: gnuplot-nox): no chart"
 fi
+[ -n "${JOURNALD:-}" ] && kill "$JOURNALD" 2>/dev/null
 [ -n "${BENCH_NS:-}" ] && stop_rsyslog bench
 exit 0

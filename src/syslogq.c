@@ -39,6 +39,14 @@
 /* While no daemon listens on /dev/log, look again this often. */
 #define PROBE_MS 100
 /*
+ * After a small batch the writer naps NAP_MS before it looks again, so
+ * that at a steady few thousand traps a second it wakes for a batch of
+ * lines, not for each (a wake-up costs more than a syslog() call).  A
+ * producer wakes a napping writer only when the queue is half full.
+ */
+#define NAP_MS 10
+#define NAP_BELOW 256
+/*
  * After a stop gave up, a writer blocked in send(2) is interrupted by
  * WAKE_SIGNAL (handled by a no-op, without SA_RESTART) every
  * INTERRUPT_MS, INTERRUPTS times at most.
@@ -77,7 +85,7 @@ struct syslogq {
 	pthread_mutex_t lock;
 	pthread_cond_t work;
 	uint64_t pub_tail;
-	int waiting;
+	int waiting, napping;
 	struct ident *idents;           /* the writer's current first */
 	struct ident *current;
 	_Atomic int stopping, give_up;
@@ -142,7 +150,9 @@ syslogq_commit(struct syslogq *q)
 	q->committed = q->tail;
 	pthread_mutex_lock(&q->lock);
 	q->pub_tail = q->tail;
-	if (q->waiting)
+	if (q->waiting || (q->napping && q->tail_lines -
+	    atomic_load_explicit(&q->head_lines, memory_order_relaxed) >=
+	    q->size / 2))
 		pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -227,23 +237,29 @@ refused(int err)
 	    err == ECONNRESET || err == EPIPE;
 }
 
+/* Writer, under the lock: wait for a signal, ms at most. */
+static void
+timed_wait(struct syslogq *q, long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += ms * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&q->work, &q->lock, &ts);
+}
+
 /* Writer: sleep PROBE_MS or until a stop gives up; 0 once one listens. */
 static int
 wait_for_daemon(struct syslogq *q)
 {
-	struct timespec ts;
-
 	while (!daemon_listens()) {
 		pthread_mutex_lock(&q->lock);
-		if (!atomic_load(&q->give_up)) {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_nsec += PROBE_MS * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&q->work, &q->lock, &ts);
-		}
+		if (!atomic_load(&q->give_up))
+			timed_wait(q, PROBE_MS);
 		pthread_mutex_unlock(&q->lock);
 		if (atomic_load(&q->give_up))
 			return -1;
@@ -297,6 +313,19 @@ write_entry(struct syslogq *q, const struct entry *e, const char *line)
 	}
 }
 
+/* Writer: after a small batch, let the next lines gather (see NAP_MS). */
+static void
+nap(struct syslogq *q)
+{
+	pthread_mutex_lock(&q->lock);
+	if (!atomic_load(&q->stopping)) {
+		q->napping = 1;
+		timed_wait(q, NAP_MS);
+		q->napping = 0;
+	}
+	pthread_mutex_unlock(&q->lock);
+}
+
 /* Writer: the lines from head up to tail; returns the new head. */
 static uint64_t
 write_batch(struct syslogq *q, uint64_t head, uint64_t tail)
@@ -327,7 +356,7 @@ static void *
 writer(void *arg)
 {
 	struct syslogq *q = arg;
-	uint64_t head = 0, tail;
+	uint64_t head = 0, tail, lines;
 	sigset_t wake;
 
 	/* Of all signals, only the stop's interruption comes here. */
@@ -350,7 +379,12 @@ writer(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		if (atomic_load(&q->give_up) || tail == head)
 			break;
+		lines = atomic_load_explicit(&q->head_lines,
+		    memory_order_relaxed);
 		head = write_batch(q, head, tail);
+		if (atomic_load_explicit(&q->head_lines, memory_order_relaxed) -
+		    lines < NAP_BELOW)
+			nap(q);
 	}
 	closelog();
 	return NULL;
