@@ -189,7 +189,10 @@ measure() {
 	stop_receiver
 	us=$(awk -v u="$us" 'BEGIN { printf "%.2f", u }')
 	echo "$2|$us|$steady|$burst|$rss" >>"$WORK/rows"
-	echo "  $2: $us us/trap (median of 3 x $STEADY_N), burst $burst/$BURST_N, peak RSS $rss KiB"
+	# linklog's own count of what it lost, from its last statistics.
+	lost=$(grep statistics: "$WORK/$1.err" 2>/dev/null | tail -n 1 |
+	    tr ' ' '\n' | grep -E '^(kernel_drops|syslog_dropped)=' | tr '\n' ' ')
+	echo "  $2: $us us/trap (median of 3 x $STEADY_N), burst $burst/$BURST_N, peak RSS $rss KiB${lost:+; linklog counted $lost}"
 }
 
 echo "linklog benchmark: 3 x $STEADY_N traps at $STEADY_RATE/s, bursts of $BURST_N, loopback"
