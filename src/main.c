@@ -299,8 +299,8 @@ setup_signals(struct linklog *l)
 
 /*
  * Started as root with a log file: the privileged file opener, forked
- * before any socket is open and before the signals are set up (so that
- * its death is seen by the signalfd: SIGCHLD is blocked first).
+ * first, while linklog is one thread with no socket and no file open
+ * (SIGCHLD is blocked before, so that its death reaches the signalfd).
  */
 static void
 start_file_opener(struct linklog *l)
@@ -368,9 +368,9 @@ main(int argc, char **argv)
 	log_init("linklog");
 	fileopen_init();
 	decode_init();
+	start_file_opener(&l);
 	if ((rc = daemon_start(l.d, err, sizeof(err))) != 0)
 		fatal(rc, "%s", err);
-	start_file_opener(&l);
 	if (geteuid() == 0 && privs_lookup(daemon_options(l.d)->run_as, &pv,
 	    err, sizeof(err)) < 0)
 		fatal(2, "%s", err);
