@@ -94,10 +94,23 @@ access_parse_cidr(const char *text, uint8_t *family, uint8_t addr[16],
 	}
 	*bits = max;
 	if (slash != NULL) {
+		/* Digits only: strtoul would take "-0", "+8" and " 8". */
+		if (*slash < '0' || *slash > '9')
+			return -1;
 		b = strtoul(slash, &end, 10);
-		if (*slash == '\0' || *end != '\0' || b > max)
+		if (*end != '\0' || b > max)
 			return -1;
 		*bits = (unsigned)b;
+	}
+	/* Senders are keyed as IPv4: an IPv4-mapped entry is its IPv4. */
+	if (*family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(void *)addr)) {
+		if (*bits < 96)
+			return -1;
+		memmove(addr, addr + 12, 4);
+		memset(addr + 4, 0, 12);
+		*family = AF_INET;
+		*bits -= 96;
 	}
 	return 0;
 }

@@ -56,7 +56,8 @@ int access_timeout_ms(const struct access *a, uint64_t now);
 
 const struct access_stats *access_stats(const struct access *a);
 
-/* Parse "ADDR/BITS" or "ADDR"; exposed for the unit tests. */
+/* Parse "ADDR/BITS" or "ADDR" (BITS: digits only); an IPv4-mapped IPv6
+ * address (/96 or longer) becomes its IPv4 address. */
 int access_parse_cidr(const char *text, uint8_t *family, uint8_t addr[16],
     unsigned *bits);
 

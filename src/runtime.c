@@ -162,6 +162,7 @@ file_sink(struct runtime *rt, const char *path, char *err, size_t errlen)
 	return s;
 }
 
+/* 0; -1 for an error in rule i; -2 for one in what it inherits. */
 static int
 build_rule(struct runtime *rt, const struct options *o, size_t i,
     struct sink *out, struct sink *syslog_sink, int check, char *err,
@@ -182,8 +183,10 @@ build_rule(struct runtime *rt, const struct options *o, size_t i,
 		return -1;
 	if (m.log_file != NULL && !check) {
 		struct sink *f = file_sink(rt, m.log_file, err, errlen);
+		/* An inherited log_file is the top level's, not the rule's. */
 		if (f == NULL)
-			return -1;
+			return o->nrules && o->rules[i].out.log_file == NULL ?
+			    -2 : -1;
 		r->outputs[r->noutputs++] = (struct output){ f, t, 0, jf };
 	}
 	if (!m.quiet && out != NULL)
@@ -218,8 +221,9 @@ runtime_build(const struct options *o, struct sink *out, struct sink *syslog,
 		goto fail;
 	rt->nrules = nrules_of(o);
 	for (size_t i = 0; i < rt->nrules; i++) {
-		if (build_rule(rt, o, i, out, syslog, check, err, errlen) < 0) {
-			if (o->nrules) {
+		int rc = build_rule(rt, o, i, out, syslog, check, err, errlen);
+		if (rc < 0) {
+			if (rc == -1 && o->nrules) {
 				char msg[512];
 				snprintf(msg, sizeof(msg), "rule %zu (line %d): %s",
 				    i + 1, o->rules[i].line, err);

@@ -3,7 +3,10 @@
  * defaults, checks, values from text, the merge of a rule with the top
  * level, --check-config's printing and --help.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <pwd.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 
 #include "access.h"
 #include "filter.h"
+#include "receive.h"
 #include "render.h"
 #include "resolve.h"
 #include "settings.h"
@@ -47,7 +51,8 @@ static const struct name_table unparsed_table = NAMES(NULL, unparsed_names);
 static const struct name_table format_table = NAMES(NULL, format_names);
 
 static setting_check_fn check_not_empty, check_template, check_pattern,
-    check_cidr;
+    check_cidr, check_listen, check_user, check_dns_server, check_community,
+    check_facility;
 
 /* Where a setting lives: at the top level only, or also in rules, which
  * inherit the top level's value when they do not set it. */
@@ -103,11 +108,12 @@ const struct setting settings[] = {
 	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "PORT",
 	  .help = "The UDP port to listen on" },
 	{ .option = "listen", .key = "listen", .type = SETTING_LIST,
-	  TOP(listen), .apply = SETTING_RESTART, .group = GROUP_GENERAL,
+	  TOP(listen), .check = check_listen, .unique = 1,
+	  .apply = SETTING_RESTART, .group = GROUP_GENERAL,
 	  .metavar = "ADDR", .help = "Listen on this address only "
 	  "(repeatable;\ndefault every IPv4 and IPv6 address)" },
 	{ .option = "run-as", .key = "run_as", .type = SETTING_STRING,
-	  TOP(run_as), .def = "nobody", .check = check_not_empty,
+	  TOP(run_as), .def = "nobody", .check = check_user,
 	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "USER",
 	  .help = "After initialization, run as this user\nwhen started "
 	  "as root" },
@@ -129,7 +135,8 @@ const struct setting settings[] = {
 	  .group = GROUP_ACCESS, .metavar = "CIDR", .help = "Accept traps only "
 	  "from these senders\n(repeatable; default everyone)" },
 	{ .option = "community", .key = "access.community",
-	  .type = SETTING_LIST, TOP(community), .group = GROUP_ACCESS,
+	  .type = SETTING_LIST, TOP(community), .check = check_community,
+	  .group = GROUP_ACCESS,
 	  .metavar = "STRING", .help = "Accept only traps with this "
 	  "community\n(repeatable; default any)" },
 	{ .option = "rate-limit", .key = "access.rate_limit",
@@ -212,7 +219,8 @@ const struct setting settings[] = {
 	  .metavar = "FACILITY", .help = "Also send lines to syslog(3), "
 	  "with\nthis facility (default daemon)" },
 	{ .key = "syslog.facility", .type = SETTING_NAME, OUT(syslog_facility),
-	  .names = &settings_facilities, .def = "daemon" },
+	  .names = &settings_facilities, .check = check_facility,
+	  .def = "daemon" },
 	{ .option = "syslog-priority", .key = "syslog.priority",
 	  .type = SETTING_NAME, OUT(syslog_priority),
 	  .names = &settings_priorities, .def = "info", .group = GROUP_OUTPUT,
@@ -237,7 +245,7 @@ const struct setting settings[] = {
 
 	/* Name resolution. */
 	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,
-	  TOP(dns_servers), .group = GROUP_DNS, .metavar = "ADDR[:PORT]",
+	  TOP(dns_servers), .check = check_dns_server, .group = GROUP_DNS, .metavar = "ADDR[:PORT]",
 	  .help = "DNS server for reverse lookups\n(repeatable; default the "
 	  "system's\nresolver configuration)" },
 	{ .option = "dns-wait", .key = "dns.wait", .type = SETTING_UINT,
@@ -319,6 +327,128 @@ check_cidr(const struct setting *row, const char *v, char *err, size_t errlen)
 		return 0;
 	snprintf(err, errlen, "invalid address '%s' (expected ADDRESS or "
 	    "ADDRESS/BITS, IPv4 or IPv6)", v);
+	return -1;
+}
+
+/* An address to bind: IPv4 or IPv6, not an IPv4-mapped IPv6 one. */
+static int
+check_listen(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+
+	(void)row;
+	if (receive_parse_address(v, 0, &ss, &len) < 0) {
+		snprintf(err, errlen, "invalid listen address '%s' (expected "
+		    "an IPv4 or IPv6 address)", v);
+		return -1;
+	}
+	if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		char v4[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], v4, sizeof(v4));
+		snprintf(err, errlen, "invalid listen address '%s': an "
+		    "IPv4-mapped address; write the IPv4 address %s", v, v4);
+		return -1;
+	}
+	return 0;
+}
+
+/* The user must exist: refused here rather than at the start as root. */
+static int
+check_user(const struct setting *row, const char *v, char *err, size_t errlen)
+{
+	if (check_not_empty(row, v, err, errlen) < 0)
+		return -1;
+	errno = 0;
+	if (getpwnam(v) != NULL)
+		return 0;
+	if (errno != 0)
+		snprintf(err, errlen, "cannot look up user '%s': %s", v,
+		    strerror(errno));
+	else
+		snprintf(err, errlen, "unknown user '%s'", v);
+	return -1;
+}
+
+/* Digits only, 1..65535. */
+static int
+valid_port(const char *p)
+{
+	unsigned long v;
+	char *end;
+
+	if (*p < '0' || *p > '9' || strlen(p) > 5)
+		return 0;
+	v = strtoul(p, &end, 10);
+	return *end == '\0' && v >= 1 && v <= 65535;
+}
+
+/* ADDRESS, ADDRESS:PORT, [IPV6] or [IPV6]:PORT, as c-ares reads them. */
+static int
+check_dns_server(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 1], bin[16];
+	const char *text = v, *port = NULL, *colon = strchr(v, ':');
+	size_t n = strlen(v);
+
+	(void)row;
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+		n = close ? (size_t)(close - v - 1) : sizeof(addr);
+		if (close && close[1] == ':')
+			port = close + 2;
+		else if (close && close[1] != '\0')
+			n = sizeof(addr);
+		v++;
+	} else if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+		n = (size_t)(colon - v);
+		port = colon + 1;
+	}
+	if (n < sizeof(addr)) {
+		memcpy(addr, v, n);
+		addr[n] = '\0';
+	}
+	if (n >= sizeof(addr) || (inet_pton(AF_INET, addr, bin) != 1 &&
+	    inet_pton(AF_INET6, addr, bin) != 1)) {
+		snprintf(err, errlen, "invalid DNS server '%s' (expected ADDRESS "
+		    "or ADDRESS:PORT, an IPv6 address with a port in [ ])",
+		    text);
+		return -1;
+	}
+	if (port != NULL && !valid_port(port)) {
+		snprintf(err, errlen, "invalid DNS server '%s': the port must "
+		    "be a number from 1 to 65535", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* net-snmp holds at most 255 bytes of a community: longer never match. */
+static int
+check_community(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	(void)row;
+	if (strlen(v) <= 255)
+		return 0;
+	snprintf(err, errlen, "community of %zu bytes: at most 255 (a longer "
+	    "one could never match)", strlen(v));
+	return -1;
+}
+
+/* kern is the kernel's own: traffic must not pose as kernel messages. */
+static int
+check_facility(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	(void)row;
+	if (strcasecmp(v, "kern") != 0)
+		return 0;
+	snprintf(err, errlen, "facility '%s' refused: it is reserved for the "
+	    "kernel's messages, and traffic lines must not pose as them", v);
 	return -1;
 }
 
@@ -485,12 +615,35 @@ settings_check_text(const struct setting *row, const char *text, char *err,
 	return 0;
 }
 
+/* Whether two values are the same: as addresses, or as text. */
 static int
-add_to_list(struct string_list *l, const char *text, int append, char *err,
-    size_t errlen)
+same_text(const char *a, const char *b)
+{
+	struct sockaddr_storage sa, sb;
+	socklen_t la, lb;
+
+	if (receive_parse_address(a, 0, &sa, &la) == 0 &&
+	    receive_parse_address(b, 0, &sb, &lb) == 0)
+		return la == lb && memcmp(&sa, &sb, la) == 0;
+	return strcmp(a, b) == 0;
+}
+
+static int
+add_to_list(const struct setting *row, struct string_list *l,
+    const char *text, int append, char *err, size_t errlen)
 {
 	if (!append)
 		l->n = 0;
+	for (size_t i = 0; row->unique && i < l->n; i++) {
+		if (!same_text(l->v[i], text))
+			continue;
+		if (strcmp(l->v[i], text) == 0)
+			snprintf(err, errlen, "'%s' is given twice", text);
+		else
+			snprintf(err, errlen, "'%s' is given twice (as '%s')",
+			    text, l->v[i]);
+		return -1;
+	}
 	if (l->n == OPTIONS_MAX_LIST) {
 		snprintf(err, errlen, "too many values (at most %d)",
 		    OPTIONS_MAX_LIST);
@@ -569,7 +722,7 @@ set_text(const struct setting *row, void *value, const char *text, int append,
 		snprintf(err, errlen, "expected %s", names);
 		return -1;
 	case SETTING_LIST:
-		return add_to_list(value, text, append, err, errlen);
+		return add_to_list(row, value, text, append, err, errlen);
 	case SETTING_FILTER:
 		return add_to_filter(value, (enum filter_field)row->arg, text,
 		    append, err, errlen);

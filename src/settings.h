@@ -82,6 +82,7 @@ struct setting {
 	int arg;                        /* filter field, action, flag value */
 	const struct name_table *names; /* SETTING_NAME */
 	setting_check_fn *check;        /* or NULL */
+	int unique;                     /* SETTING_LIST: no value twice */
 	const char *optarg_key;         /* --opt[=V]: V sets this key */
 	enum setting_group group;
 	const char *metavar;            /* "PORT"; NULL: takes no value */

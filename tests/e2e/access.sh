@@ -28,6 +28,14 @@ wait_received 1
 stop_linklog
 check_line "an IPv6 allow_from" "$OUT" "10.0.0.3"
 
+# An IPv4-mapped allow_from is its IPv4 address (senders are IPv4).
+start_linklog --no-dns -s --template '%a' --allow-from=::ffff:127.0.0.1
+send_v1 '@in TCP from 10.0.0.4:1 to 192.168.1.20:22'
+wait_received 1
+stop_linklog
+check_line "an IPv4-mapped allow_from admits its IPv4 sender" "$OUT" "10.0.0.4"
+check "... which is not counted as rejected" test "$(counter rejected_sender)" -eq 0
+
 start_linklog --no-dns -s --template '%a' --community=secret --community=other
 send_v1 '@in TCP from 10.0.0.1:1 to 192.168.1.20:22' public
 send_v2c '@in TCP from 10.0.0.2:1 to 192.168.1.20:22' secret

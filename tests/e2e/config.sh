@@ -109,6 +109,89 @@ error_case 'rules = ( { final = true; },
 error_case 'rules = ( { loud = true; } );' '1: rules[0].loud: unknown key'
 error_case 'rules = { };' '1: rules: expected a list of groups'
 error_case 'port = ;' '1: syntax error'
+# --check-config refuses what the start refuses (each by the table's
+# checks), naming file, line and key.
+error_case 'listen = [ "not-an-address" ];' "1: listen[0]: invalid listen address 'not-an-address'"
+error_case 'listen = [ "::ffff:127.0.0.1" ];' "1: listen[0]: invalid listen address '::ffff:127.0.0.1': an IPv4-mapped address"
+error_case 'listen = [ "127.0.0.1",
+  "127.0.0.1" ];' "2: listen[1]: '127.0.0.1' is given twice"
+error_case 'run_as = "nosuchuser";' "1: run_as: unknown user 'nosuchuser'"
+error_case 'dns = { servers = [ "127.0.0.1:84589" ]; };' "1: dns.servers[0]: invalid DNS server '127.0.0.1:84589': the port must be a number from 1 to 65535"
+error_case 'dns = { servers = "[::1]:0"; };' "1: dns.servers: invalid DNS server '[::1]:0': the port must be"
+error_case 'dns = { servers = "127.0.0.1,127.0.0.2"; };' "1: dns.servers: invalid DNS server"
+error_case "access = { community = \"$(printf '%0256d' 0)\"; };" "1: access.community: community of 256 bytes: at most 255"
+error_case 'access = { allow_from = "192.168.1.1/-0"; };' "1: access.allow_from: invalid address '192.168.1.1/-0'"
+error_case 'access = { allow_from = "192.168.1.1/+8"; };' "1: access.allow_from: invalid address '192.168.1.1/+8'"
+error_case 'access = { allow_from = "192.168.1.1/ 8"; };' "1: access.allow_from: invalid address '192.168.1.1/ 8'"
+error_case 'syslog = { facility = "kern"; };' "1: syslog.facility: facility 'kern' refused: it is reserved for the kernel"
+error_case 'rules = ( { syslog = { facility = "KERN"; }; } );' "1: rules[0].syslog.facility: facility 'KERN' refused"
+printf 'access = { community = "%0255d"; allow_from = "::ffff:10.0.0.0/104"; };\n' 0 >"$CONF"
+"$LINKLOG" -c "$CONF" --check-config >/dev/null 2>&1
+check "a community of 255 bytes and an IPv4-mapped allow_from are valid" test $? -eq 0
+
+# A top-level log_file that cannot be opened is the top level's error,
+# not the first rule's.
+printf 'log_file = "%s/no/such/dir/x.log";\nrules = ( { quiet = true; } );\n' \
+    "$WORK" >"$CONF"
+"$LINKLOG" -c "$CONF" -p 5000 --listen 127.0.0.1 --no-dns 2>"$WORK/e.err"
+check "a bad top-level log_file stops the start" test $? -eq 1
+check "... named as the top level's" grep -qF "cannot open log file '$WORK/no/such/dir/x.log'" "$WORK/e.err"
+check "... not as rule 1's" test "$(grep -c 'rule 1' "$WORK/e.err")" -eq 0
+printf 'rules = ( { quiet = true; },\n  { log_file = "%s/no/such/dir/y.log"; } );\n' \
+    "$WORK" >"$CONF"
+"$LINKLOG" -c "$CONF" -p 5000 --listen 127.0.0.1 --no-dns 2>"$WORK/e.err"
+check "a rule's own log_file error names the rule" grep -qF "rule 2 (line 2): cannot open log file" "$WORK/e.err"
+
+# The output of --check-config loads back, to the same settings: every
+# key set, strings holding what libconfig must see escaped.
+cat >"$CONF" <<'EOC'
+port = 9999;
+listen = [ "127.0.0.1", "::1" ];
+run_as = "daemon";
+receive_buffer = 1048576;
+pid_file = "/tmp/a \"quoted\" \\ name.pid";
+show_port_numbers = true;
+unparsed = "raw";
+template = "%a \"%A\" \\ 	tab";
+quiet = true;
+log_file = "/tmp/x\"y.log";
+syslog = { enabled = true; facility = "local4"; priority = "notice";
+           ident = "r\"t\\r"; template = "%s \"q\""; queue_size = 77; };
+filter = { direction = "in"; protocol = [ "tcp" ]; ip = "1.*";
+           ip_source = "2.*"; ip_dest = "3.*"; host = [ "*.a\"b", "x\\y" ];
+           host_source = "*.b"; host_dest = "*.c"; port = "1";
+           port_source = "2"; port_dest = [ "3", "!4" ]; };
+dns = { enabled = false; source = false; dest = false;
+        servers = [ "127.0.0.1:5353", "[::1]:53" ]; wait = 10; timeout = 5;
+        cache_size = 7; ttl = 6; negative_ttl = 4; };
+access = { allow_from = [ "192.168.1.1/32", "fd00::/8" ];
+           community = [ "pub\"lic", "back\\slash", "nl\nx" ]; rate_limit = 50; };
+rules = ( { filter = { host_dest = "*\"*"; }; template = "R \"%a\"";
+            quiet = false; log_file = "/tmp/r\\.log";
+            syslog = { enabled = false; facility = "local1";
+                       priority = "warning"; template = "S"; };
+            final = true; },
+          { final = false; } );
+EOC
+"$LINKLOG" -c "$CONF" --check-config >"$WORK/rt1.conf" 2>"$WORK/rt.err"
+check "the round-trip file is valid" test $? -eq 0
+"$LINKLOG" -c "$WORK/rt1.conf" --check-config >"$WORK/rt2.conf" 2>"$WORK/rt.err"
+check "--check-config output loads back" test $? -eq 0
+sed 1d "$WORK/rt1.conf" >"$WORK/rt1.body"
+sed 1d "$WORK/rt2.conf" >"$WORK/rt2.body"
+check "... to the same settings" cmp -s "$WORK/rt1.body" "$WORK/rt2.body"
+check_line "quotes are escaped" "$WORK/rt1.conf" '  community = [ "pub\"lic", "back\\slash", "nl\nx" ];'
+check_line "... in patterns too" "$WORK/rt1.conf" '  host = [ "*.a\"b", "x\\y" ];'
+check_line "... and a tab in a template" "$WORK/rt1.conf" 'template = "%a \"%A\" \\ \ttab";'
+# Every key of linklog.conf(5) is printed, so the round trip covers it.
+for key in port listen run_as receive_buffer pid_file show_port_numbers \
+    unparsed template quiet log_file enabled facility priority ident \
+    queue_size direction protocol ip ip_source ip_dest host host_source \
+    host_dest port_source port_dest source dest servers wait timeout \
+    cache_size ttl negative_ttl allow_from community rate_limit final; do
+	grep -q "^ *$key = " "$WORK/rt1.conf" || not_ok "key $key not printed"
+done
+
 printf 'port = 9;\nquiet = 1;\ncolour = 2;\n' >"$CONF"
 "$LINKLOG" -c "$CONF" --check-config 2>"$WORK/e.err" >/dev/null
 check "all errors are reported, each with its line" \

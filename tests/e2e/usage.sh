@@ -6,7 +6,8 @@
 # usage_error "ARGS" "MESSAGE": exit 2, the message, the hint, no more.
 usage_error() {
 	# shellcheck disable=SC2086
-	"$LINKLOG" $1 >"$WORK/u.out" 2>"$WORK/u.err"
+	# Bounded: a linklog that wrongly accepts the options would run.
+	timeout 10 "$LINKLOG" $1 >"$WORK/u.out" 2>"$WORK/u.err"
 	rc=$?
 	if [ "$rc" -eq 2 ] && grep -qF -- "$2" "$WORK/u.err" &&
 	    grep -qF "Try 'linklog --help'" "$WORK/u.err" &&
@@ -32,6 +33,17 @@ usage_error "-t%a --json" "cannot be used with --template or --syslog-template"
 usage_error "--json --syslog-template=%a" "cannot be used with --template or --syslog-template"
 usage_error "--dns-wait=x" "invalid value 'x' for --dns-wait"
 usage_error "--receive-buffer=1" "invalid value '1' for --receive-buffer"
+# Checked by the table for the command line as for the file.
+usage_error "--dns-server=127.0.0.1:84589" "invalid DNS server '127.0.0.1:84589': the port must be a number from 1 to 65535"
+usage_error "--dns-server=127.0.0.1:0" "invalid DNS server '127.0.0.1:0': the port must be"
+usage_error "--dns-server=[::1]:65536" "invalid DNS server '[::1]:65536': the port must be"
+usage_error "--syslog=kern" "facility 'kern' refused: it is reserved for the kernel"
+usage_error "--allow-from=192.168.1.1/-0" "invalid address '192.168.1.1/-0'"
+usage_error "--allow-from=192.168.1.1/+8" "invalid address '192.168.1.1/+8'"
+usage_error "--community=$(printf '%0256d' 0)" "community of 256 bytes: at most 255"
+usage_error "--listen=::ffff:127.0.0.1" "IPv4-mapped address; write the IPv4 address 127.0.0.1"
+usage_error "--listen=127.0.0.1 --listen=127.0.0.1" "'127.0.0.1' is given twice"
+usage_error "--run-as=no-such-user-here" "unknown user 'no-such-user-here'"
 
 # Bad values the modules find: exit 2 with the reason.
 bad_value() {
