@@ -74,9 +74,9 @@ sed -i 's/template = "A /template = "B /' "$CONF"
 kill -HUP "$LL_PID"
 check "reload is logged" wait_grep "$ERR" "configuration reloaded"
 send_v1 '@in TCP from 203.0.113.9:1 to 192.168.1.20:22'
+wait_grep "$SYSLOG" "B 203.0.113.9" >/dev/null
 check_line "the new template after SIGHUP" "$SYSLOG" \
     "$(printf 'local5.warning linklog B 203.0.113.9 -> 192.168.1.20:22')"
-wait_grep "$SYSLOG" "B 203.0.113.9" >/dev/null
 
 # SIGHUP with a broken file: nothing changes, and linklog says why.
 sed -i 's/template = "B /template = "C %q /' "$CONF"
