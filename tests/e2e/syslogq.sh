@@ -134,6 +134,29 @@ check "flood: syslog_dropped = events - written ($dropped = $events - $written)"
 check "flood: the file holds the written lines" wait_count "$SYSLOG" ' Q 10\.' "$written"
 check "flood: not more" test "$(grep -c ' Q ' "$SYSLOG")" -eq "$written"
 
+# ... syslog.queue_size in the configuration file does the same.
+: >"$SYSLOG"
+rsyslog_down
+cat >"$WORK/queue.conf" <<EOC
+quiet = true;
+dns = { enabled = false; };
+syslog = { enabled = true; template = "Q %a:%S"; queue_size = 50; };
+EOC
+start_linklog -c "$WORK/queue.conf"
+burst 200 20000
+wait_received 200
+check "syslog.queue_size = 50: 50 lines wait ($(counter syslog_queued))" \
+    test "$(counter syslog_queued)" -eq 50
+check "150 dropped ($(counter syslog_dropped))" test "$(counter syslog_dropped)" -eq 150
+sed -i 's/queue_size = 50/queue_size = 60/' "$WORK/queue.conf"
+kill -HUP "$LL_PID"
+check "a reload says the size changes at the next restart" \
+    wait_grep "$ERR" "syslog.queue_size change takes effect at the next restart"
+rsyslog_up
+check "the 50 arrive" wait_count "$SYSLOG" ' Q 10\.' 50
+stop_linklog
+check "written_syslog=50 ($(counter written_syslog))" test "$(counter written_syslog)" -eq 50
+
 # 4. SIGTERM writes what is queued: rsyslog comes back during the stop.
 : >"$SYSLOG"
 rsyslog_down
