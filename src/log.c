@@ -55,18 +55,25 @@ log_init(const char *progname)
 void
 log_msg(int priority, const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(priority, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_vmsg(int priority, const char *fmt, va_list ap)
+{
 	char buf[MAX_MESSAGE];
 	int saved = errno, n, m;
 	ssize_t w;
-	va_list ap;
 
 	if (stderr_is_journal)
 		n = snprintf(buf, sizeof(buf), "<%d>", LOG_PRI(priority));
 	else
 		n = snprintf(buf, sizeof(buf), "%s: ", prog);
-	va_start(ap, fmt);
 	m = vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
-	va_end(ap);
 	n += m > 0 ? m : 0;
 	if ((size_t)n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2;

@@ -7,6 +7,7 @@
 #ifndef LINKLOG_LOG_H
 #define LINKLOG_LOG_H
 
+#include <stdarg.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -14,6 +15,8 @@
 void log_init(const char *progname);
 void log_msg(int priority, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void log_vmsg(int priority, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* True at most once per interval seconds for the given stamp. */
 int log_ratelimit(time_t *last, time_t interval);

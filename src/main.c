@@ -57,10 +57,9 @@ fatal(int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* At level err: under systemd the journal files it as one. */
 	va_start(ap, fmt);
-	fprintf(stderr, "linklog: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	log_vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
 	exit(status);
 }
@@ -361,11 +360,11 @@ main(int argc, char **argv)
 
 	memset(&l, 0, sizeof(l));
 	process_close_inherited();
+	log_init("linklog");
 	if ((rc = configure(&l, argc, argv)) >= 0) {
 		daemon_free(l.d);
 		return rc;
 	}
-	log_init("linklog");
 	fileopen_init();
 	decode_init();
 	start_file_opener(&l);

@@ -270,5 +270,10 @@ stop_linklog
 check "journal: no program name in front" \
     test "$(grep -c '^linklog: ' "$ERR")" -eq 0
 check_no_line "journal: still nothing in syslog" "$SYSLOG" "statistics"
+: >"$WORK/fatal.txt"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$WORK/fatal.txt") "$LINKLOG" -p 1 \
+    --listen 127.0.0.1 --no-dns -q -l "$WORK/no/such/dir.log" 2>>"$WORK/fatal.txt"
+check "journal: an error that stops linklog at level err (<3>)" \
+    grep -q '^<3>cannot open log file' "$WORK/fatal.txt"
 stop_rsyslog local
 finish
