@@ -136,6 +136,9 @@ wait_received 1
 stop_linklog
 fields "$OUT"
 has 1 'source.ip="203.0.113.7"' 'source.port=51234' 'observer.ip="127.0.0.1"'
+if getent services ssh/tcp >/dev/null 2>&1; then
+	has 1 'network.protocol="ssh"'         # -s changes text lines only
+fi
 lacks 1 observer.hostname
 lacks 1 source.domain
 
