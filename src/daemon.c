@@ -223,7 +223,8 @@ build_resolver(struct state *st, const struct state *cur,
 	/* --check-config checks the DNS settings even when unused. */
 	if (mode != BUILD_CHECK && !pipeline_config_needs_dns(&st->pc))
 		return 0;
-	if (mode != BUILD_CHECK && cur != NULL && cur->resolver != NULL && same_dns(&cur->opt, &st->opt))
+	if (mode != BUILD_CHECK && cur != NULL && cur->resolver != NULL &&
+	    same_dns(&cur->opt, &st->opt))
 		st->resolver = cur->resolver;
 	else if ((st->resolver = make_resolver(&st->opt, err, errlen)) == NULL)
 		return -1;

@@ -71,8 +71,13 @@ explain(const char *path, const char *p, int err_no, char *err,
 	    strerror(err_no ? err_no : EINVAL));
 }
 
-int
-fileopen_direct(const char *path, char *err, size_t errlen)
+/*
+ * The safe open.  With one_name set (the helper, as root), a file with
+ * other names is refused too: a hard link planted at the path would
+ * otherwise hand out an append descriptor to the file it names.
+ */
+static int
+open_log(const char *path, int one_name, char *err, size_t errlen)
 {
 	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC | O_NOCTTY;
@@ -95,11 +100,23 @@ fileopen_direct(const char *path, char *err, size_t errlen)
 		explain(path, p, 0, err, errlen);
 		return -1;
 	}
+	if (one_name && st.st_nlink > 1) {
+		close(fd);
+		snprintf(err, errlen, "'%s': has other names (hard links); "
+		    "refused by the privileged file opener", path);
+		return -1;
+	}
 	/* Created by us: 0640 whatever the umask said. */
 	if (created)
 		(void)fchmod(fd, 0640);
 	(void)fcntl(fd, F_SETFL, O_APPEND);
 	return fd;
+}
+
+int
+fileopen_direct(const char *path, char *err, size_t errlen)
+{
+	return open_log(path, 0, err, errlen);
 }
 
 /* --- the helper side ------------------------------------------------- */
@@ -177,7 +194,7 @@ helper_request(struct helper *h, const char *req, size_t len)
 			snprintf(r.msg, sizeof(r.msg), "'%s': not a log file of "
 			    "the configuration (refused by the privileged file "
 			    "opener)", path);
-		} else if ((fd = fileopen_direct(path, r.msg,
+		} else if ((fd = open_log(path, 1, r.msg,
 		    sizeof(r.msg))) < 0) {
 			r.status = -1;
 		}

@@ -72,6 +72,18 @@ test_helper_opens_only_the_configured_files(void **state)
 
 	/* The configured path itself, replaced by a link: not followed. */
 	unlink(allowed);
+	{
+		/* A hard link to a file elsewhere (say, root's). */
+		char victim[PATH_MAX + 16];
+		int v;
+		snprintf(victim, sizeof(victim), "%s/victim", dir);
+		assert_true((v = open(victim, O_CREAT | O_WRONLY, 0600)) >= 0);
+		close(v);
+		assert_int_equal(link(victim, allowed), 0);
+		refused(allowed, "has other names (hard links)");
+		unlink(allowed);
+		unlink(victim);
+	}
 	assert_int_equal(symlink("/etc/passwd", allowed), 0);
 	refused(allowed, "is a symbolic link");
 	unlink(allowed);
