@@ -406,6 +406,7 @@ void
 pipeline_release(struct pipeline *p, uint64_t now, int force)
 {
 	p->now = now;
+	report_tick(p->reporter, mono_s(p));
 	while (p->count > 0) {
 		struct queued *q = queue_at(p, 0);
 		if (!force && head_waits(p) && now < q->deadline)
@@ -420,11 +421,13 @@ int
 pipeline_timeout_ms(const struct pipeline *p, uint64_t now)
 {
 	const struct queued *q;
+	int reports = report_timeout_ms(p->reporter, now), names;
 
 	if (p->count == 0)
-		return -1;
+		return reports;
 	q = &p->queue[p->head];
-	return q->deadline > now ? (int)(q->deadline - now) : 0;
+	names = q->deadline > now ? (int)(q->deadline - now) : 0;
+	return reports >= 0 && reports < names ? reports : names;
 }
 
 /* A free slot at the end of the queue; when the queue is full the oldest

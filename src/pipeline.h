@@ -95,10 +95,12 @@ void pipeline_datagram(struct pipeline *p, const unsigned char *buf,
     size_t len, const struct sockaddr *from, socklen_t fromlen,
     const struct timeval *when, uint64_t now);
 
-/* Write the events that are ready (all of them with force). */
+/* Write the events that are ready (all of them with force), and the
+ * summary of unreported unusable datagrams when it is due (report.h). */
 void pipeline_release(struct pipeline *p, uint64_t now, int force);
 
-/* ms until the oldest waiting event must be written; -1 if none waits. */
+/* ms until the oldest waiting event must be written or a summary may be
+ * due; -1 if nothing waits. */
 int pipeline_timeout_ms(const struct pipeline *p, uint64_t now);
 
 /* Write out the buffers of every sink. */

@@ -1,5 +1,14 @@
 /*
  * report.c - rate-limited warnings about senders' unusable datagrams.
+ *
+ * A (sender, kind) pair lives in a bucket of WAYS entries chosen by a keyed
+ * hash; when the bucket is full the pair reported least recently leaves,
+ * and the occurrences it had not reported go to the summary.  Occurrences
+ * a report did not carry (within a sender's minute, over the global cap)
+ * stay on their entry until a later report carries them or, a minute on,
+ * report_tick() moves them to the summary, which is written once the
+ * global minute is over: every occurrence is in some line.  Lines: at
+ * most REPORT_CAP reports and one summary a minute.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -8,23 +17,30 @@
 #include <string.h>
 
 #include "addr.h"
+#include "keyhash.h"
 #include "log.h"
 #include "report.h"
 
-#define TABLE 512               /* (sender, kind) pairs tracked */
+#define BUCKETS 128
+#define WAYS 4                  /* 512 (sender, kind) pairs tracked */
 
 struct entry {
 	uint8_t used, kind, family;
 	uint8_t addr[16];
-	time_t last;
-	unsigned long held;     /* occurrences since the last report */
+	time_t last;            /* its last report; 0: none yet */
+	time_t seen;            /* its last occurrence: eviction order */
+	unsigned long held;     /* occurrences no report has carried */
 };
 
 struct reporter {
-	struct entry table[TABLE];
+	struct entry table[BUCKETS][WAYS];
 	time_t minute;          /* start of the global cap's window */
 	unsigned written;       /* reports written in it */
-	unsigned long held;     /* reports the cap held back in it */
+	unsigned long backlog[REPORT_KINDS];    /* for the summary */
+	int pending;            /* some entry holds occurrences */
+	time_t next_tick;       /* report_tick() works once a second */
+	time_t last_summary;    /* 0: none yet */
+	time_t backlog_since;   /* when the backlog began; 0: empty */
 };
 
 static const char *const noun[REPORT_KINDS] = {
@@ -75,66 +91,66 @@ key_of(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16])
 	}
 }
 
-/* Hashed; a newcomer takes the slot over (its count starts again). */
+/* The entry of (sa, kind); a newcomer takes the way seen least recently,
+ * whose unreported occurrences go to the summary. */
 static struct entry *
-slot(struct reporter *r, enum report_kind kind, const struct sockaddr *sa)
+slot(struct reporter *r, enum report_kind kind, const struct sockaddr *sa,
+    time_t now)
 {
-	uint8_t family, addr[16];
-	uint32_t h;
-	struct entry *e;
+	uint8_t key[18];
+	struct entry *b, *e = NULL;
 
-	key_of(sa, &family, addr);
-	h = (2166136261u ^ family ^ ((uint32_t)kind << 8));
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	e = &r->table[h % TABLE];
-	if (!e->used || e->kind != kind || e->family != family ||
-	    memcmp(e->addr, addr, 16) != 0) {
+	key_of(sa, &key[0], key + 2);
+	key[1] = (uint8_t)kind;
+	b = r->table[keyhash(key, sizeof(key)) % BUCKETS];
+	for (int w = 0; w < WAYS; w++) {
+		if (b[w].used && b[w].kind == kind && b[w].family == key[0] &&
+		    memcmp(b[w].addr, key + 2, 16) == 0) {
+			e = &b[w];
+			break;
+		}
+		if (e == NULL || !b[w].used || (e->used && b[w].seen < e->seen))
+			e = &b[w];
+	}
+	if (!e->used || e->kind != kind || e->family != key[0] ||
+	    memcmp(e->addr, key + 2, 16) != 0) {
+		if (e->used)
+			r->backlog[e->kind] += e->held;
 		memset(e, 0, sizeof(*e));
 		e->used = 1;
 		e->kind = (uint8_t)kind;
-		e->family = family;
-		memcpy(e->addr, addr, 16);
+		e->family = key[0];
+		memcpy(e->addr, key + 2, 16);
 	}
+	e->seen = now;
 	return e;
 }
 
-/* Whether the global cap lets one more report through at now. */
-static int
-within_cap(struct reporter *r, time_t now)
+/* Start a new global minute when the last one is over. */
+static void
+new_minute(struct reporter *r, time_t now)
 {
 	if (now - r->minute >= REPORT_INTERVAL || now < r->minute) {
-		if (r->held > 0)
-			log_msg(LOG_WARNING, "held back %lu report%s of unusable "
-			    "datagrams (more than %d a minute)", r->held,
-			    r->held == 1 ? "" : "s", REPORT_CAP);
 		r->minute = now;
 		r->written = 0;
-		r->held = 0;
 	}
-	if (r->written >= REPORT_CAP) {
-		r->held++;
-		return 0;
-	}
-	r->written++;
-	return 1;
 }
 
 int
 report(struct reporter *r, enum report_kind kind, const struct sockaddr *sa,
     time_t now, const char *detail)
 {
-	struct entry *e = slot(r, kind, sa);
+	struct entry *e = slot(r, kind, sa, now);
 	char text[ADDR_TEXT_LEN], more[64] = "";
 
-	if (e->last != 0 && now - e->last < REPORT_INTERVAL && now >= e->last) {
+	new_minute(r, now);
+	if ((e->last != 0 && now - e->last < REPORT_INTERVAL &&
+	    now >= e->last) || r->written >= REPORT_CAP) {
 		e->held++;
+		r->pending = 1;
 		return 0;
 	}
-	if (!within_cap(r, now)) {
-		e->held++;
-		return 0;
-	}
+	r->written++;
 	inet_ntop(e->family, e->addr, text, sizeof(text));
 	if (e->held > 0)
 		snprintf(more, sizeof(more), " (and %lu more since the last "
@@ -146,4 +162,90 @@ report(struct reporter *r, enum report_kind kind, const struct sockaddr *sa,
 	e->held = 0;
 	e->last = now;
 	return 1;
+}
+
+/* Move what entries have held for a minute (or since a report that never
+ * came) to the backlog; returns whether some still hold occurrences. */
+static int
+collect(struct reporter *r, time_t now)
+{
+	int holding = 0;
+
+	for (int i = 0; i < BUCKETS; i++) {
+		for (int w = 0; w < WAYS; w++) {
+			struct entry *e = &r->table[i][w];
+			if (!e->used || e->held == 0)
+				continue;
+			if (e->last == 0 || now - e->last >= REPORT_INTERVAL ||
+			    now < e->last) {
+				r->backlog[e->kind] += e->held;
+				e->held = 0;
+			} else {
+				holding = 1;
+			}
+		}
+	}
+	return holding;
+}
+
+static int
+backlog_empty(const struct reporter *r)
+{
+	for (int k = 0; k < REPORT_KINDS; k++)
+		if (r->backlog[k] > 0)
+			return 0;
+	return 1;
+}
+
+/* "held back 1980 reports of unusable datagrams (...): malformed
+ * datagram 1978, SNMPv3 datagram 2". */
+static void
+write_summary(struct reporter *r)
+{
+	char kinds[256];
+	size_t n = 0;
+	unsigned long total = 0;
+
+	kinds[0] = '\0';
+	for (int k = 0; k < REPORT_KINDS; k++) {
+		if (r->backlog[k] == 0)
+			continue;
+		total += r->backlog[k];
+		n += (size_t)snprintf(kinds + n, sizeof(kinds) - n, "%s%s %lu",
+		    n > 0 ? ", " : "", noun[k], r->backlog[k]);
+		r->backlog[k] = 0;
+	}
+	log_msg(LOG_WARNING, "held back %lu report%s of unusable datagrams "
+	    "(one a minute per sender, %d a minute in all): %s", total,
+	    total == 1 ? "" : "s", REPORT_CAP, kinds);
+}
+
+void
+report_tick(struct reporter *r, time_t now)
+{
+	if ((!r->pending && backlog_empty(r)) || now < r->next_tick)
+		return;
+	r->next_tick = now + 1;
+	r->pending = collect(r, now);
+	if (backlog_empty(r))
+		return;
+	/* Gathered a second or two, so a burst makes one line, not two. */
+	if (r->backlog_since == 0)
+		r->backlog_since = now;
+	if (now - r->backlog_since >= 2 && (r->last_summary == 0 ||
+	    now - r->last_summary >= REPORT_INTERVAL)) {
+		write_summary(r);
+		r->last_summary = now;
+		r->backlog_since = 0;
+	}
+}
+
+int
+report_timeout_ms(const struct reporter *r, uint64_t now_ms)
+{
+	uint64_t due = (uint64_t)r->next_tick * 1000;
+
+	if (!r->pending && backlog_empty(r))
+		return -1;
+	return due > now_ms ? (int)(due - now_ms) : 0;
 }

@@ -5,13 +5,17 @@
  *
  * Each kind is reported at most once a minute per sender, with the count
  * of the ones not reported since; over all senders at most REPORT_CAP
- * reports a minute are written, and the number held back beyond that is
- * reported once the minute is over, so a flood of junk from many
- * addresses cannot flood the log.  The sender table is fixed in size.
+ * reports a minute are written, so a flood of junk from many addresses
+ * cannot flood the log.  Nothing is only counted: what a sender's report
+ * has not carried a minute after it (the sender fell silent, the cap held
+ * it back, or the sender left the table) is written in one summary line
+ * a minute by report_tick().  The sender table is fixed in size and keyed
+ * (keyhash.h), so chosen addresses cannot push a sender out of it.
  */
 #ifndef LINKLOG_REPORT_H
 #define LINKLOG_REPORT_H
 
+#include <stdint.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -38,5 +42,13 @@ void report_free(struct reporter *r);
  */
 int report(struct reporter *r, enum report_kind kind,
     const struct sockaddr *sa, time_t now, const char *detail);
+
+/* Write the summary of what no report carried, when it is due (at most
+ * once a minute); cheap to call often: works at most once a second. */
+void report_tick(struct reporter *r, time_t now);
+
+/* ms until report_tick() may have something to write; -1: nothing
+ * waits.  now_ms on the same clock as report()'s seconds. */
+int report_timeout_ms(const struct reporter *r, uint64_t now_ms);
 
 #endif

@@ -16,6 +16,9 @@
       copies 10.9.1.1):
       then prints, one a line, the request-id of every Response that comes
       within 1 s.
+  senders.py junk-from PORT N
+      One datagram that is not SNMP from each of N addresses, 127.0.1.1,
+      127.0.1.2, ... (as spoofed sources would be).
   senders.py v1-lenient PORT TEXT
       An SNMPv1 trap whose time-stamp is a Gauge32 and whose agent-addr is
       an OCTET STRING (192.0.2.77), which net-snmp accepts.
@@ -132,6 +135,12 @@ def main():
                 print(request_id(s.recv(65536)))
         except socket.timeout:
             pass
+    elif cmd == "junk-from":
+        for i in range(1, int(sys.argv[3]) + 1):
+            j = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            j.bind(("127.0.1.%d" % i, 0))
+            j.sendto(b"not snmp", ("127.0.0.1", port))
+            j.close()
     elif cmd == "v1-lenient":
         s.sendto(v1_lenient(sys.argv[3].encode()), ("127.0.0.1", port))
     else:

@@ -167,6 +167,17 @@ check "the SNMPv3 warning comes once a minute per sender" \
     test "$(grep -c 'SNMPv3 datagram from 127.0.0.1' "$ERR")" -eq 1
 check "nothing written" test ! -s "$OUT"
 
+# Junk from 25 addresses: 20 reports (the cap), and the 5 others are not
+# only counted: a summary says so without waiting for more junk.
+start_linklog --no-dns -s
+$SENDERS junk-from "$PORT" 25
+wait_received 25
+check "malformed datagrams from 25 senders: 20 reports" \
+    test "$(grep -c '^linklog: malformed datagram from 127\.0\.1\.' "$ERR")" -eq 20
+check "... and the 5 held back are reported" wait_grep "$ERR" \
+    'held back 5 reports of unusable datagrams .*: malformed datagram 5$'
+stop_linklog
+
 # Bad "@in"/"@out" text is warned about with its text; other text is not.
 start_linklog --no-dns -s
 send_v1 '@in TCP from 1.1.1.1:1 to 2.2.2.2:99999'

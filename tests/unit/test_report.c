@@ -7,7 +7,9 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inform.h"
 #include "report.h"
@@ -71,6 +73,142 @@ global_cap(void **state)
 	report_free(r);
 }
 
+/* Standard error (where log_msg() writes) into a file, to read back. */
+static FILE *captured;
+static int saved_stderr = -1;
+
+static void
+capture_start(void)
+{
+	captured = tmpfile();
+	assert_non_null(captured);
+	saved_stderr = dup(STDERR_FILENO);
+	assert_true(dup2(fileno(captured), STDERR_FILENO) >= 0);
+}
+
+/* The captured text (static), and capture goes on from empty. */
+static const char *
+capture_take(void)
+{
+	static char text[65536];
+	size_t n;
+
+	rewind(captured);
+	n = fread(text, 1, sizeof(text) - 1, captured);
+	text[n] = '\0';
+	assert_int_equal(ftruncate(fileno(captured), 0), 0);
+	rewind(captured);
+	return text;
+}
+
+static void
+capture_stop(void)
+{
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	fclose(captured);
+}
+
+static int
+lines_in(const char *text)
+{
+	int n = 0;
+
+	for (; *text; text++)
+		n += *text == '\n';
+	return n;
+}
+
+/* The number after "held back ", 0 if there is none. */
+static unsigned long
+held_back(const char *text)
+{
+	const char *p = strstr(text, "held back ");
+
+	return p != NULL ? strtoul(p + 10, NULL, 10) : 0;
+}
+
+/*
+ * A sender that falls silent after its report: the others it sent are
+ * still said, a minute later, in the summary (and only then).
+ */
+static void
+a_silent_senders_count_is_reported(void **state)
+{
+	struct reporter *r = report_new();
+	struct sockaddr_in a = v4("192.0.2.1", 1);
+	time_t t = 4000000;
+	const char *out;
+
+	(void)state;
+	capture_start();
+	assert_int_equal(report(r, REPORT_MALFORMED, SA(a), t, NULL), 1);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(report(r, REPORT_MALFORMED, SA(a), t, NULL), 0);
+	assert_int_equal(lines_in(capture_take()), 1);
+	assert_true(report_timeout_ms(r, (uint64_t)t * 1000) >= 0);
+	for (int s = 1; s < 60; s++)
+		report_tick(r, t + s);
+	assert_string_equal(capture_take(), "");
+	for (int s = 60; s <= 62; s++)
+		report_tick(r, t + s);
+	out = capture_take();
+	assert_int_equal(lines_in(out), 1);
+	assert_int_equal(held_back(out), 4);
+	assert_non_null(strstr(out, "malformed datagram 4"));
+	/* Nothing left: no more summaries, no more wake-ups. */
+	report_tick(r, t + 200);
+	assert_string_equal(capture_take(), "");
+	assert_int_equal(report_timeout_ms(r, (uint64_t)(t + 200) * 1000), -1);
+	capture_stop();
+	report_free(r);
+}
+
+/*
+ * 2,000 spoofed senders: REPORT_CAP reports, then one summary that counts
+ * every other datagram, the ones of senders pushed out of the table too.
+ */
+static void
+a_flood_is_counted_in_full(void **state)
+{
+	struct reporter *r = report_new();
+	char addr[32];
+	time_t t = 5000000;
+	const char *out;
+	unsigned long total = 0;
+	int written = 0;
+
+	(void)state;
+	capture_start();
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 2000; i++) {
+			struct sockaddr_in s;
+			snprintf(addr, sizeof(addr), "127.0.%d.%d", i / 250,
+			    i % 250 + 1);
+			s = v4(addr, 162);
+			written += report(r, REPORT_MALFORMED, SA(s), t + round,
+			    NULL);
+		}
+		report_tick(r, t + round);
+	}
+	out = capture_take();
+	assert_int_equal(written, REPORT_CAP);
+	assert_int_equal(lines_in(out), REPORT_CAP);
+	/* The others in a summary two seconds on, the rest (of the senders
+	 * reported) a minute after their report: every one counted. */
+	for (int s = 2; s <= 62; s++) {
+		report_tick(r, t + s);
+		out = capture_take();
+		assert_true(lines_in(out) <= 1);
+		total += held_back(out);
+		if (s == 2)
+			assert_int_equal(total, 4000 - 2 * REPORT_CAP);
+	}
+	assert_int_equal(total, 4000 - REPORT_CAP);
+	capture_stop();
+	report_free(r);
+}
+
 static void
 informs_written_once(void **state)
 {
@@ -103,6 +241,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(once_a_minute_per_sender_and_kind),
 		cmocka_unit_test(global_cap),
+		cmocka_unit_test(a_silent_senders_count_is_reported),
+		cmocka_unit_test(a_flood_is_counted_in_full),
 		cmocka_unit_test(informs_written_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
