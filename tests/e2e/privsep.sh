@@ -97,4 +97,18 @@ check "the file in use keeps the lines" wait_lines "$LOG.2" 4
 check "linklog is still running" kill -0 "$LL_PID"
 stop_linklog
 check "it stopped with 0" test "$LL_STATUS" -eq 0
+
+# Not started as root: no helper, the files are opened by linklog itself.
+cat >"$WORK/asnobody.sh" <<EOS
+#!/bin/sh
+exec setpriv --reuid=nobody --regid=$gid --clear-groups "$LINKLOG" "\$@"
+EOS
+chmod 755 "$WORK/asnobody.sh"
+LINKLOG=$WORK/asnobody.sh start_linklog --no-dns -q --template '%a' \
+    --log-file="$WORK/run/nobody.log"
+send_v1 '@in TCP from 10.8.1.1:1 to 192.168.1.20:22'
+check "started as nobody, it writes its file" wait_lines "$WORK/run/nobody.log" 1
+check "and has no child process" \
+    test -z "$(cat "/proc/$LL_PID/task/$LL_PID/children")"
+stop_linklog
 finish
