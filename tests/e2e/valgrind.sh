@@ -19,6 +19,7 @@ valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite --show-leak-kinds=definite \
     --log-file="$WORK/vg/valgrind.txt" \
     "$LINKLOG" -c "$CONF" -p "$PORT" --listen 127.0.0.1 -s \
+    --log-file="$WORK/vg/traffic.log" \
     --dns-server=127.0.0.1:9 --dns-timeout=100 --dns-wait=300 \
     >"$OUT" 2>"$ERR" &
 LL_PID=$!
@@ -32,6 +33,9 @@ for i in $(seq 1 200); do
 	sleep 0.1
 done
 printf 'template = "reloaded %%a";\n' >"$CONF"
+# As root, the reload reopens the moved log file through the privileged
+# file opener (a child process, under valgrind too).
+mv "$WORK/vg/traffic.log" "$WORK/vg/traffic.log.1"
 kill -HUP "$LL_PID"
 sleep 1
 send_v1 '@in TCP from 203.0.113.8:1 to 192.168.1.20:22'
@@ -41,6 +45,10 @@ sed -n '/ERROR SUMMARY/p; /definitely lost/p' "$WORK/vg/valgrind.txt" | sed 's/^
 check "every valid trap after a bad one arrived under valgrind" \
     test "$(grep -c '^10\.0\.0\.' "$OUT")" -eq "$ncases"
 check "the reload worked under valgrind" grep -qx 'reloaded 203.0.113.8' "$OUT"
+check "the log file was reopened at the reload" \
+    grep -qx 'reloaded 203.0.113.8' "$WORK/vg/traffic.log"
+check "no process reported an error" \
+    test -z "$(grep 'ERROR SUMMARY: [1-9]' "$WORK/vg/valgrind.txt")"
 check "every event and forwarded string also went to the JSON file" \
     test "$(wc -l <"$WORK/vg/json.log")" -gt "$ncases"
 check "as valid JSON" sh -c "python3 '$top_srcdir/tests/e2e/jsonfields.py' \
