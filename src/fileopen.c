@@ -214,6 +214,7 @@ helper_main(struct helper *h, pid_t parent)
 	struct reply r;
 	sigset_t none;
 	ssize_t n;
+	int devnull;
 
 	/* Gone with linklog; untouched by the signals meant for it. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -227,9 +228,13 @@ helper_main(struct helper *h, pid_t parent)
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* Nothing but its socket and the standard descriptors. */
+	/* Nothing but its socket and standard error (for a crash). */
 	if (dup2(h->sock, 3) < 0)
 		_exit(1);
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		(void)dup2(devnull, STDIN_FILENO);
+		(void)dup2(devnull, STDOUT_FILENO);
+	}
 	h->sock = 3;
 	(void)close_range(4, ~0U, 0);
 	(void)chdir("/");
