@@ -77,6 +77,14 @@ Nov 29 09:11:00 gw linklog[100]: SNMPv3 datagram from 192.168.1.2: SNMPv3 is not
 Nov 29 09:12:00 gw linklog[100]: unparsed log message from 192.168.1.1: @in TCP from 1.2.3.4:99999 to 5.6.7.8:1
 Nov 29 09:13:00 gw linklog[100]: syslog queue full (131072 lines): lines dropped (17 so far)
 Nov 29 09:14:00 gw linklog[100]: rate limit: suppressed 900 events from 3 senders (over 2000 per second; most from 10.0.0.9: 600)
+Nov 29 09:15:00 gw linklog[100]: rejected 12 datagrams from 3 senders (most from 198.51.100.77: 10, wrong community)
+Nov 29 09:16:00 gw linklog[100]: held back 5 reports of unusable datagrams (more than 20 a minute)
+Nov 29 09:17:00 gw linklog[100]: no syslog daemon listens on /dev/log: lines wait in the queue (131072 at most)
+Nov 29 09:18:00 gw linklog[100]: syslog did not take 42 queued lines within 5 s: they are not written
+Nov 29 09:19:00 gw linklog[100]: cannot reopen log file /var/log/linklog/extra.log: Permission denied
+Nov 29 09:20:00 gw linklog[100]: log file /var/log/linklog/extra.log was removed and cannot be created again: Read-only file system
+Nov 29 09:21:00 gw linklog[100]: reload: port, listen and receive_buffer changes take effect at the next restart
+Nov 29 09:22:00 gw linklog[100]: no IPv6 on this machine: listening on IPv4 only
 Nov 30 11:00:00 gw linklog[100]: statistics: received=900 kernel_drops=7 truncated=0 output_errors=0 syslog_dropped=3 events=890
 Nov 30 11:00:01 gw CRON[7]: (root) CMD (true)
 EOF
@@ -120,6 +128,15 @@ check "SNMPv3 senders, with the held-back reports" has '^ +SNMPv3 datagram from 
 check "an unparsed log message's sender" has '^ +unparsed log message from 192\.168\.1\.1 +1$'
 check "a full syslog queue is an error" has 'syslog queue full \(131072 lines\): lines dropped: 1 time'
 check "rate limit over several senders" has '3 senders, most from 10\.0\.0\.9 +900$'
+check "rejected datagrams of several senders" has '3 senders, most from 198\.51\.100\.77 \(wrong community\) +12$'
+check "reports held back over the cap" has 'reports of unusable datagrams held back \(over the cap\): 5 time'
+check "the system logger down" has 'no syslog daemon listened on /dev/log'
+check "lines syslog did not take at stop" has 'at stop, syslog did not take queued lines within 5 s'
+check "a log file that cannot be reopened" has 'cannot reopen log file /var/log/linklog/extra\.log: Permission denied'
+check "a removed log file that cannot be created" has 'removed, cannot be created again: Read-only file system'
+check "a reload warning" has 'reload: port, listen and receive_buffer changes take effect'
+check "only the one unknown line is unmatched" \
+    test "$(sed -n '/Unmatched Entries/,/-----/p' "$R" | grep -c 'time(s)')" -eq 1
 check "an unknown linklog line is shown as an unmatched entry" \
     has '^ *\*\*Unmatched Entries\*\*$'
 check "  with its text" has 'something linklog never said before: 1 time'
@@ -132,6 +149,7 @@ report Med
 R=$WORK/report.Med
 check "at Med: the receive buffer notice" has 'receive buffer 212992 bytes, not the 8388608 asked for'
 check "at Med: syslog recovered" has 'syslog answered again on /dev/log'
+check "at Med: no IPv6" has 'no IPv6: listening on IPv4 only'
 check "at Med: the reloads" has '^ *Configuration reloads: 1$'
 check "at Med: the summed statistics of two processes" has '^ +received +930$'
 check "at Med: the text of an unparsed message" has 'last: @in TCP from 1\.2\.3\.4:99999 to 5\.6\.7\.8:1$'
