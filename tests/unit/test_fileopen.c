@@ -1,6 +1,6 @@
 /* Unit tests for src/fileopen.c: the safe open, and what the privileged
  * file opener refuses to an unprivileged side that asks for more than
- * the configuration names (needs root for the helper: skipped else). */
+ * the configuration names (that part needs root: skipped else). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -51,6 +51,8 @@ test_helper_opens_only_the_configured_files(void **state)
 	int fd;
 
 	(void)state;
+	if (geteuid() != 0)
+		skip();         /* the privileged file opener needs root */
 	assert_int_equal(fileopen_start_helper(paths_of, NULL, err,
 	    sizeof(err)), 0);
 	fd = fileopen_log(allowed, err, sizeof(err));
@@ -90,24 +92,62 @@ test_helper_opens_only_the_configured_files(void **state)
 	assert_int_equal(mkfifo(allowed, 0600), 0);
 	refused(allowed, "is not a regular file");
 	unlink(allowed);
-	rmdir(dir);
+}
+
+/* Without the helper: the same checks, with the caller's rights. */
+static void
+test_direct_open(void **state)
+{
+	char err[PATH_MAX + 256], p[PATH_MAX + 16];
+	struct stat st;
+	int fd;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/direct.log", dir);
+	fd = fileopen_direct(p, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_true(fcntl(fd, F_GETFL) & O_APPEND);
+	assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	/* An existing file is appended to, not truncated. */
+	assert_true((fd = open(p, O_WRONLY | O_APPEND)) >= 0);
+	assert_int_equal(write(fd, "x\n", 2), 2);
+	close(fd);
+	assert_true((fd = fileopen_direct(p, err, sizeof(err))) >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, 2);
+	close(fd);
+	unlink(p);
+	assert_int_equal(symlink("/etc/passwd", p), 0);
+	assert_int_equal(fileopen_direct(p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a symbolic link"));
+	unlink(p);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(fileopen_direct(p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a regular file"));
+	unlink(p);
+	assert_int_equal(fileopen_direct("/dev/null", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a regular file"));
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_direct_open),
 		cmocka_unit_test(test_helper_opens_only_the_configured_files),
 	};
+	int rc;
 
-	if (geteuid() != 0) {
-		printf("SKIP: the privileged file opener needs root\n");
-		return 77;
-	}
 	snprintf(dir, sizeof(dir), "/tmp/linklog-fileopen.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(allowed, sizeof(allowed), "%s/a.log", dir);
 	fileopen_init();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rmdir(dir);
+	return rc;
 }
