@@ -1,7 +1,8 @@
 /*
  * fuzz_datagram - one datagram through decode, parse, filter and render,
  * with a template that uses every token and as JSON, to a sink on
- * /dev/null; every text line and every JSON object is checked.
+ * /dev/null, under a rate limit; every text line and every JSON object
+ * is checked.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "decode.h"
 #include "fuzz_common.h"
 #include "fuzz_jsoncheck.h"
@@ -27,6 +29,7 @@ setup(void)
 {
 	static struct rule rules[2];
 	static struct filter *global;
+	static const struct string_list none;
 	struct pipeline_config pc;
 	struct sink *null;
 	char err[256];
@@ -52,6 +55,9 @@ setup(void)
 	pc.nrules = 2;
 	pc.unparsed_raw = 1;
 	pc.names_source = pc.names_dest = 1;
+	/* A rate limit, so that informs take the whole-or-nothing path
+	 * (the clock stands still: past the limit, every one is refused). */
+	pc.access = access_new(&none, &none, 100000, err, sizeof(err));
 	pipeline = pipeline_new(&pc);
 }
 
