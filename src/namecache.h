@@ -18,6 +18,9 @@
 
 enum namecache_state { NC_MISS, NC_NAME, NC_NONE };
 
+/* The largest cache (dns.cache_size): about 300 bytes an entry, 80 MB. */
+#define NAMECACHE_MAX 262144
+
 struct namecache_key {
 	uint8_t family;         /* AF_INET or AF_INET6 */
 	uint8_t addr[16];       /* 4 or 16 bytes used, the rest zero */

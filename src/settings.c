@@ -15,6 +15,7 @@
 
 #include "access.h"
 #include "filter.h"
+#include "namecache.h"
 #include "receive.h"
 #include "render.h"
 #include "resolve.h"
@@ -256,9 +257,9 @@ const struct setting settings[] = {
 	  TOP(dns_timeout_ms), .min = 1, .max = 60000, .def = "500",
 	  .group = GROUP_DNS, .metavar = "MS", .help = "Time-out of one query" },
 	{ .option = "dns-cache-size", .key = "dns.cache_size",
-	  .type = SETTING_UINT, TOP(dns_cache_size), .min = 1, .max = 16777216,
-	  .def = "8192", .group = GROUP_DNS, .metavar = "N",
-	  .help = "Cached names at most" },
+	  .type = SETTING_UINT, TOP(dns_cache_size), .min = 1,
+	  .max = NAMECACHE_MAX, .def = "8192", .group = GROUP_DNS,
+	  .metavar = "N", .help = "Cached names at most (~300 bytes each)" },
 	{ .option = "dns-ttl", .key = "dns.ttl", .type = SETTING_UINT,
 	  TOP(dns_ttl), .min = 0, .max = 604800, .def = "3600",
 	  .group = GROUP_DNS, .metavar = "S",
@@ -267,9 +268,11 @@ const struct setting settings[] = {
 	  .type = SETTING_UINT, TOP(dns_negative_ttl), .min = 0,
 	  .max = 604800, .def = "300", .group = GROUP_DNS, .metavar = "S",
 	  .help = "Time a failed lookup is kept" },
-	/* Its default only, so far (no option, no key). */
-	{ .type = SETTING_UINT, TOP(dns_max_pending), .min = 1,
-	  .max = RESOLVE_MAX_PENDING, .def = "4096" },
+	{ .option = "dns-max-pending", .key = "dns.max_pending",
+	  .type = SETTING_UINT, TOP(dns_max_pending), .min = 1,
+	  .max = RESOLVE_MAX_PENDING, .def = "4096", .group = GROUP_DNS,
+	  .metavar = "N",
+	  .help = "Addresses looked up at once; beyond: no lookup" },
 };
 
 const size_t settings_count = sizeof(settings) / sizeof(settings[0]);

@@ -50,6 +50,16 @@ for i in $(seq 1 100); do port_bound "$DNSPORT" && break; sleep 0.05; done
 port_bound "$DNSPORT" || { cat "$WORK/dnsmasq.err"; skip "dnsmasq did not start"; }
 DNS="--dns-server=127.0.0.1:$DNSPORT --dns-wait=10000"
 
+# The bounds of the two tables, whose memory linklog(8) states.
+refused() { ! "$LINKLOG" "$@" --check-config >/dev/null 2>"$WORK/refused.err" &&
+    grep -q "expected a number from" "$WORK/refused.err"; }
+accepted() { "$LINKLOG" "$@" --check-config >/dev/null 2>&1; }
+check "--dns-cache-size=262144 is accepted" accepted --dns-cache-size=262144
+check "--dns-cache-size=262145 is refused" refused --dns-cache-size=262145
+check "--dns-max-pending=65536 is accepted" accepted --dns-max-pending=65536
+check "--dns-max-pending=0 is refused" refused --dns-max-pending=0
+check "--dns-max-pending=65537 is refused" refused --dns-max-pending=65537
+
 # A negative answer that may not be cached (--dns-negative-ttl=0) still
 # answers the event that waits for it: the line comes at once.
 start_linklog $DNS --dns-negative-ttl=0 -s --template '%s'
@@ -87,6 +97,19 @@ if [ -x "$TRAPSEND" ]; then
 	stop_linklog
 fi
 
+# dns.max_pending: lookups beyond it are not sent; their events get
+# addresses at once and are counted.
+if [ -x "$TRAPSEND" ]; then
+	start_linklog $DNS --dns-max-pending=100 -s --template '%s %d'
+	"$TRAPSEND" -n 800 -k 800 -r 0 -t 10 "127.0.0.1:$PORT"
+	wait_lines_s "$OUT" 800 8
+	wait_received 800
+	sent=$(counter dns_sent) over=$(counter dns_over_limit)
+	check "--dns-max-pending=100: 800 lines" test "$(wc -l <"$OUT")" -eq 800
+	check "... at most 1,600 lookups, over the limit counted ($sent + $over)" \
+	    test "$((sent + over))" -eq 1600 -a "$over" -gt 0
+	stop_linklog
+fi
 kill "$DNSMASQ"
 
 # --unparsed=raw: a raw string is written after the event that came
