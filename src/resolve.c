@@ -155,8 +155,11 @@ new_channel(struct resolver *r, int tries, ares_channel *ch, int *nservers,
 	opts.tries = tries;
 	opts.sock_state_cb = sock_state;
 	opts.sock_state_cb_data = r;
-	rc = ares_init_options(ch, &opts,
-	    ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB);
+	/* Room for a burst of answers (a datagram may start ~2,200
+	 * lookups) while the receiver is busy; the kernel caps it. */
+	opts.socket_receive_buffer_size = 1 << 20;
+	rc = ares_init_options(ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+	    ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF);
 	if (rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
 		return -1;

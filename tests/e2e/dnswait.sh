@@ -36,19 +36,34 @@ with open(sys.argv[1], "w") as f:
         f.write("192.168.%d.%d d%d.example\n" % (k >> 8, k & 255, k))
 PY
 
+# A server that never answers: dnsmasq forwards 203.0.113.0/24 to it, so
+# an event from there holds back the ones behind it for its whole wait.
+SILENT=$(free_port)
+python3 -c 'import socket,signal
+signal.alarm(60)
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",'"$SILENT"'))
+while True: s.recv(4096)' &
+SILENT_PID=$!
+for i in $(seq 1 100); do port_bound "$SILENT" && break; sleep 0.05; done
+
 DNSPORT=$(free_port)
 # --local: everything else under in-addr.arpa is NXDOMAIN at once.
 dnsmasq --keep-in-foreground --port="$DNSPORT" --listen-address=127.0.0.1 \
     --bind-interfaces --no-resolv --no-hosts --local-ttl=300 \
     --local=/in-addr.arpa/ --addn-hosts="$WORK/hosts" \
+    --server=/113.0.203.in-addr.arpa/127.0.0.1#$SILENT \
     --pid-file= --user="$(id -un)" \
-    --ptr-record=7.113.0.203.in-addr.arpa,scanner.example.net \
+    --ptr-record=7.2.0.192.in-addr.arpa,scanner.example.net \
     --ptr-record=20.2.0.192.in-addr.arpa,nas.lan \
     2>"$WORK/dnsmasq.err" &
 DNSMASQ=$!
 for i in $(seq 1 100); do port_bound "$DNSPORT" && break; sleep 0.05; done
 port_bound "$DNSPORT" || { cat "$WORK/dnsmasq.err"; skip "dnsmasq did not start"; }
 DNS="--dns-server=127.0.0.1:$DNSPORT --dns-wait=10000"
+# For the tests with a blocker: it waits 3 s (its query would give up
+# only after 5 s), then everything behind it is written.
+BLOCKED="--dns-server=127.0.0.1:$DNSPORT --dns-wait=3000 --dns-timeout=5000"
+BLOCKER='@in TCP from 203.0.113.50:1 to 192.0.2.20:22'
 
 # The bounds of the two tables, whose memory linklog(8) states.
 refused() { ! "$LINKLOG" "$@" --check-config >/dev/null 2>"$WORK/refused.err" &&
@@ -63,10 +78,10 @@ check "--dns-max-pending=65537 is refused" refused --dns-max-pending=65537
 # A negative answer that may not be cached (--dns-negative-ttl=0) still
 # answers the event that waits for it: the line comes at once.
 start_linklog $DNS --dns-negative-ttl=0 -s --template '%s'
-send_v1 '@in TCP from 203.0.113.99:1 to 192.0.2.20:22'
+send_v1 '@in TCP from 198.51.100.99:1 to 192.0.2.20:22'
 wait_lines_s "$OUT" 1 5
 check_line "NXDOMAIN with --dns-negative-ttl=0: the line comes before the wait" \
-    "$OUT" "203.0.113.99"
+    "$OUT" "198.51.100.99"
 wait_received 1
 check "... and it did not wait out" test "$(counter waited_out)" = 0 -o \
     -z "$(counter waited_out)"
@@ -75,53 +90,54 @@ stop_linklog
 
 # A cache of one entry: the second query no longer evicts the first.
 start_linklog $DNS --dns-cache-size=1 -s --template '%s %d'
-send_v1 '@in TCP from 203.0.113.7:1 to 192.0.2.20:22'
+send_v1 '@in TCP from 192.0.2.7:1 to 192.0.2.20:22'
 wait_lines_s "$OUT" 1 5
 check_line "--dns-cache-size=1: both names of one trap, before the wait" \
     "$OUT" "scanner.example.net nas.lan"
 stop_linklog
 
-# 800 traps, 1,600 distinct addresses, a cache of 1,000: every answer
-# reaches its event.
+# 800 traps, 1,600 distinct addresses, a cache of 1,000, all behind an
+# event that waits 3 s: all 1,600 are answered and cached long before
+# they are written, 600 of them are evicted meanwhile, and every answer
+# still reaches its event.
 if [ -x "$TRAPSEND" ]; then
-	start_linklog $DNS --dns-cache-size=1000 -s --template '%s %d'
-	"$TRAPSEND" -n 800 -k 800 -r 0 -t 10 "127.0.0.1:$PORT"
-	wait_lines_s "$OUT" 800 8
-	check "800 traps, cache of 1,000: 800 lines before the wait" \
-	    test "$(wc -l <"$OUT")" -eq 800
-	check "... every one with both names" \
+	start_linklog $BLOCKED --dns-cache-size=1000 -s --template '%s %d'
+	send_v1 "$BLOCKER"
+	"$TRAPSEND" -n 800 -k 800 -r 4000 -t 10 "127.0.0.1:$PORT"
+	wait_lines_s "$OUT" 801 8
+	check "800 traps behind a blocker, cache of 1,000: 801 lines" \
+	    test "$(wc -l <"$OUT")" -eq 801
+	check "... the blocker first, with its address" \
+	    test "$(sed -n 1p "$OUT")" = "203.0.113.50 nas.lan"
+	check "... then every one with both names" \
 	    test "$(grep -c '^s[0-9]*\.example d[0-9]*\.example$' "$OUT")" -eq 800
-	wait_received 800
-	check "... 1,600 queries, each once" test "$(counter dns_sent)" -eq 1600
+	wait_received 801
+	check "... 1,602 queries (the blocker has two), each once" test "$(counter dns_sent)" -eq 1602
+	check "... only the blocker waited out" test "$(counter waited_out)" -eq 1
 	check "... none beyond dns.max_pending" test "$(counter dns_over_limit)" -eq 0
 	stop_linklog
 fi
 
-# dns.max_pending: lookups beyond it are not sent; their events get
-# addresses at once and are counted.
+# dns.max_pending: behind the blocker, the table fills with the answers
+# held for waiting events; lookups beyond it are not made, their events
+# get addresses, and they are counted.
 if [ -x "$TRAPSEND" ]; then
-	start_linklog $DNS --dns-max-pending=100 -s --template '%s %d'
-	"$TRAPSEND" -n 800 -k 800 -r 0 -t 10 "127.0.0.1:$PORT"
-	wait_lines_s "$OUT" 800 8
-	wait_received 800
+	start_linklog $BLOCKED --dns-max-pending=100 -s --template '%s %d'
+	send_v1 "$BLOCKER"
+	"$TRAPSEND" -n 800 -k 800 -r 4000 -t 10 "127.0.0.1:$PORT"
+	wait_lines_s "$OUT" 801 8
+	wait_received 801
 	sent=$(counter dns_sent) over=$(counter dns_over_limit)
-	check "--dns-max-pending=100: 800 lines" test "$(wc -l <"$OUT")" -eq 800
-	check "... at most 1,600 lookups, over the limit counted ($sent + $over)" \
-	    test "$((sent + over))" -eq 1600 -a "$over" -gt 0
+	check "--dns-max-pending=100: 801 lines" test "$(wc -l <"$OUT")" -eq 801
+	check "... at most 100 lookups at once, the rest counted ($sent + $over)" \
+	    test "$((sent + over))" -eq 1602 -a "$sent" -le 100 -a "$over" -gt 0
 	stop_linklog
 fi
 kill "$DNSMASQ"
 
 # --unparsed=raw: a raw string is written after the event that came
-# before it, even when that event waits for a name (a server that never
+# before it, even when that event waits for a name (the server that never
 # answers, so it waits its whole --dns-wait of 1 s).
-SILENT=$(free_port)
-python3 -c 'import socket,signal
-signal.alarm(30)
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",'"$SILENT"'))
-while True: s.recv(4096)' &
-SILENT_PID=$!
-for i in $(seq 1 100); do port_bound "$SILENT" && break; sleep 0.05; done
 start_linklog "--dns-server=127.0.0.1:$SILENT" --dns-wait=1000 \
     --dns-timeout=5000 --unparsed=raw -s --template 'event %s'
 send_v1 '@in TCP from 203.0.113.50:1 to 192.168.1.20:22'
