@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -207,6 +209,28 @@ helper_request(struct helper *h, const char *req, size_t len)
 		close(fd);
 }
 
+/*
+ * Root, but only as much of it as opening files needs: every capability
+ * but CAP_DAC_OVERRIDE goes (from the bounding set too, while
+ * CAP_SETPCAP still allows that), and no_new_privs.  Best effort: where
+ * the kernel refuses, the helper still only opens files.
+ */
+static void
+helper_limit(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2];
+
+	for (int cap = 0; cap < 64; cap++)
+		if (cap != CAP_DAC_OVERRIDE)
+			(void)prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = 1u << CAP_DAC_OVERRIDE;
+	(void)syscall(SYS_capset, &hdr, data);
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 static void __attribute__((noreturn))
 helper_main(struct helper *h, pid_t parent)
 {
@@ -238,6 +262,7 @@ helper_main(struct helper *h, pid_t parent)
 	h->sock = 3;
 	(void)close_range(4, ~0U, 0);
 	(void)chdir("/");
+	helper_limit();
 	helper_load(h, &r);
 	for (;;) {
 		n = recv(h->sock, req, sizeof(req) - 1, 0);

@@ -43,6 +43,11 @@ HELPER=$(cat "/proc/$LL_PID/task/$LL_PID/children" 2>/dev/null | tr -d ' ')
 check "one child: the file opener ($HELPER)" test -n "$HELPER" -a -d "/proc/$HELPER"
 check "it is named linklog-priv" test "$(cat "/proc/$HELPER/comm")" = linklog-priv
 check "it keeps root" awk '/^Uid:/ { exit $2 != 0 }' "/proc/$HELPER/status"
+check "with one capability only: CAP_DAC_OVERRIDE" \
+    grep -q '^CapEff:[[:space:]]*0*2$' "/proc/$HELPER/status"
+check "none to regain either" \
+    grep -q '^CapBnd:[[:space:]]*0*2$' "/proc/$HELPER/status"
+check "and no_new_privs" grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$HELPER/status"
 nfd=$(ls "/proc/$HELPER/fd" | wc -l)
 check "it holds its socket and 0, 1, 2 only ($nfd)" test "$nfd" -eq 4
 check "no UDP socket among them" \
