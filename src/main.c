@@ -323,6 +323,17 @@ start_file_opener(struct linklog *l)
 		fatal(1, "%s", err);
 }
 
+/* Errors of the settings, one a line, each with linklog's prefix. */
+static void
+print_errors(const char *err)
+{
+	while (*err != '\0') {
+		size_t n = strcspn(err, "\n");
+		fprintf(stderr, "linklog: %.*s\n", (int)n, err);
+		err += n + (err[n] == '\n');
+	}
+}
+
 /* Read the settings; returns -1 to go on, or the exit status. */
 static int
 configure(struct linklog *l, int argc, char **argv)
@@ -334,19 +345,18 @@ configure(struct linklog *l, int argc, char **argv)
 		fatal(1, "out of memory");
 	if (daemon_options(l->d)->check_config) {
 		if (rc >= 0) {
-			if (err[0])
-				fprintf(stderr, "%s\n", err);
+			print_errors(err);
 			return rc == 0 ? 0 : 1;
 		}
 		if (daemon_check(l->d, err, sizeof(err)) != 0) {
-			fprintf(stderr, "linklog: %s\n", err);
+			print_errors(err);
 			return 1;
 		}
 		fprintf(stderr, "linklog: the configuration is valid\n");
 		return 0;
 	}
-	if (rc >= 0 && err[0])
-		fprintf(stderr, "linklog: %s\n", err);
+	if (rc >= 0)
+		print_errors(err);
 	return rc;
 }
 

@@ -73,6 +73,41 @@ usage_error(const char *fmt, ...)
 	return 2;
 }
 
+/*
+ * getopt_long reports "--dns" as unknown like "--bogus": say when it is
+ * the beginning of several options instead.  Returns 1 if reported.
+ */
+static int
+ambiguous(const struct option *longopts, const char *arg)
+{
+	char list[512] = "";
+	size_t len, used = 0;
+	int n = 0;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (const struct option *o = longopts; o->name != NULL; o++) {
+		if (strncmp(o->name, arg, len) != 0)
+			continue;
+		if (strlen(o->name) == len)
+			return 0;
+		if (used < sizeof(list)) {
+			int k = snprintf(list + used, sizeof(list) - used,
+			    "%s--%s", n ? ", " : "", o->name);
+			if (k > 0)
+				used += (size_t)k;
+		}
+		n++;
+	}
+	if (n < 2)
+		return 0;
+	usage_error("ambiguous option '--%.*s' (could be %s)", (int)len, arg,
+	    list);
+	return 1;
+}
+
 void
 options_find_config(struct options *o, int argc, char **argv)
 {
@@ -178,6 +213,8 @@ options_parse(struct options *o, int argc, char **argv)
 		if (c == '?' || (row = row_of(c)) == NULL) {
 			if (optopt != 0)
 				snprintf(name, sizeof(name), "-%c", optopt);
+			else if (ambiguous(cli.longopts, name))
+				return 2;
 			return usage_error("unknown option '%s'", name);
 		}
 		if ((rc = apply(o, row, optarg, from_cli)) >= 0)

@@ -195,7 +195,7 @@ done
 printf 'port = 9;\nquiet = 1;\ncolour = 2;\n' >"$CONF"
 "$LINKLOG" -c "$CONF" --check-config 2>"$WORK/e.err" >/dev/null
 check "all errors are reported, each with its line" \
-    test "$(grep -c "^$CONF:[23]: " "$WORK/e.err")" -eq 2
+    test "$(grep -c "^linklog: $CONF:[23]: " "$WORK/e.err")" -eq 2
 "$LINKLOG" -c "$WORK/missing.conf" --check-config 2>"$WORK/e.err" >/dev/null
 check "a missing file is an error" test $? -eq 1
 check "... that names it" grep -qF "$WORK/missing.conf: cannot read the file" "$WORK/e.err"

@@ -21,6 +21,9 @@ usage_error() {
 
 usage_error "--bogus" "unknown option '--bogus'"
 usage_error "-x" "unknown option '-x'"
+usage_error "--dns" "ambiguous option '--dns' (could be --dns-server, --dns-wait"
+usage_error "--filter-port-=1" "ambiguous option '--filter-port-' (could be --filter-port-dest, --filter-port-source)"
+usage_error "--sys=local0" "ambiguous option '--sys'"
 usage_error "--port" "needs a value"
 usage_error "--port=0" "invalid value '0' for --port"
 usage_error "--port=65536" "invalid value '65536' for --port"
@@ -61,6 +64,16 @@ bad_value "--filter-direction=sideways" "invalid value 'sideways' (expected IN o
 bad_value "--filter-protocol=icmp" "invalid value 'icmp' (expected TCP or UDP)"
 bad_value "--template=%s%q" "unknown template token '%q'"
 bad_value "--template=100%" "lone '%'"
+
+# An unambiguous abbreviation still works.
+"$LINKLOG" --check-c --show-port >/dev/null 2>&1
+check "an unambiguous abbreviation is accepted" test $? -eq 0
+
+# --check-config's errors carry the prefix of every other error.
+"$LINKLOG" -c /nonexistent --check-config >/dev/null 2>"$WORK/u.err"
+check "-c /nonexistent --check-config exits 1" test $? -eq 1
+check "... with the linklog: prefix" \
+    grep -qx "linklog: /nonexistent: cannot read the file: No such file or directory" "$WORK/u.err"
 
 "$LINKLOG" --help >"$WORK/help" 2>&1
 check "--help exits 0" test $? -eq 0
