@@ -152,6 +152,11 @@ note_agent(struct trap *trap, const oid *name, size_t name_len, u_char type,
 	    snmp_oid_compare(name, name_len, trap_address_oid,
 	    OID_LENGTH(trap_address_oid)) != 0)
 		return;
+	/* 0.0.0.0: the agent does not know, as in a v1 agent-addr. */
+	if ((val[0] | val[1] | val[2] | val[3]) == 0) {
+		trap->has_agent = 0;
+		return;
+	}
 	trap->has_agent = 1;
 	memcpy(trap->agent, val, 4);
 }

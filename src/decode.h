@@ -34,8 +34,9 @@ struct trap {
 	                                 * 0 if not reached */
 	int inform;                     /* an InformRequest: answer it */
 	long request_id;                /* of a v2c PDU */
-	/* The address the trap claims: v1 agent-addr (not 0.0.0.0), or v2c
-	 * snmpTrapAddress.0.  Network byte order. */
+	/* The address the trap claims: v1 agent-addr, or v2c
+	 * snmpTrapAddress.0 (the last one); not 0.0.0.0.  Network byte
+	 * order. */
 	int has_agent;
 	uint8_t agent[4];
 	/* The varbind list as received, its header included (for the

@@ -266,6 +266,11 @@ claimed_agent_address(void **state)
 	len = trapgen_build_ex(2, 0, 0, "public", NULL, s, 1, buf, sizeof(buf));
 	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
 	assert_false(t.has_agent);
+	/* 0.0.0.0 says "unknown" in v2c too: %g is then the sender. */
+	len = trapgen_build_ex(2, 0, 0, "public", "0.0.0.0", s, 1, buf,
+	    sizeof(buf));
+	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_false(t.has_agent);
 }
 
 /*
