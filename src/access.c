@@ -69,6 +69,11 @@ struct access {
 	int rate_due, rejects_due;      /* a summary is waiting */
 };
 
+/* ::ffff:0:0/96, compared byte-wise: addr need not be aligned. */
+static const uint8_t v4mapped_prefix[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
 int
 access_parse_cidr(const char *text, uint8_t *family, uint8_t addr[16],
     unsigned *bits)
@@ -103,8 +108,7 @@ access_parse_cidr(const char *text, uint8_t *family, uint8_t addr[16],
 		*bits = (unsigned)b;
 	}
 	/* Senders are keyed as IPv4: an IPv4-mapped entry is its IPv4. */
-	if (*family == AF_INET6 &&
-	    IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(void *)addr)) {
+	if (*family == AF_INET6 && memcmp(addr, v4mapped_prefix, 12) == 0) {
 		if (*bits < 96)
 			return -1;
 		memmove(addr, addr + 12, 4);
