@@ -78,8 +78,11 @@ mkdir -p "$WORK/fake-rsyslog"
 mount --bind "$WORK/fake-rsyslog" /usr/lib/rsyslog 2>/dev/null ||
     { mkdir -p /usr/lib/rsyslog 2>/dev/null && mount --bind "$WORK/fake-rsyslog" /usr/lib/rsyslog; } ||
     skip "cannot bind-mount /usr/lib/rsyslog"
+# logrotate ignores a group-writable entry: a copy made with git archive
+# (umask 002) would be refused, so test a copy with the package's mode.
+install -m 644 "$D/linklog.logrotate" "$WORK/linklog.logrotate"
 rotate() {
-	logrotate -f -s "$WORK/logrotate.state" "$D/linklog.logrotate" \
+	logrotate -f -s "$WORK/logrotate.state" "$WORK/linklog.logrotate" \
 	    >"$WORK/logrotate.out" 2>&1
 }
 echo 'line 1' >/var/log/linklog.log
