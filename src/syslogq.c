@@ -92,11 +92,12 @@ struct syslogq {
 
 	/* The writer's, read by the producer. */
 	_Atomic uint64_t head, head_lines, written;
+	_Atomic uint64_t too_long;      /* refused by send(2): EMSGSIZE */
 
 	/* The writer's own. */
 	int down;
 	int unsure;                     /* whether glibc could connect */
-	time_t last_down_report;
+	time_t last_down_report, last_long_report;
 };
 
 static size_t
@@ -279,6 +280,22 @@ going_down(struct syslogq *q)
 }
 
 /*
+ * Writer: a line longer than one datagram to /dev/log can be (the
+ * socket's send buffer, about 208 KiB by default: only a forwarded string
+ * of control bytes gets there) is lost; glibc says so only in errno.
+ */
+static void
+too_long(struct syslogq *q, uint32_t len)
+{
+	uint64_t n = atomic_fetch_add(&q->too_long, 1) + 1;
+
+	if (log_ratelimit(&q->last_long_report, 60))
+		log_msg(LOG_ERR, "a syslog line of %u bytes is longer than %s "
+		    "takes: dropped (%llu so far)", (unsigned)len, _PATH_LOG,
+		    (unsigned long long)n);
+}
+
+/*
  * Writer: one line to syslog(3), waiting for the daemon if it is down.
  * -1 when a stop gave up first (the line is not written).
  */
@@ -304,6 +321,11 @@ write_entry(struct syslogq *q, const struct entry *e, const char *line)
 		/* A stop that gave up interrupted send(2): not written. */
 		if (err == EINTR && atomic_load(&q->give_up))
 			return -1;
+		if (err == EMSGSIZE) {
+			too_long(q, e->len);
+			q->unsure = 1;  /* glibc closed its socket */
+			return 0;
+		}
 		if (!refused(err) || daemon_listens()) {
 			atomic_fetch_add_explicit(&q->written, 1,
 			    memory_order_relaxed);
@@ -519,7 +541,7 @@ void
 syslogq_stats(const struct syslogq *q, struct syslogq_stats *st)
 {
 	st->written = atomic_load_explicit(&q->written, memory_order_relaxed);
-	st->dropped = q->dropped;
+	st->dropped = q->dropped + atomic_load(&q->too_long);
 	st->queued = q->tail_lines - atomic_load_explicit(&q->head_lines,
 	    memory_order_relaxed);
 }

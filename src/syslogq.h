@@ -32,7 +32,8 @@ struct syslogq;
 
 struct syslogq_stats {
 	uint64_t written;       /* handed to the system logger */
-	uint64_t dropped;       /* queue full, or not written at the stop */
+	uint64_t dropped;       /* queue full, not written at the stop, or
+	                         * too long for a datagram to /dev/log */
 	uint64_t queued;        /* waiting now */
 };
 

@@ -4,8 +4,9 @@
 # and arrive when it is back; a full queue drops and counts; SIGTERM
 # writes what is queued, and gives up after a few seconds when syslog
 # takes nothing; the receiver keeps going while syslog is stuck; a reload
-# changes the ident of the lines queued after it only; linklog's own
-# messages never go to syslog.
+# changes the ident of the lines queued after it only; a line too long
+# for /dev/log is counted as dropped; linklog's own messages never go to
+# syslog.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need snmptrap rsyslogd
 TRAPSEND=${TRAPSEND:-$(dirname "$LINKLOG")/tools/trapsend}
@@ -255,6 +256,40 @@ check_no_line "none of them in syslog: statistics" "$SYSLOG" "statistics"
 check_no_line "reloads" "$SYSLOG" "reload"
 check_no_line "the stop" "$SYSLOG" "syslog did not"
 check "syslog holds traffic only" test "$(grep -v '^rsyslogd ' "$SYSLOG" | grep -vc '^[a-z]* Q 10\.')" -eq 0
+
+# 7. A line longer than one datagram to /dev/log can carry (a forwarded
+#    string of 60,000 control bytes is 240,000 bytes escaped; the socket
+#    takes about 208 KiB) is lost: it is counted as dropped and said, not
+#    counted as written; the lines after it still arrive.
+if command -v python3 >/dev/null; then
+	: >"$SYSLOG"
+	start_linklog --no-dns -s -q --syslog --syslog-template='Q %a:%S' \
+	    --unparsed=forward
+	python3 - "$PORT" <<'EOP'
+import socket, sys
+def tlv(tag, body):
+    n = len(body)
+    head = bytes([n]) if n < 0x80 else bytes([0x83, n >> 16, (n >> 8) & 255, n & 255])
+    return bytes([tag]) + head + body
+oid = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73, 1, 1]))
+vb = tlv(0x30, tlv(0x30, oid + tlv(0x04, b"\x01" * 60000)))
+pdu = tlv(0x02, b"\x01") + tlv(0x02, b"\x00") + tlv(0x02, b"\x00") + vb
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+s.sendto(tlv(0x30, tlv(0x02, b"\x01") + tlv(0x04, b"public") + tlv(0xa7, pdu)),
+         ("127.0.0.1", int(sys.argv[1])))
+EOP
+	send_v1 '@in TCP from 10.202.0.1:1 to 192.168.1.20:22'
+	wait_received 2
+	check "the line after the long one arrives" wait_grep "$SYSLOG" 'Q 10.202.0.1:1$'
+	wait_drained
+	check "the long line is counted as dropped ($(counter syslog_dropped))" \
+	    test "$(counter syslog_dropped)" -eq 1
+	check "not as written ($(counter written_syslog))" \
+	    test "$(counter written_syslog)" -eq 1
+	check "and said" grep -q "a syslog line of 240[0-9]* bytes is longer than /dev/log takes: dropped (1 so far)" "$ERR"
+	stop_linklog
+fi
 
 # Under systemd (JOURNAL_STREAM names standard error), each message
 # carries its level for the journal instead of the program name.
