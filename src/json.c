@@ -287,11 +287,20 @@ finish(struct jw *w, char *buf)
 	return (size_t)(w->p - buf);
 }
 
+/* Where a line in buf of size bytes must end, the NUL excluded. */
+static char *
+line_end(const struct json_format *f, char *buf, size_t size)
+{
+	if (f->cee && size > JSON_CEE_LINE_MAX + 1)
+		size = JSON_CEE_LINE_MAX + 1;
+	return buf + size - 1;
+}
+
 size_t
 json_render_event(const struct json_format *f, const struct event *ev,
     const struct render_names *names, char *buf, size_t size)
 {
-	struct jw w = { buf, buf + size - 1, 0 };
+	struct jw w = { buf, line_end(f, buf, size), 0 };
 
 	put_head(&w, f, ev->time, ev->usec);
 	PUT_LIT(&w, ",\"event\":{\"kind\":\"event\","
@@ -315,7 +324,7 @@ json_render_raw(const struct json_format *f, time_t sec, uint32_t usec,
     const struct router *router, const char *text, size_t len, char *buf,
     size_t size)
 {
-	struct jw w = { buf, buf + size - 1, 0 };
+	struct jw w = { buf, line_end(f, buf, size), 0 };
 
 	put_head(&w, f, sec, usec);
 	put_observer(&w, router, NULL, 0);

@@ -36,10 +36,18 @@ struct json_format {
 };
 
 #define JSON_CEE_COOKIE "@cee: "
+/*
+ * A syslog line (cee) is at most this long: rsyslog keeps 8096 bytes of a
+ * datagram by default (maxMessageSize, its syslog header of about 32
+ * bytes plus the ident included) and cuts the rest, which would leave
+ * mmjsonparse half an object.  Only a forwarded string can be longer; it
+ * is cut to fit, its object still closed.
+ */
+#define JSON_CEE_LINE_MAX 7936
 
 /*
  * Render ev as one JSON object into buf (no newline, NUL-terminated);
- * returns the length.  names: the names known for source, destination
+ * returns the length (at most JSON_CEE_LINE_MAX with f->cee).  names: the names known for source, destination
  * and router (NULL members: none), written as source.domain,
  * destination.domain and observer.hostname.
  */

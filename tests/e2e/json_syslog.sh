@@ -74,5 +74,26 @@ check "and not into the JSON file" test "$(wc -l <"$JSONFILE")" -eq 3
 check "the JSON file is 0640 root:adm, as the package's log" \
     test "$(stat -c '%a %U %G' "$JSONFILE")" = "640 root adm"
 
+# A forwarded string longer than rsyslog keeps of a line (8 KiB by
+# default): linklog cuts it so that the object stays whole, and rsyslog
+# still parses it into the JSON file.
+start_linklog --no-dns -q --syslog --json --unparsed=forward
+send_v2c "System $(python3 -c 'print("x" * 9000)')"
+wait_received 1
+check "rsyslog parsed the long line into the JSON file" wait_lines "$JSONFILE" 4
+stop_linklog
+check "no half object in the text file" \
+    test -z "$(grep -F '@cee:' "$REST" 2>/dev/null)"
+sed -n 4p "$JSONFILE" >"$WORK/long.json"
+if python3 "$top_srcdir/tests/e2e/jsonfields.py" "$WORK/long.json" \
+    >"$FIELDS" 2>"$WORK/fields.err"; then
+	ok "the long line is one JSON object"
+else
+	not_ok "the long line is not JSON: $(cat "$WORK/fields.err")"
+fi
+check "its message is the string's start, cut ($(wc -c <"$FIELDS") bytes)" \
+    grep -q '^1 message="System xxxxxxxxxx*"$' "$FIELDS"
+check "... near 8 KiB" test "$(wc -c <"$FIELDS")" -gt 7500
+
 stop_rsyslog local
 finish

@@ -420,6 +420,20 @@ cut_lines(void **state)
 		}
 		json_object_put(parse_line(small, len));
 	}
+	/* Through syslog (cee) a line fits in rsyslog's default 8 KiB: a
+	 * long forwarded string is cut there, its object still closed. */
+	{
+		struct json_format cee = { 0, 1 };
+		memset(text, 'x', 9000);
+		len = json_render_raw(&cee, SUNDAY, 0, &ev.router, text, 9000,
+		    line, sizeof(line));
+		assert_true(len <= JSON_CEE_LINE_MAX);
+		assert_true(len > JSON_CEE_LINE_MAX - 8);
+		o = parse_line(line + 6, len - 6);
+		assert_true(json_object_get_string_len(member(o, "message")) >
+		    7800);
+		json_object_put(o);
+	}
 	/* An event that does not fit is not written at all rather than cut. */
 	assert_int_equal(json_render_event(&plain, &ev, &no_names, small, 100),
 	    0);
