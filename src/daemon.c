@@ -51,6 +51,7 @@ struct daemon {
 	struct sink *out, *syslog;      /* live across reloads */
 	struct syslogq *syslogq;        /* the syslog writer, once started */
 	int socket_activated;
+	struct settings_pinned *pinned; /* restart-only settings, as started */
 	/* Counters of the parts reloads replaced. */
 	struct access_stats access_base;
 	struct resolve_stats dns_base;
@@ -165,20 +166,27 @@ same_addresses(const struct options *a, const struct options *b)
 	return 1;
 }
 
-/* What a reload cannot change, said once per reload that tries. */
+/*
+ * What a reload cannot change (SETTING_RESTART rows): o gets the values
+ * linklog was started with, and the reload says once what it keeps.
+ */
 static void
-warn_restart_only(const struct daemon *d, const struct options *a,
-    const struct options *b)
+keep_restart_only(const struct daemon *d, struct options *o, char *msg,
+    size_t size)
 {
-	if (!same_addresses(a, b))
-		log_msg(LOG_WARNING, d->socket_activated ?
-		    "reload: port and listen are not used: the sockets come "
-		    "from systemd (change ListenDatagram= in the socket unit)" :
-		    "reload: port and listen changes take effect at the next "
-		    "restart");
-	if (a->receive_buffer != b->receive_buffer)
-		log_msg(LOG_WARNING, "reload: a receive_buffer change takes "
-		    "effect at the next restart");
+	static const char *const systemd_keys[] = { "port", "listen", NULL };
+	char names[512];
+	int n, systemd = d->socket_activated && !same_addresses(&d->cur->opt, o);
+
+	n = settings_keep_restart(d->pinned, o,
+	    d->socket_activated ? systemd_keys : NULL, names, sizeof(names));
+	snprintf(msg, size, "%s%s%s%s%s%s",
+	    systemd ? "reload: port and listen are not used: the sockets come "
+	    "from systemd (change ListenDatagram= in the socket unit)" : "",
+	    systemd && n ? "; " : "", n && !systemd ? "reload: " : "",
+	    n == 1 ? "a " : "", names, n == 0 ? "" : n == 1 ?
+	    " change takes effect at the next restart" :
+	    " changes take effect at the next restart");
 }
 
 /* Free st, but not keep (a resolver the running state still uses). */
@@ -413,6 +421,10 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
+	if ((d->pinned = settings_pin(&d->first)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
 	st = state_build(d, &d->first, BUILD_START, &status, err, errlen);
 	d->have_first = 0;
 	if (st == NULL)
@@ -450,7 +462,7 @@ daemon_reload(struct daemon *d)
 {
 	struct options o;
 	struct state *st;
-	char err[4096];
+	char err[4096], kept[1024];
 	int status;
 
 	if (load_options(d, &o, err, sizeof(err)) >= 0 ||
@@ -460,17 +472,15 @@ daemon_reload(struct daemon *d)
 		    "configuration: %s", err);
 		return;
 	}
+	keep_restart_only(d, &o, kept, sizeof(kept));
 	st = state_build(d, &o, BUILD_RELOAD, &status, err, sizeof(err));
 	if (st == NULL) {
 		log_msg(LOG_ERR, "reload failed, keeping the running "
 		    "configuration: %s", err);
 		return;
 	}
-	warn_restart_only(d, &d->cur->opt, &st->opt);
-	if (d->syslogq != NULL &&
-	    d->cur->opt.syslog_queue_size != st->opt.syslog_queue_size)
-		log_msg(LOG_WARNING, "reload: a syslog.queue_size change takes "
-		    "effect at the next restart");
+	if (kept[0] != '\0')
+		log_msg(LOG_WARNING, "%s", kept);
 	state_switch(d, st);
 	log_msg(LOG_INFO, "configuration reloaded%s%s",
 	    st->opt.config_file ? " from " : "",
@@ -546,6 +556,7 @@ daemon_free(struct daemon *d)
 	sink_close(d->out);
 	sink_close(d->syslog);
 	syslogq_free(d->syslogq);
+	settings_pinned_free(d->pinned);
 	free(d->config_path);
 	free(d);
 }

@@ -870,29 +870,94 @@ same_value(const struct setting *row, const void *a, const void *b)
 	}
 }
 
+/* ---- settings read at start only ---- */
+
+struct settings_pinned {
+	struct options o;               /* only the restart-only values */
+	char **owned;                   /* the copies of its strings */
+	size_t nowned;
+};
+
+static const char *
+pin_string(struct settings_pinned *p, const char *v)
+{
+	char *copy;
+
+	if (v == NULL || (copy = strdup(v)) == NULL)
+		return NULL;
+	p->owned[p->nowned++] = copy;
+	return copy;
+}
+
+struct settings_pinned *
+settings_pin(const struct options *o)
+{
+	struct settings_pinned *p = calloc(1, sizeof(*p));
+	size_t max = 0;
+
+	for (size_t i = 0; i < settings_count; i++)
+		if (settings[i].apply == SETTING_RESTART)
+			max += 1 + OPTIONS_MAX_LIST;
+	if (p == NULL || (p->owned = calloc(max, sizeof(char *))) == NULL) {
+		free(p);
+		return NULL;
+	}
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		const void *from = settings_value(row, (struct options *)o, NULL);
+		void *to = settings_value(row, &p->o, NULL);
+		const struct string_list *lf = from;
+		struct string_list *lt = to;
+		if (row->apply != SETTING_RESTART)
+			continue;
+		memcpy(to, from, value_size(row));
+		if (row->type == SETTING_STRING)
+			*(const char **)to = pin_string(p,
+			    *(const char *const *)from);
+		for (size_t k = 0; row->type == SETTING_LIST && k < lf->n; k++)
+			lt->v[k] = pin_string(p, lf->v[k]);
+	}
+	return p;
+}
+
+void
+settings_pinned_free(struct settings_pinned *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nowned; i++)
+		free(p->owned[i]);
+	free(p->owned);
+	free(p);
+}
+
 int
-settings_restart_differs(const struct options *a, const struct options *b,
-    char *names, size_t size)
+settings_keep_restart(const struct settings_pinned *p, struct options *o,
+    const char *const *unlisted, char *names, size_t size)
 {
 	size_t used = 0;
-	int differs = 0;
+	int n = 0;
 
 	names[0] = '\0';
 	for (size_t i = 0; i < settings_count; i++) {
 		const struct setting *row = &settings[i];
-		if (row->apply != SETTING_RESTART || row->key == NULL ||
-		    same_value(row, settings_value(row, (struct options *)a,
-		    NULL), settings_value(row, (struct options *)b, NULL)))
+		const void *pinned = settings_value(row,
+		    (struct options *)&p->o, NULL);
+		void *value = settings_value(row, o, NULL);
+		int listed = row->key != NULL;
+		if (row->apply != SETTING_RESTART ||
+		    same_value(row, pinned, value))
 			continue;
-		differs = 1;
-		if (used < size) {
-			int n = snprintf(names + used, size - used, "%s%s",
-			    used ? ", " : "", row->key);
-			if (n > 0)
-				used += (size_t)n;
-		}
+		memcpy(value, pinned, value_size(row));
+		for (size_t k = 0; listed && unlisted && unlisted[k]; k++)
+			listed = strcmp(unlisted[k], row->key) != 0;
+		if (!listed || used >= size)
+			continue;
+		used += (size_t)snprintf(names + used, size - used, "%s%s",
+		    used ? ", " : "", row->key);
+		n++;
 	}
-	return differs;
+	return n;
 }
 
 /* ---- --check-config ---- */

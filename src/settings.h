@@ -139,11 +139,21 @@ void settings_print(const struct options *o, FILE *f);
 void settings_usage(FILE *f);
 
 /*
- * Whether a and b differ in a setting that a reload does not apply; the
- * keys that differ go to names ("port, listen").
+ * The settings a reload does not apply (SETTING_RESTART), as started:
+ * a copy that owns its strings, kept while linklog runs.
  */
-int settings_restart_differs(const struct options *a, const struct options *b,
-    char *names, size_t size);
+struct settings_pinned;
+struct settings_pinned *settings_pin(const struct options *o);
+void settings_pinned_free(struct settings_pinned *p);
+
+/*
+ * At a reload: put the values as started back into o, which the new
+ * file or command line may have changed.  The keys that were changed go
+ * to names ("port, pid_file"), but those of unlisted (a NULL-terminated
+ * list, or NULL); returns how many were listed.
+ */
+int settings_keep_restart(const struct settings_pinned *p, struct options *o,
+    const char *const *unlisted, char *names, size_t size);
 
 /* Names of syslog facilities and levels. */
 extern const struct name_table settings_facilities, settings_priorities;
