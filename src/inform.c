@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "inform.h"
+#include "keyhash.h"
 
 struct inform_entry {
 	uint8_t used, family;
 	uint16_t port;
 	uint8_t addr[16];
 	long request_id;
+	uint64_t fingerprint;
 	time_t first;
 };
 
@@ -52,9 +54,15 @@ key_of(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16],
 	}
 }
 
+uint64_t
+inform_fingerprint(const void *varbinds, size_t len)
+{
+	return keyhash(varbinds, len);
+}
+
 int
 inform_seen(struct inform_table *t, const struct sockaddr *sa,
-    long request_id, time_t now)
+    long request_id, uint64_t fingerprint, time_t now)
 {
 	uint8_t family, addr[16];
 	uint16_t port;
@@ -69,7 +77,8 @@ inform_seen(struct inform_table *t, const struct sockaddr *sa,
 	h = (h ^ (uint32_t)request_id) * 16777619u;
 	e = &t->e[h % INFORM_TABLE];
 	if (e->used && e->family == family && e->port == port &&
-	    e->request_id == request_id && memcmp(e->addr, addr, 16) == 0 &&
+	    e->request_id == request_id && e->fingerprint == fingerprint &&
+	    memcmp(e->addr, addr, 16) == 0 &&
 	    now >= e->first && now - e->first < INFORM_WINDOW)
 		return 1;
 	e->used = 1;
@@ -77,6 +86,7 @@ inform_seen(struct inform_table *t, const struct sockaddr *sa,
 	e->port = port;
 	memcpy(e->addr, addr, 16);
 	e->request_id = request_id;
+	e->fingerprint = fingerprint;
 	e->first = now;
 	return 0;
 }

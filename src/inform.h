@@ -1,7 +1,10 @@
 /*
  * inform.h - the informs acknowledged in the last minute, so that a
- * retransmission (same sender address and port, same request-id) is
- * acknowledged again but its events are written only once.
+ * retransmission (same sender address and port, same request-id, same
+ * varbinds) is acknowledged again but its events are written only once.
+ * A new inform that reuses a request-id (a rebooted router, firmware that
+ * counts from 0, a forged copy sent first) differs in its varbinds and
+ * is written.
  *
  * A fixed table of INFORM_TABLE entries, hashed: under a flood of
  * informs from many senders an old entry may be overwritten early, and
@@ -10,6 +13,8 @@
 #ifndef LINKLOG_INFORM_H
 #define LINKLOG_INFORM_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -22,10 +27,14 @@ struct inform_table *inform_table_new(void);
 void inform_table_free(struct inform_table *t);
 
 /*
- * Whether request_id from sa (address and port) was first seen less than
+ * Whether request_id from sa (address and port), with the same varbinds
+ * (their keyed hash, inform_fingerprint()), was first seen less than
  * INFORM_WINDOW seconds before now; if not, it is remembered from now.
  */
 int inform_seen(struct inform_table *t, const struct sockaddr *sa,
-    long request_id, time_t now);
+    long request_id, uint64_t fingerprint, time_t now);
+
+/* The keyed hash of an inform's varbinds, as received. */
+uint64_t inform_fingerprint(const void *varbinds, size_t len);
 
 #endif

@@ -663,6 +663,7 @@ accept_trap(void *arg, const struct trap *trap)
 	memcpy(&p->proto.agent, trap->agent, 4);
 	if (trap->inform)
 		p->repeat = inform_seen(p->informs, from, trap->request_id,
+		    inform_fingerprint(trap->varbinds, trap->varbinds_len),
 		    mono_s(p));
 	return 1;
 }

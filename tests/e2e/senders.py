@@ -5,6 +5,10 @@
       One SNMPv2c InformRequest sent twice from the same socket (a
       retransmission); prints "responses=N" and, per Response, whether its
       request-id matches: "match" or "mismatch".  Waits 2 s at most each.
+  senders.py inform-reuse PORT TEXT1 TEXT2
+      Two different SNMPv2c InformRequests with the same request-id from
+      one socket (firmware that reuses ids, a rebooted router); prints
+      "responses=N".
   senders.py inform-to ADDR PORT TEXT
       One SNMPv2c InformRequest from a socket connected to ADDR:PORT, which
       accepts an answer from that address only; prints "answered" or
@@ -111,6 +115,15 @@ def main():
         print("responses=%d" % len(got))
         for r in got:
             print("match" if request_id(r) == reqid else "mismatch")
+    elif cmd == "inform-reuse":
+        n = 0
+        for text in sys.argv[3:5]:
+            s.sendto(inform(b"public", text.encode(), 0), ("127.0.0.1", port))
+            try:
+                n += request_id(s.recv(65536)) == 0
+            except socket.timeout:
+                pass
+        print("responses=%d" % n)
     elif cmd == "inform-to":
         addr = sys.argv[2]
         port = int(sys.argv[3])

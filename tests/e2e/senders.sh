@@ -79,6 +79,15 @@ check "both copies acknowledged with the request-id" \
 check "the retransmission is written once" test "$(cat "$OUT")" = "10.4.4.4"
 check "... and counted" test "$(counter inform_repeats)" -eq 1
 
+# Another inform that reuses the request-id is no retransmission: written.
+start_linklog --no-dns -s --template '%a'
+check "two informs with one request-id: both answered" test "$($SENDERS \
+    inform-reuse "$PORT" '@in TCP from 10.4.4.1:4 to 10.5.5.5:5' \
+    '@in TCP from 10.4.4.2:4 to 10.5.5.5:5')" = responses=2
+wait_received 2
+stop_linklog
+check "... and both written" test "$(tr '\n' ' ' <"$OUT")" = "10.4.4.1 10.4.4.2 "
+
 # --rate-limit holds for answers too: an inform is taken whole (its events
 # written, and answered) or not at all (neither: it will be sent again),
 # and a retransmission costs as much, so a flood of copies, spoofed to
