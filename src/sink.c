@@ -29,7 +29,6 @@ struct sink {
 	int fd, own;
 	struct syslogq *syslogq;        /* a syslog sink's queue */
 	int broken_line;                /* the output ends inside a line */
-	time_t last_check;              /* of syslog's socket */
 	size_t used, pending_lines;
 	time_t last_report;
 	struct sink_stats stats;

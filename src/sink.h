@@ -5,7 +5,8 @@
  *
  * Lines are buffered and written with write(2) when the buffer fills and
  * at every sink_flush(), which the event loop calls at the end of each
- * receive batch: a line is never held back longer than one batch.
+ * receive batch: a line is never held back longer than one batch (the
+ * syslog writer then takes its time: see syslogq.h).
  */
 #ifndef LINKLOG_SINK_H
 #define LINKLOG_SINK_H
