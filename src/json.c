@@ -166,19 +166,24 @@ put_cstring(struct jw *w, const char *s)
 static const char *
 utc_seconds(time_t sec)
 {
-	static time_t cached = (time_t)-1;
+	static time_t cached;
+	static int have;                /* a flag: every time_t is a time */
 	static char text[32];
 	struct tm tm;
 
-	if (sec == cached)
+	if (have && sec == cached)
 		return text;
 	if (gmtime_r(&sec, &tm) == NULL || tm.tm_year + 1900 < 0 ||
 	    tm.tm_year + 1900 > 9999)
-		memset(&tm, 0, sizeof(tm));     /* 1900: unrepresentable */
-	snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
+		/* Beyond RFC 3339's years: the nearest time it can write. */
+		strcpy(text, sec < 0 ? "0000-01-01T00:00:00" :
+		    "9999-12-31T23:59:59");
+	else
+		snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
 	cached = sec;
+	have = 1;
 	return text;
 }
 

@@ -233,12 +233,14 @@ put_host(struct out *o, const struct endpoint *ep, const char *name)
 static const struct tm *
 local_tm(time_t when)
 {
-	static time_t cached = (time_t)-1;
+	static time_t cached;
+	static int have;                /* a flag: every time_t is a time */
 	static struct tm tm;
 
-	if (when != cached) {
+	if (!have || when != cached) {
 		localtime_r(&when, &tm);
 		cached = when;
+		have = 1;
 	}
 	return &tm;
 }

@@ -310,6 +310,31 @@ timestamps(void **state)
 	tzset();
 }
 
+/*
+ * The first time rendered is -1 (a second before 1970): the cache of the
+ * last second must not take it for its empty start.  Runs first.  Years
+ * RFC 3339 cannot write become its nearest time, never an invalid date.
+ */
+static void
+edge_timestamps(void **state)
+{
+	char t[JSON_TIME_LEN + 1];
+
+	(void)state;
+	json_format_time(-1, 999000, t);
+	assert_string_equal(t, "1969-12-31T23:59:59.999Z");
+	json_format_time((time_t)253402300799, 0, t);
+	assert_string_equal(t, "9999-12-31T23:59:59.000Z");
+	json_format_time((time_t)253402300800, 0, t);
+	assert_string_equal(t, "9999-12-31T23:59:59.000Z");
+	json_format_time((time_t)-62167219201, 0, t);
+	assert_string_equal(t, "0000-01-01T00:00:00.000Z");
+	json_format_time(INT64_MAX, 0, t);
+	assert_string_equal(t, "9999-12-31T23:59:59.000Z");
+	json_format_time(0, 0, t);
+	assert_string_equal(t, "1970-01-01T00:00:00.000Z");
+}
+
 /* Names may hold any byte (DNS answers, router names, the senders'
  * DHCP names): the escaped JSON string must decode to the expected text. */
 static void
@@ -444,6 +469,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(edge_timestamps),      /* first: see there */
 		cmocka_unit_test(inbound_tcp),
 		cmocka_unit_test(outbound_udp_names),
 		cmocka_unit_test(no_service_name),

@@ -99,6 +99,19 @@ every_token(void **state)
 	    "203.0.113.7 192.168.1.20 192.168.1.1");
 }
 
+/* The first time rendered is -1, a second before 1970: the cache of the
+ * last second must not take it for its empty start.  Runs first. */
+static void
+first_time_minus_one(void **state)
+{
+	struct event ev = sample();
+
+	(void)state;
+	ev.time = -1;
+	assert_string_equal(render("%t|%I", &ev, &no_names, 1),
+	    "Dec 31 23:59:59|1969-12-31T23:59:59.000+00:00");
+}
+
 /* %I: RFC 3339, local time with its offset, milliseconds. */
 static void
 rfc3339_token(void **state)
@@ -310,6 +323,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(first_time_minus_one),  /* first: see there */
 		cmocka_unit_test(default_template),
 		cmocka_unit_test(every_token),
 		cmocka_unit_test(rfc3339_token),
