@@ -64,18 +64,18 @@ int
 inform_seen(struct inform_table *t, const struct sockaddr *sa,
     long request_id, uint64_t fingerprint, time_t now)
 {
-	uint8_t family, addr[16];
+	uint8_t family, addr[16], key[1 + 16 + 2 + sizeof(long)];
 	uint16_t port;
-	uint32_t h;
 	struct inform_entry *e;
 
 	key_of(sa, &family, addr, &port);
-	h = 2166136261u ^ family;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	h = (h ^ port) * 16777619u;
-	h = (h ^ (uint32_t)request_id) * 16777619u;
-	e = &t->e[h % INFORM_TABLE];
+	/* Keyed: a sender cannot pick the request-id that lands on another
+	 * sender's entry to push it out before its retransmission. */
+	key[0] = family;
+	memcpy(key + 1, addr, 16);
+	memcpy(key + 17, &port, 2);
+	memcpy(key + 19, &request_id, sizeof(long));
+	e = &t->e[keyhash(key, sizeof(key)) % INFORM_TABLE];
 	if (e->used && e->family == family && e->port == port &&
 	    e->request_id == request_id && e->fingerprint == fingerprint &&
 	    memcmp(e->addr, addr, 16) == 0 &&

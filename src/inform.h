@@ -6,7 +6,7 @@
  * counts from 0, a forged copy sent first) differs in its varbinds and
  * is written.
  *
- * A fixed table of INFORM_TABLE entries, hashed: under a flood of
+ * A fixed table of INFORM_TABLE entries, keyed hash: under a flood of
  * informs from many senders an old entry may be overwritten early, and
  * a late retransmission of it is then written again (never lost).
  */
