@@ -77,13 +77,17 @@ load_options(const struct daemon *d, struct options *o, char *err,
 	return options_parse(o, d->argc, d->argv);
 }
 
-/* path from the current directory, or NULL if it is absolute already. */
+/* path from the current directory (a copy if it is absolute already). */
 static char *
 absolute_path(const char *path)
 {
 	char cwd[PATH_MAX], *abs;
 
-	if (path == NULL || path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+	if (path == NULL)
+		return NULL;
+	if (path[0] == '/')
+		return strdup(path);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		return NULL;
 	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
 		return NULL;
@@ -438,15 +442,23 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 }
 
 int
-daemon_log_files(void *arg, char **paths, size_t max)
+daemon_log_files(void *arg, char **paths, size_t max, char *why,
+    size_t whylen)
 {
 	const struct daemon *d = arg;
+	const char *file = d->config_path;
 	struct options o;
 	char err[4096];
 	int n = -1;
 
+	/* As root, from a file the unprivileged side cannot rewrite. */
+	if (geteuid() == 0 && file != NULL &&
+	    fileopen_root_only(file, why, whylen) < 0)
+		return -1;
 	if (load_options(d, &o, err, sizeof(err)) < 0)
 		n = runtime_log_files(&o, paths, max);
+	else
+		snprintf(why, whylen, "%s", err);
 	conffile_free(&o);
 	return n;
 }

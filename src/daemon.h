@@ -62,7 +62,8 @@ int daemon_start(struct daemon *d, char *err, size_t errlen);
  * the command line (a fileopen_paths_fn: the privileged file opener calls
  * it, in its own process, at start and at each reload).
  */
-int daemon_log_files(void *d, char **paths, size_t max);
+int daemon_log_files(void *d, char **paths, size_t max, char *err,
+    size_t errlen);
 
 /* The listening sockets came from systemd (for the reload's warning). */
 void daemon_set_socket_activated(struct daemon *d);

@@ -74,9 +74,109 @@ explain(const char *path, const char *p, int err_no, char *err,
 }
 
 /*
+ * A directory only root can change: root's, and writable by nobody else
+ * (a sticky one, as /tmp, lets nobody else rename or replace what is in
+ * it).  Anyone else who can write a directory on the way to a file can
+ * replace what follows with a symbolic link of their choice.
+ */
+static int
+root_only_dir(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == 0 &&
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0 ||
+	    (st.st_mode & S_ISVTX) != 0);
+}
+
+/*
+ * For root: the directory that holds the absolute path p, reached one
+ * component at a time from "/", each one a root_only_dir() (symbolic
+ * links met on the way were put there by root, then).  Returns its
+ * descriptor and sets *name to the last component, or -1 with a message
+ * naming the directory that another user can write (err, for what).
+ */
+static int
+root_only_parent(const char *what, const char *p, const char **name,
+    char *err, size_t errlen)
+{
+	const char *c = p, *last = strrchr(p, '/');
+	char comp[NAME_MAX + 1];
+	int dirfd, fd;
+
+	if (p[0] != '/' || last == NULL || last[1] == '\0') {
+		snprintf(err, errlen, "'%s': not an absolute path to a file",
+		    what);
+		return -1;
+	}
+	*name = last + 1;
+	if ((dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto failed;
+	for (;;) {
+		size_t n;
+		if (!root_only_dir(dirfd)) {
+			snprintf(err, errlen, "'%s': the directory '%.*s' can "
+			    "be changed by a user other than root (the "
+			    "privileged file opener requires every directory "
+			    "on the way to be root's and writable by root "
+			    "only, or sticky)", what,
+			    c == p ? 1 : (int)(c - p), p);
+			close(dirfd);
+			return -1;
+		}
+		while (*c == '/')
+			c++;
+		if (c >= last + 1)
+			return dirfd;
+		n = strcspn(c, "/");
+		if (n >= sizeof(comp)) {
+			close(dirfd);
+			errno = ENAMETOOLONG;
+			goto failed;
+		}
+		memcpy(comp, c, n);
+		comp[n] = '\0';
+		c += n;
+		fd = openat(dirfd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(dirfd);
+		if ((dirfd = fd) < 0)
+			goto failed;
+	}
+failed:
+	snprintf(err, errlen, "'%s': %s", what, strerror(errno));
+	return -1;
+}
+
+int
+fileopen_root_only(const char *path, char *err, size_t errlen)
+{
+	const char *name;
+	struct stat st;
+	int dirfd = root_only_parent(path, path, &name, err, errlen);
+
+	if (dirfd < 0)
+		return -1;
+	if (fstatat(dirfd, name, &st, 0) < 0) {
+		snprintf(err, errlen, "'%s': %s", path, strerror(errno));
+		close(dirfd);
+		return -1;
+	}
+	close(dirfd);
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		snprintf(err, errlen, "'%s': can be written by a user other "
+		    "than root: the privileged file opener does not take the "
+		    "log files it may open from it", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The safe open.  With one_name set (the helper, as root), a file with
  * other names is refused too: a hard link planted at the path would
- * otherwise hand out an append descriptor to the file it names.
+ * otherwise hand out an append descriptor to the file it names; and so
+ * is a file in a directory another user can change (root_only_parent).
  */
 static int
 open_log(const char *path, int one_name, char *err, size_t errlen)
@@ -84,14 +184,22 @@ open_log(const char *path, int one_name, char *err, size_t errlen)
 	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC | O_NOCTTY;
 	char buf[PATH_MAX];
-	const char *p = absolute(path, buf, sizeof(buf));
+	const char *p = absolute(path, buf, sizeof(buf)), *name = p;
 	struct stat st;
-	int fd, created = 1;
+	int fd, dirfd = AT_FDCWD, created = 1;
 
-	fd = open(p, flags | O_CREAT | O_EXCL, 0640);
+	if (one_name &&
+	    (dirfd = root_only_parent(path, p, &name, err, errlen)) < 0)
+		return -1;
+	fd = openat(dirfd, name, flags | O_CREAT | O_EXCL, 0640);
 	if (fd < 0 && errno == EEXIST) {
 		created = 0;
-		fd = open(p, flags);
+		fd = openat(dirfd, name, flags);
+	}
+	if (dirfd >= 0) {
+		int saved = errno;
+		close(dirfd);
+		errno = saved;
 	}
 	if (fd < 0) {
 		explain(path, p, errno, err, errlen);
@@ -135,12 +243,16 @@ static void
 helper_load(struct helper *h, struct reply *r)
 {
 	char *paths[MAX_PATHS];
-	int n = h->paths_of(h->arg, paths, MAX_PATHS);
+	char why[sizeof(r->msg) - 96];
+	int n;
 
+	why[0] = '\0';
+	n = h->paths_of(h->arg, paths, MAX_PATHS, why, sizeof(why));
 	if (n < 0) {
 		r->status = -1;
 		snprintf(r->msg, sizeof(r->msg), "the privileged file opener "
-		    "cannot read the configuration; it keeps the files it had");
+		    "cannot read the configuration (%s); it keeps the files "
+		    "it had", why[0] ? why : "unreadable");
 		return;
 	}
 	for (int i = 0; i < h->npaths; i++)

@@ -20,9 +20,11 @@
 /*
  * The log files the configuration names, read again by the helper (which
  * runs as root) at each reload: fills paths (up to max, each a malloc'ed
- * copy) and returns how many, or -1 if the configuration cannot be read.
+ * copy) and returns how many, or -1 (why in err) if the configuration
+ * cannot be read, or is not root's only (fileopen_root_only()).
  */
-typedef int fileopen_paths_fn(void *arg, char **paths, size_t max);
+typedef int fileopen_paths_fn(void *arg, char **paths, size_t max,
+    char *err, size_t errlen);
 
 /*
  * Remember the current directory: relative log file paths are taken from
@@ -57,6 +59,15 @@ int fileopen_reload(char *err, size_t errlen);
  */
 int fileopen_helper_pid(void);
 void fileopen_helper_exited(int wstatus);
+
+/*
+ * Whether path is a file only root can change: root's, not writable by
+ * group or others, in directories that are root's and writable by root
+ * only (or sticky).  The helper takes the log files it may open only from
+ * such a configuration: else the unprivileged side could name any file.
+ * 0, or -1 with a message in err.
+ */
+int fileopen_root_only(const char *path, char *err, size_t errlen);
 
 /* Safe open itself, without the helper (exposed for the helper). */
 int fileopen_direct(const char *path, char *err, size_t errlen);

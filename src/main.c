@@ -310,10 +310,13 @@ start_file_opener(struct linklog *l)
 
 	if (geteuid() != 0)
 		return;
-	n = daemon_log_files(l->d, paths, 64);
+	err[0] = '\0';
+	n = daemon_log_files(l->d, paths, 64, err, sizeof(err));
+	if (n < 0)
+		fatal(1, "%s", err);
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
-	if (n <= 0)
+	if (n == 0)
 		return;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);

@@ -130,7 +130,7 @@ fi
 # A full disk: a 64 KiB tmpfs in the private mount namespace.
 if [ -n "$FULL_DISK" ]; then
 	mkdir -p "$WORK/small"
-	mount -t tmpfs -o size=64k,mode=0777 linklog-small "$WORK/small"
+	mount -t tmpfs -o size=64k,mode=0755 linklog-small "$WORK/small"
 	LOG=$WORK/small/traffic.log
 	# Lines of 2 KB, so that the file needs new blocks soon.
 	PAD=$(printf '%02000d' 0)

@@ -85,6 +85,40 @@ kill -HUP "$LL_PID"
 send_v1 '@in TCP from 10.8.0.4:1 to 192.168.1.20:22'
 check "and back" wait_lines "$LOG" 2
 
+# The unprivileged side cannot choose what the helper opens.  A directory
+# on the way that nobody can change: nobody replaced its subdirectory by
+# a link to a root-only one; the helper refuses rather than create the
+# file there.
+mkdir -m 700 "$WORK/rootonly"
+mkdir -m 755 "$VARLOG/nobodys"
+chown nobody "$VARLOG/nobodys"
+ln -s "$WORK/rootonly" "$VARLOG/nobodys/linklog"
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' \
+    "$VARLOG/nobodys/linklog/planted.log" >"$CONF"
+kill -HUP "$LL_PID"
+check "a log file in a directory another user can change is refused" \
+    wait_grep "$ERR" "reload failed.*the directory '$VARLOG/nobodys' can be changed by a user other than root"
+check "nothing was created through the link" test -z "$(ls "$WORK/rootonly")"
+# A configuration that nobody can rewrite would let nobody name any file.
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' \
+    "$WORK/rootonly/victim" >"$CONF"
+chown nobody "$CONF"
+kill -HUP "$LL_PID"
+check "a configuration another user can write is not read by the helper" \
+    wait_grep "$ERR" "reload failed.*privileged file opener cannot read the configuration ('$CONF': can be written by a user other than root"
+check "and the file it names is not created" test -z "$(ls "$WORK/rootonly")"
+chown root "$CONF"
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$LOG" >"$CONF"
+kill -HUP "$LL_PID"
+reloaded() {
+	for _ in $(seq 100); do
+		[ "$(grep -c 'configuration reloaded' "$ERR")" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check "a root-only configuration loads again" reloaded 4
+
 # The helper dies: linklog says so and keeps writing to its open file; a
 # reopen then runs with linklog's own rights and fails in a root-only
 # directory: the reload is refused and the file in use is kept.
@@ -102,6 +136,15 @@ check "the file in use keeps the lines" wait_lines "$LOG.2" 4
 check "linklog is still running" kill -0 "$LL_PID"
 stop_linklog
 check "it stopped with 0" test "$LL_STATUS" -eq 0
+
+# At start too: a configuration nobody can write stops a root start.
+chown nobody "$CONF"
+timeout 10 "$LINKLOG" --no-dns -c "$CONF" --run-as=nobody --listen=127.0.0.1 \
+    --port=16297 2>"$WORK/start.err"
+check "started as root from a configuration another user can write: exit 1" \
+    test $? -eq 1
+check "saying why" grep -q "'$CONF': can be written by a user other than root" "$WORK/start.err"
+chown root "$CONF"
 
 # Not started as root: no helper, the files are opened by linklog itself.
 cat >"$WORK/asnobody.sh" <<EOS

@@ -20,9 +20,11 @@ static char dir[PATH_MAX], allowed[PATH_MAX + 16];
 
 /* The "configuration": one log file. */
 static int
-paths_of(void *arg, char **paths, size_t max)
+paths_of(void *arg, char **paths, size_t max, char *err, size_t errlen)
 {
 	(void)arg;
+	(void)err;
+	(void)errlen;
 	if (max < 1)
 		return 0;
 	paths[0] = strdup(allowed);
