@@ -384,7 +384,7 @@ release_head(struct pipeline *p)
 	p->head = (p->head + 1) % QUEUE_SIZE;
 	if (--p->count == 0) {
 		p->head = 0;    /* reuse the same, warm, slots */
-		p->raw_end = 0;
+		p->raw_end = p->raw_used = 0;
 	}
 	return pending;
 }
