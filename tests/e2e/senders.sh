@@ -138,6 +138,17 @@ check "... but the right community is" snmpinform -v 2c -c sesame -t 1 \
 stop_linklog
 check_line "... and written" "$OUT" "10.7.7.7"
 
+# Nor a sender outside --allow-from (dropped before decoding).
+start_linklog --no-dns -s --template '%a' --allow-from=192.0.2.0/24
+check "an inform from outside allow_from is not answered" sh -c \
+    "! snmpinform -v 2c -c public -t 0.3 -r 0 127.0.0.1:$PORT '' \
+    1.3.6.1.4.1.3955.1 $TRAP_OID s '@in TCP from 10.6.6.6:6 to 10.5.5.5:5' \
+    2>/dev/null"
+wait_received 1
+stop_linklog
+check "... nothing written, nothing sent" \
+    test ! -s "$OUT" -a "$(counter responses)" -eq 0 -a "$(counter informs)" -eq 0
+
 # SNMPv3 and GetRequest: each on its own is unsupported, not malformed.
 start_linklog --no-dns -s --listen ::1
 snmptrap -v 3 -u alice -l noAuthNoPriv -e 0x8000000001020304 \

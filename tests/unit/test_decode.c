@@ -78,6 +78,39 @@ every_truncation_is_malformed(void **state)
 	}
 }
 
+/* Nor is an inform ever acknowledged half read: every cut is refused
+ * before the accept function (which answers it) is called. */
+static int
+count_accept(void *arg, const struct trap *trap)
+{
+	(void)trap;
+	(*(int *)arg)++;
+	return 1;
+}
+
+static void
+every_truncated_inform_is_malformed(void **state)
+{
+	const char *s[] = { "@in TCP from 1.2.3.4:5 to 6.7.8.9:22" };
+	size_t len = trapgen_build_ex(2, 1, 77, "public", "10.0.0.9", s, 1,
+	    buf, sizeof(buf));
+	struct trap t;
+	int accepted = 0;
+
+	(void)state;
+	assert_true(len > 0);
+	for (size_t cut = 0; cut < len; cut++) {
+		nseen = 0;
+		assert_int_not_equal(decode_trap(buf, cut, &t, count_accept,
+		    collect, &accepted), DECODE_OK);
+		assert_int_equal(nseen, 0);
+	}
+	assert_int_equal(accepted, 0);
+	assert_int_equal(decode_trap(buf, len, &t, count_accept, collect,
+	    &accepted), DECODE_OK);
+	assert_int_equal(accepted, 1);
+}
+
 static void
 wrong_pdu_types(void **state)
 {
@@ -552,6 +585,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(v1_and_v2c),
 		cmocka_unit_test(every_truncation_is_malformed),
+		cmocka_unit_test(every_truncated_inform_is_malformed),
 		cmocka_unit_test(wrong_pdu_types),
 		cmocka_unit_test(snmpv3_is_unsupported),
 		cmocka_unit_test(v1_header_as_lenient_as_net_snmp),
