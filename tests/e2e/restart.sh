@@ -43,6 +43,20 @@ check "linklog stopped normally" test "$LL_STATUS" -eq 0
 check "the pid file it wrote is removed" test ! -e "$RUN/a.pid"
 check "the file at the reloaded path is left alone" grep -qx decoy "$RUN/b.pid"
 
+# A reload refuses what the start and --check-config refuse, with the
+# file, the line and the key; the running settings are kept.
+printf 'template = "K %%a";\n' >"$CONF"
+start_linklog --no-dns -c "$CONF"
+printf 'template = "L %%a";\nrun_as = "nosuchuser";\nlisten = [ "::ffff:127.0.0.1" ];\n' >"$CONF"
+kill -HUP "$LL_PID"
+check "a reload with an unknown run_as is refused" wait_grep "$ERR" \
+    "reload failed.*$CONF:2: run_as: unknown user 'nosuchuser'"
+check "... and an IPv4-mapped listen" grep -q \
+    "$CONF:3: listen\[0\]: invalid listen address '::ffff:127.0.0.1'" "$ERR"
+send_v1 '@in TCP from 10.9.0.2:1 to 192.168.1.20:22'
+check "the running template is kept" wait_grep "$OUT" "^K 10.9.0.2\$"
+stop_linklog
+
 # One restart-only setting: "a ... change".
 printf 'template = "%%a";\n' >"$CONF"
 start_linklog --no-dns -c "$CONF"
