@@ -494,6 +494,7 @@ daemon_reload(struct daemon *d)
 	if (kept[0] != '\0')
 		log_msg(LOG_WARNING, "%s", kept);
 	state_switch(d, st);
+	fileopen_commit();
 	log_msg(LOG_INFO, "configuration reloaded%s%s",
 	    st->opt.config_file ? " from " : "",
 	    st->opt.config_file ? st->opt.config_file : "");

@@ -32,7 +32,7 @@
 #define MAX_PATHS 64
 #define MSG_MAX (PATH_MAX + 8)
 
-enum { REQ_OPEN = 'O', REQ_RELOAD = 'R' };
+enum { REQ_OPEN = 'O', REQ_RELOAD = 'R', REQ_COMMIT = 'C' };
 
 struct reply {
 	int status;                     /* 0 or -1 */
@@ -231,13 +231,30 @@ fileopen_direct(const char *path, char *err, size_t errlen)
 
 /* --- the helper side ------------------------------------------------- */
 
+/*
+ * Two lists: the files of the running configuration, and those of the
+ * one a reload is building (which may be refused: then the running
+ * configuration's files must still open, after a removal for one).
+ */
+struct paths {
+	char *v[MAX_PATHS];
+	int n;
+};
+
 struct helper {
 	int sock;
 	fileopen_paths_fn *paths_of;
 	void *arg;
-	char *paths[MAX_PATHS];
-	int npaths;
+	struct paths running, loaded;
 };
+
+static void
+paths_clear(struct paths *p)
+{
+	for (int i = 0; i < p->n; i++)
+		free(p->v[i]);
+	p->n = 0;
+}
 
 static void
 helper_load(struct helper *h, struct reply *r)
@@ -255,19 +272,33 @@ helper_load(struct helper *h, struct reply *r)
 		    "it had", why[0] ? why : "unreadable");
 		return;
 	}
-	for (int i = 0; i < h->npaths; i++)
-		free(h->paths[i]);
-	memcpy(h->paths, paths, sizeof(paths[0]) * (size_t)n);
-	h->npaths = n;
+	paths_clear(&h->loaded);
+	memcpy(h->loaded.v, paths, sizeof(paths[0]) * (size_t)n);
+	h->loaded.n = n;
+}
+
+/* The reload was applied: its files are now the running ones. */
+static void
+helper_commit(struct helper *h)
+{
+	paths_clear(&h->running);
+	h->running = h->loaded;
+	h->loaded.n = 0;
+}
+
+static int
+paths_has(const struct paths *p, const char *path)
+{
+	for (int i = 0; i < p->n; i++)
+		if (strcmp(p->v[i], path) == 0)
+			return 1;
+	return 0;
 }
 
 static int
 helper_allowed(const struct helper *h, const char *path)
 {
-	for (int i = 0; i < h->npaths; i++)
-		if (strcmp(h->paths[i], path) == 0)
-			return 1;
-	return 0;
+	return paths_has(&h->running, path) || paths_has(&h->loaded, path);
 }
 
 static void
@@ -300,6 +331,8 @@ helper_request(struct helper *h, const char *req, size_t len)
 
 	if (len >= 1 && req[0] == REQ_RELOAD) {
 		helper_load(h, &r);
+	} else if (len >= 1 && req[0] == REQ_COMMIT) {
+		helper_commit(h);
 	} else if (len >= 3 && req[0] == REQ_OPEN &&
 	    memchr(req, '\0', len - 1) == NULL) {
 		const char *path = req + 1;
@@ -376,6 +409,7 @@ helper_main(struct helper *h, pid_t parent)
 	(void)chdir("/");
 	helper_limit();
 	helper_load(h, &r);
+	helper_commit(h);
 	for (;;) {
 		n = recv(h->sock, req, sizeof(req) - 1, 0);
 		if (n < 0 && errno == EINTR)
@@ -541,4 +575,15 @@ fileopen_reload(char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+void
+fileopen_commit(void)
+{
+	char req = REQ_COMMIT;
+	struct reply r;
+	int fd;
+
+	if (helper_sock >= 0 && ask(&req, 1, &r, &fd) == 0 && fd >= 0)
+		close(fd);
 }

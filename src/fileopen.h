@@ -49,8 +49,14 @@ int fileopen_start_helper(fileopen_paths_fn *paths_of, void *arg, char *err,
 /* Whether a helper was started (even if it has exited since). */
 int fileopen_helper_started(void);
 
-/* Reload: the helper reads the configuration again.  0 or -1 (err). */
+/*
+ * Reload: the helper reads the configuration again.  0 or -1 (err).
+ * Until fileopen_commit() says the reload was applied, the helper opens
+ * the files of the running configuration and of the new one alike: a
+ * refused reload leaves the running configuration's files to reopen.
+ */
 int fileopen_reload(char *err, size_t errlen);
+void fileopen_commit(void);
 
 /*
  * The helper's process id, for waitpid() on SIGCHLD; after it exited,

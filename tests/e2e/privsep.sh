@@ -137,6 +137,27 @@ check "linklog is still running" kill -0 "$LL_PID"
 stop_linklog
 check "it stopped with 0" test "$LL_STATUS" -eq 0
 
+# A refused reload changes nothing in the helper either: the reload that
+# named a directory as log file is refused, and the running file, when
+# removed, is still created again through the helper.
+A=$VARLOG/a.log
+mkdir -m 755 "$VARLOG/adir"
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$A" >"$CONF"
+start_linklog --no-dns -c "$CONF" --run-as=nobody
+send_v1 '@in TCP from 10.8.2.1:1 to 192.168.1.20:22'
+check "a second run writes its file" wait_lines "$A" 1
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$VARLOG/adir" >"$CONF"
+kill -HUP "$LL_PID"
+check "a reload naming a directory is refused" \
+    wait_grep "$ERR" "reload failed.*'$VARLOG/adir': Is a directory"
+rm "$A"
+send_v1 '@in TCP from 10.8.2.2:1 to 192.168.1.20:22'
+check "the running file, removed, is created again by the helper" \
+    wait_grep "$A" "^10.8.2.2$"
+check "and the helper did not refuse it" test -z "$(grep 'refused by the privileged' "$ERR")"
+stop_linklog
+printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$LOG" >"$CONF"
+
 # At start too: a configuration nobody can write stops a root start.
 chown nobody "$CONF"
 timeout 10 "$LINKLOG" --no-dns -c "$CONF" --run-as=nobody --listen=127.0.0.1 \
