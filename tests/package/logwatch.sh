@@ -78,7 +78,7 @@ Nov 29 09:12:00 gw linklog[100]: unparsed log message from 192.168.1.1: @in TCP 
 Nov 29 09:13:00 gw linklog[100]: syslog queue full (131072 lines): lines dropped (17 so far)
 Nov 29 09:14:00 gw linklog[100]: rate limit: suppressed 900 events from 3 senders (over 2000 per second; most from 10.0.0.9: 600)
 Nov 29 09:15:00 gw linklog[100]: rejected 12 datagrams from 3 senders (most from 198.51.100.77: 10, wrong community)
-Nov 29 09:16:00 gw linklog[100]: held back 5 reports of unusable datagrams (more than 20 a minute)
+Nov 29 09:16:00 gw linklog[100]: held back 5 reports of unusable datagrams (one a minute per sender, 20 a minute in all): malformed datagram 3, SNMPv3 datagram 2
 Nov 29 09:17:00 gw linklog[100]: no syslog daemon listens on /dev/log: lines wait in the queue (131072 at most)
 Nov 29 09:18:00 gw linklog[100]: syslog did not take 42 queued lines within 5 s: they are not written
 Nov 29 09:19:00 gw linklog[100]: cannot reopen log file /var/log/linklog/extra.log: Permission denied
@@ -129,7 +129,7 @@ check "an unparsed log message's sender" has '^ +unparsed log message from 192\.
 check "a full syslog queue is an error" has 'syslog queue full \(131072 lines\): lines dropped: 1 time'
 check "rate limit over several senders" has '3 senders, most from 10\.0\.0\.9 +900$'
 check "rejected datagrams of several senders" has '3 senders, most from 198\.51\.100\.77 \(wrong community\) +12$'
-check "reports held back over the cap" has 'reports of unusable datagrams held back \(over the cap\): 5 time'
+check "reports held back (summary line)" has 'reports of unusable datagrams held back \(not reported one by one\): 5 time'
 check "the system logger down" has 'no syslog daemon listened on /dev/log'
 check "lines syslog did not take at stop" has 'at stop, syslog did not take queued lines within 5 s'
 check "a log file that cannot be reopened" has 'cannot reopen log file /var/log/linklog/extra\.log: Permission denied'
