@@ -11,6 +11,7 @@
 #include "conffile.h"
 #include "options.h"
 #include "runtime.h"
+#include "settings.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
