@@ -32,7 +32,8 @@
 #define MAX_PATHS 64
 #define MSG_MAX (PATH_MAX + 8)
 
-enum { REQ_OPEN = 'O', REQ_RELOAD = 'R', REQ_COMMIT = 'C' };
+enum { REQ_OPEN = 'O', REQ_RELOAD = 'R', REQ_COMMIT = 'C',
+    REQ_UNLINK_PID = 'U' };
 
 struct reply {
 	int status;                     /* 0 or -1 */
@@ -43,6 +44,8 @@ static int helper_sock = -1;            /* linklog's end */
 static pid_t helper_pid = -1;
 static int helper_started;
 static char base[PATH_MAX];             /* where relative paths start */
+static char pid_path[PATH_MAX];         /* the pid file, absolute */
+static pid_t parent_pid;                /* linklog, for the helper */
 
 /* Relative paths are taken from the directory linklog started in. */
 static const char *
@@ -301,6 +304,34 @@ helper_allowed(const struct helper *h, const char *path)
 	return paths_has(&h->running, path) || paths_has(&h->loaded, path);
 }
 
+/*
+ * At linklog's exit, its pid file, which linklog can no longer remove
+ * from a directory only root can write: only the path it was started
+ * with, and only while it still holds linklog's process id.
+ */
+static void
+helper_unlink_pid_file(struct reply *r)
+{
+	char buf[32], *end;
+	ssize_t n = -1;
+	long pid;
+	int fd;
+
+	r->status = -1;
+	if (pid_path[0] == '\0' ||
+	    (fd = open(pid_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	pid = strtol(buf, &end, 10);
+	if (pid == (long)parent_pid && *end == '\n' && unlink(pid_path) == 0)
+		r->status = 0;
+}
+
 static void
 helper_send(int sock, const struct reply *r, int fd)
 {
@@ -333,6 +364,8 @@ helper_request(struct helper *h, const char *req, size_t len)
 		helper_load(h, &r);
 	} else if (len >= 1 && req[0] == REQ_COMMIT) {
 		helper_commit(h);
+	} else if (len >= 1 && req[0] == REQ_UNLINK_PID) {
+		helper_unlink_pid_file(&r);
 	} else if (len >= 3 && req[0] == REQ_OPEN &&
 	    memchr(req, '\0', len - 1) == NULL) {
 		const char *path = req + 1;
@@ -438,6 +471,7 @@ fileopen_start_helper(fileopen_paths_fn *paths_of, void *arg, char *err,
 	pid_t parent = getpid();
 	int sv[2];
 
+	parent_pid = parent;
 	if (geteuid() != 0)
 		return 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -586,4 +620,29 @@ fileopen_commit(void)
 
 	if (helper_sock >= 0 && ask(&req, 1, &r, &fd) == 0 && fd >= 0)
 		close(fd);
+}
+
+void
+fileopen_set_pid_file(const char *path)
+{
+	char buf[PATH_MAX];
+	const char *p = absolute(path, buf, sizeof(buf));
+
+	if (p[0] == '/')
+		snprintf(pid_path, sizeof(pid_path), "%s", p);
+}
+
+int
+fileopen_unlink_pid_file(void)
+{
+	char req = REQ_UNLINK_PID;
+	struct reply r;
+	int fd;
+
+	if (helper_sock < 0 || pid_path[0] == '\0' ||
+	    ask(&req, 1, &r, &fd) < 0)
+		return -1;
+	if (fd >= 0)
+		close(fd);
+	return r.status;
 }

@@ -75,6 +75,15 @@ void fileopen_helper_exited(int wstatus);
  */
 int fileopen_root_only(const char *path, char *err, size_t errlen);
 
+/*
+ * The pid file linklog writes (before fileopen_start_helper()): at exit,
+ * fileopen_unlink_pid_file() has the helper remove it, as linklog cannot
+ * once it dropped root.  The helper removes that path only, and only if
+ * it holds linklog's process id.  0, or -1 (no helper, or not removed).
+ */
+void fileopen_set_pid_file(const char *path);
+int fileopen_unlink_pid_file(void);
+
 /* Safe open itself, without the helper (exposed for the helper). */
 int fileopen_direct(const char *path, char *err, size_t errlen);
 

@@ -297,9 +297,10 @@ setup_signals(struct linklog *l)
 }
 
 /*
- * Started as root with a log file: the privileged file opener, forked
- * first, while linklog is one thread with no socket and no file open
- * (SIGCHLD is blocked before, so that its death reaches the signalfd).
+ * Started as root with a log file or a pid file: the privileged file
+ * opener, forked first, while linklog is one thread with no socket and no
+ * file open (SIGCHLD is blocked before, so that its death reaches the
+ * signalfd).  It also removes the pid file at exit.
  */
 static void
 start_file_opener(struct linklog *l)
@@ -316,7 +317,9 @@ start_file_opener(struct linklog *l)
 		fatal(1, "%s", err);
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
-	if (n == 0)
+	if (daemon_options(l->d)->pid_file != NULL)
+		fileopen_set_pid_file(daemon_options(l->d)->pid_file);
+	else if (n == 0)
 		return;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -409,8 +412,10 @@ main(int argc, char **argv)
 	pipeline_flush(daemon_pipeline(l.d));
 	daemon_stop_syslog(l.d);
 	statistics(&l, 0, 1);
-	if (l.pid_file != NULL)
-		unlink(l.pid_file);
+	if (l.pid_file != NULL && fileopen_unlink_pid_file() < 0 &&
+	    unlink(l.pid_file) < 0 && errno != ENOENT)
+		log_msg(LOG_WARNING, "cannot remove the pid file '%s': %s",
+		    l.pid_file, strerror(errno));
 	free(l.pid_file);
 	daemon_free(l.d);
 	receive_close(l.rx);

@@ -136,6 +136,16 @@ check "the file in use keeps the lines" wait_lines "$LOG.2" 4
 check "linklog is still running" kill -0 "$LL_PID"
 stop_linklog
 check "it stopped with 0" test "$LL_STATUS" -eq 0
+check "without the helper, nobody cannot remove its pid file, and says so" \
+    grep -q "cannot remove the pid file '$WORK/run/linklog.pid': Operation not permitted" "$ERR"
+
+# A pid file in a directory only root can write, and no log file: the
+# helper is forked for the pid file alone, and removes it at exit.
+mkdir -m 755 "$WORK/rootrun"
+start_linklog --no-dns -q --run-as=nobody --pid-file="$WORK/rootrun/linklog.pid"
+check "the pid file is written" test "$(cat "$WORK/rootrun/linklog.pid")" = "$LL_PID"
+stop_linklog
+check "and removed at exit" test ! -e "$WORK/rootrun/linklog.pid"
 
 # A refused reload changes nothing in the helper either: the reload that
 # named a directory as log file is refused, and the running file, when
