@@ -57,15 +57,25 @@ static const char *const hint[REPORT_KINDS] = {
 	NULL,
 };
 
+static int collect(struct reporter *r, time_t now, int force);
+static int backlog_empty(const struct reporter *r);
+static void write_summary(struct reporter *r);
+
 struct reporter *
 report_new(void)
 {
 	return calloc(1, sizeof(struct reporter));
 }
 
+/* At a stop: what no report has said yet is said now. */
 void
 report_free(struct reporter *r)
 {
+	if (r == NULL)
+		return;
+	collect(r, 0, 1);
+	if (!backlog_empty(r))
+		write_summary(r);
 	free(r);
 }
 
@@ -165,9 +175,10 @@ report(struct reporter *r, enum report_kind kind, const struct sockaddr *sa,
 }
 
 /* Move what entries have held for a minute (or since a report that never
- * came) to the backlog; returns whether some still hold occurrences. */
+ * came; all with force) to the backlog; returns whether some still hold
+ * occurrences. */
 static int
-collect(struct reporter *r, time_t now)
+collect(struct reporter *r, time_t now, int force)
 {
 	int holding = 0;
 
@@ -176,8 +187,8 @@ collect(struct reporter *r, time_t now)
 			struct entry *e = &r->table[i][w];
 			if (!e->used || e->held == 0)
 				continue;
-			if (e->last == 0 || now - e->last >= REPORT_INTERVAL ||
-			    now < e->last) {
+			if (force || e->last == 0 ||
+			    now - e->last >= REPORT_INTERVAL || now < e->last) {
 				r->backlog[e->kind] += e->held;
 				e->held = 0;
 			} else {
@@ -226,7 +237,7 @@ report_tick(struct reporter *r, time_t now)
 	if ((!r->pending && backlog_empty(r)) || now < r->next_tick)
 		return;
 	r->next_tick = now + 1;
-	r->pending = collect(r, now);
+	r->pending = collect(r, now, 0);
 	if (backlog_empty(r))
 		return;
 	/* Gathered a second or two, so a burst makes one line, not two. */

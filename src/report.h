@@ -33,6 +33,7 @@ enum report_kind {
 struct reporter;
 
 struct reporter *report_new(void);
+/* Writes the summary of what no report has said yet, then frees r. */
 void report_free(struct reporter *r);
 
 /*

@@ -208,7 +208,9 @@ stop_linklog
 check "the bad message is reported with its text" grep -q \
     'unparsed log message from 127.0.0.1: "@in TCP from 1.1.1.1:1 to 2.2.2.2:99999"' "$ERR"
 check "... once a minute per sender" \
-    test "$(grep -c 'unparsed log message' "$ERR")" -eq 1
+    test "$(grep -c 'unparsed log message from' "$ERR")" -eq 1
+check "... the other one said at the stop" grep -q \
+    'held back 1 report of unusable datagrams .*: unparsed log message 1$' "$ERR"
 check "other text is counted, not reported" \
     test "$(counter unparsed)" -eq 3 -a "$(counter unparsed_messages)" -eq 2
 check "the good one is written" test "$(wc -l <"$OUT")" -eq 1

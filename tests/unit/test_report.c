@@ -209,6 +209,29 @@ a_flood_is_counted_in_full(void **state)
 	report_free(r);
 }
 
+/* At a stop nothing held is left unsaid. */
+static void
+held_counts_are_said_at_a_stop(void **state)
+{
+	struct reporter *r = report_new();
+	struct sockaddr_in a = v4("192.0.2.1", 1);
+	time_t t = 6000000;
+	const char *out;
+
+	(void)state;
+	capture_start();
+	for (int i = 0; i < 3; i++)
+		report(r, REPORT_SNMPV3, SA(a), t, NULL);
+	report_tick(r, t + 5);
+	assert_int_equal(lines_in(capture_take()), 1);
+	report_free(r);
+	out = capture_take();
+	assert_int_equal(lines_in(out), 1);
+	assert_int_equal(held_back(out), 2);
+	assert_non_null(strstr(out, "SNMPv3 datagram 2"));
+	capture_stop();
+}
+
 static void
 informs_written_once(void **state)
 {
@@ -252,6 +275,7 @@ main(void)
 		cmocka_unit_test(global_cap),
 		cmocka_unit_test(a_silent_senders_count_is_reported),
 		cmocka_unit_test(a_flood_is_counted_in_full),
+		cmocka_unit_test(held_counts_are_said_at_a_stop),
 		cmocka_unit_test(informs_written_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
