@@ -14,7 +14,7 @@
 
 /* getopt's value for row i of the table (above every short option). */
 #define ROW_VALUE 256
-#define MAX_ROWS 128
+#define MAX_ROWS SETTINGS_MAX
 
 struct cli {
 	struct option longopts[MAX_ROWS + 1];
@@ -27,6 +27,7 @@ cli_init(struct cli *c)
 	size_t n = 0, s = 0;
 
 	c->shortopts[s++] = ':';
+	/* More rows than MAX_ROWS fail test_settings, never silently here. */
 	for (size_t i = 0; i < settings_count && n < MAX_ROWS; i++) {
 		const struct setting *row = &settings[i];
 		int has_arg = row->metavar == NULL ? no_argument :

@@ -89,6 +89,9 @@ struct setting {
 	const char *help;               /* lines separated by \n */
 };
 
+/* The table holds at most this many rows (the command line's arrays). */
+#define SETTINGS_MAX 128
+
 extern const struct setting settings[];
 extern const size_t settings_count;
 

@@ -21,6 +21,7 @@ static void
 test_rows_unique(void **state)
 {
 	(void)state;
+	assert_true(settings_count <= SETTINGS_MAX);
 	for (size_t i = 0; i < settings_count; i++) {
 		const struct setting *a = &settings[i];
 		for (size_t j = i + 1; j < settings_count; j++) {
