@@ -1114,11 +1114,23 @@ static const char *const group_titles[GROUP_COUNT] = {
 #define HELP_COLUMN 36
 #define HELP_WIDTH 79
 
+/* One word (or the unbreakable default) of the help text, wrapped. */
+static void
+help_word(FILE *f, const char *w, size_t n, size_t *col)
+{
+	if (*col > 0 && *col + 1 + n > HELP_WIDTH - HELP_COLUMN + 1) {
+		fprintf(f, "\n%*s", HELP_COLUMN - 1, "");
+		*col = 0;
+	}
+	fprintf(f, " %.*s", (int)n, w);
+	*col += 1 + n;
+}
+
 static void
 usage_row(FILE *f, const struct setting *row)
 {
-	char head[64], def[300] = "";
-	const char *line = row->help, *nl;
+	char head[64], def[300];
+	size_t col = 0;
 	int n;
 
 	if (row->short_option)
@@ -1132,21 +1144,21 @@ usage_row(FILE *f, const struct setting *row)
 	fprintf(f, "%-*s", HELP_COLUMN - 1, head);
 	if (strlen(head) >= HELP_COLUMN - 1)
 		fprintf(f, "\n%*s", HELP_COLUMN - 1, "");
-	if (row->def && row->metavar && row->type != SETTING_BOOL)
-		snprintf(def, sizeof(def), "(default %s)", row->def);
-	for (;;) {
-		nl = strchr(line, '\n');
-		n = nl ? (int)(nl - line) : (int)strlen(line);
-		fprintf(f, " %.*s", n, line);
-		if (nl == NULL)
-			break;
-		fprintf(f, "\n%*s", HELP_COLUMN - 1, "");
-		line = nl + 1;
+	/* Words wrapped to the width; the author's \n breaks a line too. */
+	for (const char *p = row->help; *p != '\0'; ) {
+		size_t len = strcspn(p, " \n");
+		if (len > 0)
+			help_word(f, p, len, &col);
+		p += len;
+		if (*p == '\n' && col > 0)
+			col = HELP_WIDTH;       /* the next word starts a line */
+		if (*p != '\0')
+			p++;
 	}
-	if (def[0] && HELP_COLUMN + n + 1 + strlen(def) <= HELP_WIDTH)
-		fprintf(f, " %s", def);
-	else if (def[0])
-		fprintf(f, "\n%*s %s", HELP_COLUMN - 1, "", def);
+	if (row->def && row->metavar && row->type != SETTING_BOOL) {
+		snprintf(def, sizeof(def), "(default %s)", row->def);
+		help_word(f, def, strlen(def), &col);
+	}
 	fputc('\n', f);
 }
 

@@ -195,6 +195,23 @@ test_stats_line(void **state)
 	assert_non_null(strstr(line, " dns_sent=0 "));
 }
 
+/* --help fits 79 columns, whatever the rows' texts. */
+static void
+test_usage_width(void **state)
+{
+	char line[256];
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_non_null(f);
+	settings_usage(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strlen(line) > 80)
+			fail_msg("too wide: %s", line);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -205,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_rule_inherits),
 		cmocka_unit_test(test_keep_restart),
 		cmocka_unit_test(test_stats_line),
+		cmocka_unit_test(test_usage_width),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
