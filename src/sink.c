@@ -184,27 +184,33 @@ account(struct sink *s, size_t lines, int err)
  * A log file removed by hand (not rotated: rotation is SIGHUP's) would
  * swallow every line: before each write, notice it and create it again,
  * so that no line is counted as written into a file nobody can read.
+ * Returns 0, or ENOENT when it is removed and cannot be created again:
+ * then the lines are lost (counted as errors), not written.
  */
-static void
+static int
 check_removed(struct sink *s)
 {
 	char err[PATH_MAX + 256];
 	struct stat st;
 
 	if (s->path == NULL || fstat(s->fd, &st) < 0 || st.st_nlink > 0)
-		return;
-	if (sink_reopen_fd(s, err, sizeof(err)) == 0)
+		return 0;
+	if (sink_reopen_fd(s, err, sizeof(err)) == 0) {
 		log_msg(LOG_WARNING, "log file %s was removed: created it "
 		    "again", s->path);
-	else if (log_ratelimit(&s->last_report, 60))
+		return 0;
+	}
+	if (log_ratelimit(&s->last_report, 60))
 		log_msg(LOG_ERR, "log file %s was removed and cannot be "
 		    "created again: %s", s->path, err);
+	return ENOENT;
 }
 
 void
 sink_flush(struct sink *s)
 {
 	struct iovec iov = { s->buf, s->used };
+	int err;
 
 	if (s->syslogq != NULL) {
 		syslogq_commit(s->syslogq);
@@ -212,8 +218,9 @@ sink_flush(struct sink *s)
 	}
 	if (s->used == 0)
 		return;
-	check_removed(s);
-	account(s, s->pending_lines, write_all(s, &iov, 1));
+	if ((err = check_removed(s)) == 0)
+		err = write_all(s, &iov, 1);
+	account(s, s->pending_lines, err);
 	s->used = 0;
 	s->pending_lines = 0;
 }
@@ -231,8 +238,8 @@ sink_write(struct sink *s, int priority, const char *line, size_t len)
 	if (len + 1 > sizeof(s->buf)) {
 		/* Longer than the whole buffer: straight through. */
 		struct iovec iov[2] = { { (void *)line, len }, { "\n", 1 } };
-		check_removed(s);
-		account(s, 1, write_all(s, iov, 2));
+		int err = check_removed(s);
+		account(s, 1, err ? err : write_all(s, iov, 2));
 		return;
 	}
 	memcpy(s->buf + s->used, line, len);

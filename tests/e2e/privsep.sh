@@ -134,6 +134,18 @@ check "a reopen without the helper is refused" \
 send_v1 '@in TCP from 10.8.0.6:1 to 192.168.1.20:22'
 check "the file in use keeps the lines" wait_lines "$LOG.2" 4
 check "linklog is still running" kill -0 "$LL_PID"
+# The file in use removed, and no helper to create it again in a root-only
+# directory: the lines are lost and counted so, not counted as written.
+wait_received 6 >/dev/null
+written=$(counter written_file)
+rm "$LOG.2"
+send_v1 '@in TCP from 10.8.0.7:1 to 192.168.1.20:22'
+check "a removed file that cannot be created again is reported" \
+    wait_grep "$ERR" "log file $LOG was removed and cannot be created again"
+wait_received 7 >/dev/null
+check "its line is not counted as written ($written)" \
+    test "$(counter written_file)" -eq "$written"
+check "but as an output error" test "$(counter output_errors)" -eq 1
 stop_linklog
 check "it stopped with 0" test "$LL_STATUS" -eq 0
 check "without the helper, nobody cannot remove its pid file, and says so" \
