@@ -19,7 +19,7 @@
       of them (request-id i carries "@in TCP from 10.9.0.i:1 to ...", the
       copies 10.9.1.1):
       then prints, one a line, the request-id of every Response that comes
-      within 1 s.
+      within 2 s of the one before.
   senders.py junk-from PORT N
       One datagram that is not SNMP from each of N addresses, 127.0.1.1,
       127.0.1.2, ... (as spoofed sources would be).
@@ -142,7 +142,7 @@ def main():
             text = "@in TCP from 10.9.%d.%d:1 to 10.5.5.5:5" % (same, rid)
             s.sendto(inform(b"public", text.encode(), rid),
                      ("127.0.0.1", port))
-        s.settimeout(1)
+        s.settimeout(2)
         try:
             while True:
                 print(request_id(s.recv(65536)))
