@@ -587,8 +587,9 @@ on_string(void *arg, const char *text, size_t len)
 	if (parse_messages(text, len, &p->proto, on_event, p) > 0)
 		return;
 	/* --unparsed=forward shows every string, text or not; the counters
-	 * tell text without a message from binary values. */
-	if (!looks_like_text(text, len))
+	 * tell text without a message from binary values.  A string that
+	 * begins like a message is a broken one, whatever follows. */
+	if (!parse_is_message_start(text, len) && !looks_like_text(text, len))
 		p->stats.binary_strings++;
 	else
 		p->stats.unparsed++;

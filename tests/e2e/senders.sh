@@ -238,4 +238,17 @@ check_line "a v1 header with a Gauge32 time and a string agent-addr" "$OUT" \
 check "a binary string is not counted unparsed" \
     test "$(counter unparsed)" -eq 0 -a "$(counter binary_strings)" -eq 1
 
+# "@in " with a NUL inside is a broken message, not a binary value:
+# counted unparsed (unparsed_messages is a part of unparsed) and reported.
+start_linklog --no-dns -s
+snmptrap -v 2c -c public "127.0.0.1:$PORT" '' 1.3.6.1.4.1.3955.1 \
+    "$TRAP_OID" x 40696e205443502000780a
+wait_received 1
+stop_linklog
+check "a message start with a NUL inside is unparsed, not binary" \
+    test "$(counter unparsed)" -eq 1 -a "$(counter unparsed_messages)" -eq 1 \
+    -a "$(counter binary_strings)" -eq 0
+check "... and reported, escaped" grep -q \
+    'unparsed log message from 127.0.0.1: "@in TCP \\000x\\012"' "$ERR"
+
 finish
