@@ -82,8 +82,13 @@ static setting_check_fn check_not_empty, check_template, check_pattern,
  *             refusing bad values, run for the file and the command line)
  *   .def      the default, written as in the file ("1000", "true", "raw")
  *   .apply    SETTING_RESTART if a reload must keep the running value
+ *   .unique   a list that may not hold one value twice
  *   .arg      the value a flag without argument sets (SETTING_BOOL)
- *   .group, .metavar, .help   its place and text in --help
+ *   .group, .metavar, .help   its place and text in --help (the text is
+ *             wrapped to the width; \n starts a new line)
+ *
+ * test_settings checks the rows (unique names, defaults that parse, a
+ * --help that fits); config.sh's round trip prints and reloads every key.
  *
  * The command line, the configuration file, the checks, --check-config,
  * --help, the defaults and the merge of rules all follow.  Then document
