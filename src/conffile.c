@@ -273,3 +273,13 @@ conffile_free(struct options *o)
 	free(o->conf);
 	o->conf = NULL;
 }
+
+const char *
+conffile_source(const struct options *o, unsigned i)
+{
+	const config_t *cf = o->conf;
+
+	if (cf == NULL || i >= cf->num_filenames)
+		return NULL;
+	return cf->filenames[i];
+}

@@ -22,4 +22,10 @@ int conffile_load(const char *path, struct options *o, char *err,
 
 void conffile_free(struct options *o);
 
+/*
+ * The files o's configuration was read from: the file itself and every
+ * file it took in with libconfig's @include; NULL after the last.
+ */
+const char *conffile_source(const struct options *o, unsigned i);
+
 #endif

@@ -441,6 +441,24 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Files taken in with @include are held to the same rule as the file. */
+static int
+included_root_only(const struct options *o, char *why, size_t whylen)
+{
+	const char *f;
+
+	for (unsigned i = 0; (f = conffile_source(o, i)) != NULL; i++) {
+		char *abs = absolute_path(f);
+		int rc = abs ? fileopen_root_only(abs, why, whylen) : -1;
+		if (abs == NULL)
+			snprintf(why, whylen, "out of memory");
+		free(abs);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 daemon_log_files(void *arg, char **paths, size_t max, char *why,
     size_t whylen)
@@ -455,10 +473,14 @@ daemon_log_files(void *arg, char **paths, size_t max, char *why,
 	if (geteuid() == 0 && file != NULL &&
 	    fileopen_root_only(file, why, whylen) < 0)
 		return -1;
-	if (load_options(d, &o, err, sizeof(err)) < 0)
-		n = runtime_log_files(&o, paths, max);
-	else
+	if (load_options(d, &o, err, sizeof(err)) >= 0) {
 		snprintf(why, whylen, "%s", err);
+	} else if (geteuid() == 0 && included_root_only(&o, why,
+	    whylen) < 0) {
+		n = -1;
+	} else {
+		n = runtime_log_files(&o, paths, max);
+	}
 	conffile_free(&o);
 	return n;
 }

@@ -188,6 +188,14 @@ check "started as root from a configuration another user can write: exit 1" \
     test $? -eq 1
 check "saying why" grep -q "'$CONF': can be written by a user other than root" "$WORK/start.err"
 chown root "$CONF"
+# ... and so does a file it takes in with @include.
+printf 'quiet = true;\n' >"$WORK/included.conf"
+chown nobody "$WORK/included.conf"
+printf '@include "%s"\nlog_file = "%s";\n' "$WORK/included.conf" "$LOG" >"$WORK/including.conf"
+timeout 10 "$LINKLOG" --no-dns -c "$WORK/including.conf" --run-as=nobody \
+    --listen=127.0.0.1 --port=16297 2>"$WORK/start.err"
+check "an @include'd file another user can write: exit 1 too" test $? -eq 1
+check "naming it" grep -q "'$WORK/included.conf': can be written by a user other than root" "$WORK/start.err"
 
 # Not started as root: no helper, the files are opened by linklog itself.
 cat >"$WORK/asnobody.sh" <<EOS
