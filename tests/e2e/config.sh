@@ -155,6 +155,7 @@ unparsed = "raw";
 template = "%a \"%A\" \\ 	tab";
 quiet = true;
 log_file = "/tmp/x\"y.log";
+json_original = true;
 syslog = { enabled = true; facility = "local4"; priority = "notice";
            ident = "r\"t\\r"; template = "%s \"q\""; queue_size = 77; };
 filter = { direction = "in"; protocol = [ "tcp" ]; ip = "1.*";
@@ -163,7 +164,7 @@ filter = { direction = "in"; protocol = [ "tcp" ]; ip = "1.*";
            port_source = "2"; port_dest = [ "3", "!4" ]; };
 dns = { enabled = false; source = false; dest = false;
         servers = [ "127.0.0.1:5353", "[::1]:53" ]; wait = 10; timeout = 5;
-        cache_size = 7; ttl = 6; negative_ttl = 4; };
+        cache_size = 7; ttl = 6; negative_ttl = 4; max_pending = 9; };
 access = { allow_from = [ "192.168.1.1/32", "fd00::/8" ];
            community = [ "pub\"lic", "back\\slash", "nl\nx" ]; rate_limit = 50; };
 rules = ( { filter = { host_dest = "*\"*"; }; template = "R \"%a\"";
@@ -171,7 +172,8 @@ rules = ( { filter = { host_dest = "*\"*"; }; template = "R \"%a\"";
             syslog = { enabled = false; facility = "local1";
                        priority = "warning"; template = "S"; };
             final = true; },
-          { final = false; } );
+          { final = false; format = "json"; json_original = false;
+            syslog = { format = "json"; }; } );
 EOC
 "$LINKLOG" -c "$CONF" --check-config >"$WORK/rt1.conf" 2>"$WORK/rt.err"
 check "the round-trip file is valid" test $? -eq 0
@@ -188,7 +190,8 @@ for key in port listen run_as receive_buffer pid_file show_port_numbers \
     unparsed template quiet log_file enabled facility priority ident \
     queue_size direction protocol ip ip_source ip_dest host host_source \
     host_dest port_source port_dest source dest servers wait timeout \
-    cache_size ttl negative_ttl allow_from community rate_limit final; do
+    cache_size ttl negative_ttl max_pending allow_from community rate_limit \
+    final format json_original; do
 	grep -q "^ *$key = " "$WORK/rt1.conf" || not_ok "key $key not printed"
 done
 
