@@ -51,9 +51,9 @@ const struct name_table settings_priorities = NAMES("level", priority_names);
 static const struct name_table unparsed_table = NAMES(NULL, unparsed_names);
 static const struct name_table format_table = NAMES(NULL, format_names);
 
-static setting_check_fn check_not_empty, check_template, check_pattern,
-    check_cidr, check_listen, check_user, check_dns_server, check_community,
-    check_facility;
+static setting_check_fn check_not_empty, check_ident, check_template,
+    check_pattern, check_cidr, check_listen, check_user, check_dns_server,
+    check_community, check_facility;
 
 /* Where a setting lives: at the top level only, or also in rules, which
  * inherit the top level's value when they do not set it. */
@@ -233,7 +233,7 @@ const struct setting settings[] = {
 	  .metavar = "LEVEL", .help = "Their level" },
 	{ .option = "syslog-ident", .key = "syslog.ident",
 	  .type = SETTING_STRING, TOP(syslog_ident), .def = "linklog",
-	  .check = check_not_empty, .group = GROUP_OUTPUT, .metavar = "NAME",
+	  .check = check_ident, .group = GROUP_OUTPUT, .metavar = "NAME",
 	  .help = "Their program name" },
 	{ .option = "syslog-template", .key = "syslog.template",
 	  .type = SETTING_STRING, OUT(syslog_template),
@@ -293,6 +293,36 @@ check_not_empty(const struct setting *row, const char *v, char *err,
 		return 0;
 	snprintf(err, errlen, "must not be empty");
 	return -1;
+}
+
+/*
+ * The syslog ident: one word.  rsyslog takes a line's program name up to
+ * the first space, so with "my app" it files "my" and the message starts
+ * "app[PID]: ...": a JSON line's "@cee:" cookie is no longer first and
+ * mmjsonparse refuses it.  128 bytes at most: room left in a JSON line
+ * (json.h, JSON_CEE_LINE_MAX).
+ */
+#define IDENT_MAX 128
+
+static int
+check_ident(const struct setting *row, const char *v, char *err,
+    size_t errlen)
+{
+	if (check_not_empty(row, v, err, errlen) < 0)
+		return -1;
+	if (strlen(v) > IDENT_MAX) {
+		snprintf(err, errlen, "longer than %d bytes", IDENT_MAX);
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p <= ' ' || *p == 0x7f) {
+			snprintf(err, errlen, "must be one word, without spaces "
+			    "or control characters (syslog readers end the "
+			    "program name at a space)");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int

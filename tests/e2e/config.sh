@@ -125,6 +125,11 @@ error_case 'access = { allow_from = "192.168.1.1/+8"; };' "1: access.allow_from:
 error_case 'access = { allow_from = "192.168.1.1/ 8"; };' "1: access.allow_from: invalid address '192.168.1.1/ 8'"
 error_case 'syslog = { facility = "kern"; };' "1: syslog.facility: facility 'kern' refused: it is reserved for the kernel"
 error_case 'rules = ( { syslog = { facility = "KERN"; }; } );' "1: rules[0].syslog.facility: facility 'KERN' refused"
+# rsyslog ends the program name at a space: "my app" would file the line
+# under "my" and push JSON's @cee: cookie out of place.
+error_case 'syslog = { ident = "my app"; };' "1: syslog.ident: must be one word, without spaces or control characters"
+error_case 'syslog = { ident = "a\tb"; };' "1: syslog.ident: must be one word"
+error_case "syslog = { ident = \"$(printf 'x%.0s' $(seq 1 129))\"; };" "1: syslog.ident: longer than 128 bytes"
 printf 'access = { community = "%0255d"; allow_from = "::ffff:10.0.0.0/104"; };\n' 0 >"$CONF"
 "$LINKLOG" -c "$CONF" --check-config >/dev/null 2>&1
 check "a community of 255 bytes and an IPv4-mapped allow_from are valid" test $? -eq 0
