@@ -211,6 +211,9 @@ options_parse(struct options *o, int argc, char **argv)
 		snprintf(name, sizeof(name), "%s", argv[optind - 1]);
 		if (c == ':')
 			return usage_error("option '%s' needs a value", name);
+		if (c == '?' && optopt >= ROW_VALUE)
+			return usage_error("option '--%s' takes no value",
+			    settings[optopt - ROW_VALUE].option);
 		if (c == '?' || (row = row_of(c)) == NULL) {
 			if (optopt != 0)
 				snprintf(name, sizeof(name), "-%c", optopt);

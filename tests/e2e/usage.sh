@@ -25,6 +25,8 @@ usage_error "--dns" "ambiguous option '--dns' (could be --dns-server, --dns-wait
 usage_error "--filter-port-=1" "ambiguous option '--filter-port-' (could be --filter-port-dest, --filter-port-source)"
 usage_error "--sys=local0" "ambiguous option '--sys'"
 usage_error "--port" "needs a value"
+usage_error "--no-dns=foo" "option '--no-dns' takes no value"
+usage_error "--quiet=yes" "option '--quiet' takes no value"
 usage_error "--port=0" "invalid value '0' for --port"
 usage_error "--port=65536" "invalid value '65536' for --port"
 usage_error "-p abc" "invalid value 'abc' for --port"
