@@ -1213,12 +1213,13 @@ settings_usage(FILE *f)
 	fputs("\nTemplate tokens:\n"
 	    "  %a source IP          %A destination IP     %s source host\n"
 	    "  %d destination host   %S source port        %D destination port\n"
-	    "  %i direction (' in' or 'out')               %p protocol (TCP or "
-	    "UDP)\n"
+	    "  %i direction (' in' or 'out')               %p protocol (TCP, UDP, "
+	    "-)\n"
 	    "  %t timestamp (%M %T %h:%m:%z)               %T day of the month\n"
 	    "  %I RFC 3339 timestamp (2026-12-01T04:27:22.123+01:00)\n"
 	    "  %h hour   %m minute   %z second   %M month  %w day of the week\n"
 	    "  %y year (4 digits)    %Y year (2 digits)    %r router address\n"
-	    "  %R router name        %% a percent sign\n"
+	    "  %R router name        %g address the trap claims (or %r)\n"
+	    "  %% a percent sign\n"
 	    "\nSee linklog(8) for more.\n", f);
 }
