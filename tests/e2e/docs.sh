@@ -1,0 +1,148 @@
+#!/bin/sh
+# The documentation matches the program: every option of --help is an
+# entry of linklog(8) and a row of the README's table (and no entry names
+# an option that is gone); every key --check-config prints is an entry of
+# linklog.conf(5) with its default; conf/linklog.conf shows the defaults;
+# every counter of the statistics line is one entry of linklog(8)
+# STATISTICS (and no entry is a counter that is gone); every template
+# token linklog accepts is in --help, linklog(8) and the README.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+need snmptrap
+
+MAN8=$top_srcdir/man/linklog.8
+MAN5=$top_srcdir/man/linklog.conf.5
+README=$top_srcdir/README.md
+
+# "missing WHAT LIST": a check that LIST (one a line) is empty.
+missing() {
+	if [ -s "$2" ]; then
+		not_ok "$1:"
+		sed 's/^/    /' "$2"
+	else
+		ok "$1"
+	fi
+}
+
+# The tag lines of a page's .TP entries, \- and \(dq as - and ".
+tags() {
+	awk 'tp { print; tp = 0 } /^\.TP/ { tp = 1 }' "$1" |
+	    sed 's/\\-/-/g; s/\\(dq/"/g'
+}
+
+# ---- options ----------------------------------------------------------
+"$LINKLOG" --help >"$WORK/help.txt"
+grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z0-9-]*' "$WORK/help.txt" |
+    sed 's/.*--//' | sort -u >"$WORK/options"
+check "--help lists options" test "$(wc -l <"$WORK/options")" -gt 40
+tags "$MAN8" | grep -oE -- '--[a-z][a-z0-9-]*' | sed 's/^--//' |
+    sort -u >"$WORK/man8.options"
+comm -23 "$WORK/options" "$WORK/man8.options" >"$WORK/x"
+missing "every option of --help is an entry of linklog(8)" "$WORK/x"
+# Entries name options of linklog only: not those of other programs in
+# EXAMPLES (iptables), which are not tags.
+comm -13 "$WORK/options" "$WORK/man8.options" >"$WORK/x"
+missing "every option entry of linklog(8) exists" "$WORK/x"
+grep -E '^\| `-' "$README" | cut -d'|' -f2 |
+    grep -oE -- '--[a-z][a-z0-9-]*' | sed 's/^--//' |
+    sort -u >"$WORK/readme.options"
+comm -23 "$WORK/options" "$WORK/readme.options" >"$WORK/x"
+missing "every option of --help is in the README's table" "$WORK/x"
+comm -13 "$WORK/options" "$WORK/readme.options" >"$WORK/x"
+missing "every option of the README's table exists" "$WORK/x"
+
+# ---- configuration keys -----------------------------------------------
+# "section.key = value" from --check-config's output.
+flatten() {
+	awk '/^[a-z_]+ = \{$/ { sect = $1 "."; next }
+	     /^\};$/ { sect = ""; next }
+	     /^ *[a-z_]+ = / { sub(/^ */, ""); sub(/;$/, "");
+		k = $1; sub(/^[^=]*= /, ""); print sect k "\t" $0 }' "$1"
+}
+"$LINKLOG" --check-config >"$WORK/defaults.conf" 2>/dev/null
+flatten "$WORK/defaults.conf" >"$WORK/defaults"
+check "--check-config prints settings" test "$(wc -l <"$WORK/defaults")" -ge 30
+# Every optional key set, so that it is printed too.
+"$LINKLOG" --check-config --pid-file=/run/x.pid --log-file=/tmp/x.log \
+    --listen=127.0.0.1 --dns-server=127.0.0.1 --allow-from=127.0.0.1 \
+    --community=public --filter-direction=IN --filter-protocol=TCP \
+    --filter-ip=1 --filter-ip-source=1 --filter-ip-dest=1 --filter-host=a \
+    --filter-host-source=a --filter-host-dest=a --filter-port=1 \
+    --filter-port-source=1 --filter-port-dest=1 \
+    >"$WORK/all.conf" 2>"$WORK/all.err"
+flatten "$WORK/all.conf" | cut -f1 | sort -u >"$WORK/keys"
+check "--check-config prints the optional keys" grep -qx 'filter.port_dest' "$WORK/keys"
+tags "$MAN5" | grep -oE '[a-z_]+(\.[a-z_]+)?' | sort -u >"$WORK/man5.words"
+comm -23 "$WORK/keys" "$WORK/man5.words" >"$WORK/x"
+missing "every key of --check-config is an entry of linklog.conf(5)" "$WORK/x"
+# Each entry's parenthesis ends with the default: "(TYPE, DEFAULT)" or
+# "(TYPE, DEFAULT; restart)"; a list's default is "empty".
+tags "$MAN5" >"$WORK/man5.tags"
+: >"$WORK/x"
+while IFS="$(printf '\t')" read -r key value; do
+	case "$value" in "[]") value=empty ;; esac
+	awk -v k="$key" -v v="$value" '
+	    { n = split($0, w, /[ ",]+/); named = 0
+	      for (i = 1; i <= n; i++) if (w[i] == k || w[i] == ".BR" k) named = 1 }
+	    named && (index($0, ", " v ")") || index($0, ", " v ";")) { found = 1 }
+	    END { exit !found }' "$WORK/man5.tags" ||
+	    echo "$key: no entry with the default $value" >>"$WORK/x"
+done <"$WORK/defaults"
+missing "linklog.conf(5) gives every key's default as --check-config" "$WORK/x"
+"$LINKLOG" -c "$top_srcdir/conf/linklog.conf" --check-config \
+    >"$WORK/sample.conf" 2>"$WORK/sample.err"
+# The first line is a comment that names the file.
+sed 1d "$WORK/sample.conf" >"$WORK/sample.settings"
+sed 1d "$WORK/defaults.conf" >"$WORK/defaults.settings"
+if diff "$WORK/defaults.settings" "$WORK/sample.settings" >"$WORK/x"; then
+	ok "conf/linklog.conf shows exactly the defaults"
+else
+	not_ok "conf/linklog.conf shows exactly the defaults:"
+	sed 's/^/    /' "$WORK/x" "$WORK/sample.err"
+fi
+
+# ---- counters ---------------------------------------------------------
+start_linklog --no-dns-source
+send_v1 '@in TCP from 10.1.0.1:1 to 192.168.1.20:22'
+wait_lines "$OUT" 1
+kill -USR1 "$LL_PID"
+for i in $(seq 1 100); do grep -q 'statistics:' "$ERR" && break; sleep 0.05; done
+stop_linklog
+grep 'statistics:' "$ERR" | head -n 1 | sed 's/.*statistics: //' |
+    tr ' ' '\n' | sed 's/=.*//' | sort >"$WORK/counters"
+check "the statistics line carries the DNS counters too" \
+    grep -qx waited_out "$WORK/counters"
+sed -n '/^\.SH STATISTICS/,/^\.SH /p' "$MAN8" >"$WORK/stats.man"
+tags "$WORK/stats.man" | grep -oE '[a-z_]+' | grep -vx 'B\|BR' |
+    sort >"$WORK/man8.counters"
+comm -23 "$WORK/counters" "$WORK/man8.counters" >"$WORK/x"
+missing "every counter is an entry of linklog(8) STATISTICS" "$WORK/x"
+comm -13 "$WORK/counters" "$WORK/man8.counters" >"$WORK/x"
+missing "every entry of STATISTICS is a counter" "$WORK/x"
+uniq -d "$WORK/man8.counters" >"$WORK/x"
+missing "each counter is described once" "$WORK/x"
+
+# ---- template tokens --------------------------------------------------
+# The tokens linklog accepts: an unknown one is refused at start.
+: >"$WORK/tokens"
+for c in a b c d e f g h i j k l m n o p q r s t u v w x y z \
+    A B C D E F G H I J K L M N O P Q R S T U V W X Y Z %; do
+	"$LINKLOG" --check-config --template="%$c" >/dev/null 2>&1 &&
+	    echo "$c" >>"$WORK/tokens"
+done
+check "linklog accepts tokens" test "$(wc -l <"$WORK/tokens")" -gt 20
+: >"$WORK/x"
+sed -n '/^\.SH TEMPLATES/,/^\.SH /p' "$MAN8" >"$WORK/templates.man"
+while read -r c; do
+	grep -qE "(^| )%$c " "$WORK/help.txt" ||
+	    echo "%$c: not in --help" >>"$WORK/x"
+	grep -q "^%$c	" "$WORK/templates.man" ||
+	    echo "%$c: not in linklog(8) TEMPLATES" >>"$WORK/x"
+	grep -qF "\`%$c\`" "$README" ||
+	    echo "%$c: not in the README" >>"$WORK/x"
+done <"$WORK/tokens"
+missing "every token is in --help, linklog(8) and the README" "$WORK/x"
+grep -E '^%.	' "$WORK/templates.man" | cut -c2 | sort >"$WORK/man.tokens"
+sort "$WORK/tokens" | comm -13 - "$WORK/man.tokens" >"$WORK/x"
+missing "every token of linklog(8) exists" "$WORK/x"
+
+finish
