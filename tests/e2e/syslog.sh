@@ -108,7 +108,8 @@ ${6:-}
 EOC
 }
 RUN=$LINKLOG
-if command -v valgrind >/dev/null && ! ldd "$LINKLOG" | grep -q libasan; then
+# (Not on a sanitizer build: valgrind cannot run ASan or TSan binaries.)
+if command -v valgrind >/dev/null && ! ldd "$LINKLOG" | grep -q 'libasan\|libtsan'; then
 	cat >"$WORK/vg.sh" <<EOS
 #!/bin/sh
 exec valgrind --tool=memcheck --error-exitcode=99 --log-file="$WORK/vg.txt" "$LINKLOG" "\$@"
