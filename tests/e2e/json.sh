@@ -221,6 +221,21 @@ stop_linklog
 check_line "after a reload from JSON to a text template, text" "$OUT" \
     "T 203.0.113.7"
 
+# A forwarded string goes once to each place lines go, whatever the
+# filters, in the format of the first rule writing there (linklog(8)).
+printf 'dns = { enabled = false; };\nunparsed = "forward";\ntemplate = "T %%a";
+rules = ( { filter = { port_dest = "22"; }; format = "json"; final = true; },
+          { format = "text"; } );\n' >"$CONF2"
+start_linklog -c "$CONF2"
+send_v2c 'System log: hello'
+send_v1 '@in TCP from 203.0.113.7:51237 to 192.168.1.20:80'
+wait_received 2
+stop_linklog
+check "the forwarded string once, in the first rule's JSON" test \
+    "$(grep -c '"message":"System log: hello"}$' "$OUT")" -eq 1
+check_line "the event in the text rule's template" "$OUT" "T 203.0.113.7"
+check "two lines" test "$(wc -l <"$OUT")" -eq 2
+
 # The default stays text: nothing changes without format or --json.
 start_linklog --no-dns -s
 send_v1 '@in TCP from 203.0.113.7:51234 to 192.168.1.20:22'
