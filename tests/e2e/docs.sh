@@ -88,6 +88,31 @@ while IFS="$(printf '\t')" read -r key value; do
 	    echo "$key: no entry with the default $value" >>"$WORK/x"
 done <"$WORK/defaults"
 missing "linklog.conf(5) gives every key's default as --check-config" "$WORK/x"
+# Every integer key's bounds, "(integer MIN to MAX, ...)" in
+# linklog.conf(5): linklog takes MIN and MAX and refuses what is beyond
+# them, and linklog(8) gives the same "MIN to MAX" for its option.
+# conf_value KEY VALUE: does a file setting only KEY to VALUE load?
+conf_value() {
+	case "$1" in
+	*.*) echo "${1%%.*} = { ${1#*.} = $2; };" ;;
+	*) echo "$1 = $2;" ;;
+	esac >"$WORK/bound.conf"
+	"$LINKLOG" -c "$WORK/bound.conf" --check-config >/dev/null 2>&1
+}
+sed -n 's/^\.BR \([a-z_.]*\) " (integer \([0-9]*\) to \([0-9]*\),.*/\1 \2 \3/p' \
+    "$MAN5" >"$WORK/bounds"
+check "linklog.conf(5) gives integer bounds" test "$(wc -l <"$WORK/bounds")" -ge 10
+: >"$WORK/x"
+while read -r key min max; do
+	conf_value "$key" "$min" || echo "$key: $min refused" >>"$WORK/x"
+	conf_value "$key" "$max" || echo "$key: $max refused" >>"$WORK/x"
+	conf_value "$key" "$((max + 1))" && echo "$key: $((max + 1)) taken" >>"$WORK/x"
+	[ "$min" -eq 0 ] || ! conf_value "$key" "$((min - 1))" ||
+	    echo "$key: $((min - 1)) taken" >>"$WORK/x"
+	grep -q "(\($min to $max\|[^(]*[^0-9]$min to $max\)[,;)]" "$MAN8" ||
+	    echo "$key: no '$min to $max' in linklog(8)" >>"$WORK/x"
+done <"$WORK/bounds"
+missing "the bounds of linklog.conf(5) and linklog(8) are linklog's" "$WORK/x"
 "$LINKLOG" -c "$top_srcdir/conf/linklog.conf" --check-config \
     >"$WORK/sample.conf" 2>"$WORK/sample.err"
 # The first line is a comment that names the file.
