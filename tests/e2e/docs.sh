@@ -125,6 +125,44 @@ else
 	sed 's/^/    /' "$WORK/x" "$WORK/sample.err"
 fi
 
+# "restart" in linklog.conf(5) is what a reload keeps: start with the
+# defaults, change every integer key, run_as and pid_file, reload, and
+# compare the keys the reload's warning names with those marked restart
+# (port and listen are on start_linklog's command line, which wins).
+sed 1d "$WORK/defaults.conf" >"$WORK/reload.conf"
+printf 'run_as\t"root"\n' >"$WORK/new"
+while read -r key min max; do
+	case "$key" in port) continue ;; esac
+	default=$(awk -F '\t' -v k="$key" '$1 == k { print $2 }' "$WORK/defaults")
+	value=$min; [ "$min" != "$default" ] || value=$max
+	printf '%s\t%s\n' "$key" "$value" >>"$WORK/new"
+done <"$WORK/bounds"
+# The defaults with the new values put in place (libconfig refuses a
+# setting given twice), and a pid file.
+awk -F '\t' 'NR == FNR { v[$1] = $2; next }
+    /^[a-z_]+ = \{$/ { sect = $0; sub(/ .*/, ".", sect) }
+    /^\};$/ { sect = "" }
+    /^ *[a-z_]+ = / { k = $0; sub(/^ */, "", k); sub(/ .*/, "", k)
+	if ((sect k) in v) sub(/= .*/, "= " v[sect k] ";") }
+    { print }' "$WORK/new" "$WORK/reload.conf" >"$WORK/changed.conf"
+echo "pid_file = \"$WORK/reload.pid\";" >>"$WORK/changed.conf"
+{ cut -f1 "$WORK/new"; echo pid_file; } | sort -u >"$WORK/changed"
+"$LINKLOG" -c "$WORK/changed.conf" --check-config >/dev/null 2>"$WORK/x" && : >"$WORK/x"
+missing "the changed configuration is valid" "$WORK/x"
+chmod 644 "$WORK/reload.conf"       # read again by the user linklog became
+start_linklog --no-dns -c "$WORK/reload.conf"
+cp "$WORK/changed.conf" "$WORK/reload.conf"
+kill -HUP "$LL_PID"
+for i in $(seq 1 100); do grep -q 'next restart' "$ERR" && break; sleep 0.05; done
+stop_linklog
+sed -n 's/.*reload: \(a \)\{0,1\}\(.*\) changes\{0,1\} take.*/\2/p' "$ERR" |
+    tr -d ' ' | tr ',' '\n' | sort -u >"$WORK/kept"
+check "a reload names the settings it keeps" test -s "$WORK/kept"
+grep ' restart)"$' "$WORK/man5.tags" | grep -oE '^\.BR [a-z_.]+' |
+    cut -c5- | sort -u | comm -12 - "$WORK/changed" >"$WORK/marked"
+diff "$WORK/marked" "$WORK/kept" >"$WORK/x"
+missing "linklog.conf(5) marks restart exactly what a reload keeps" "$WORK/x"
+
 # ---- counters ---------------------------------------------------------
 start_linklog --no-dns-source
 send_v1 '@in TCP from 10.1.0.1:1 to 192.168.1.20:22'
