@@ -106,11 +106,18 @@ entry_size(size_t len)
 	return (HEADER + len + 7) & ~(size_t)7;
 }
 
+/* A line the queue cannot take: counted, said once a minute at most. */
 static void
-drop(struct syslogq *q)
+drop(struct syslogq *q, size_t len)
 {
 	q->dropped++;
-	if (log_ratelimit(&q->last_report, 60))
+	if (!log_ratelimit(&q->last_report, 60))
+		return;
+	if (entry_size(len) > q->bytes)
+		log_msg(LOG_ERR, "a syslog line of %zu bytes is longer than the "
+		    "whole queue (%zu bytes): dropped (%llu lines dropped so "
+		    "far)", len, q->bytes, (unsigned long long)q->dropped);
+	else
 		log_msg(LOG_ERR, "syslog queue full (%zu lines): lines dropped "
 		    "(%llu so far)", q->size, (unsigned long long)q->dropped);
 }
@@ -128,7 +135,7 @@ syslogq_push(struct syslogq *q, int priority, const char *line, size_t len)
 	if (len > INT_MAX || need > q->bytes ||
 	    q->tail_lines - head_lines >= q->size ||
 	    q->tail + pad + need - head > q->bytes) {
-		drop(q);
+		drop(q, len);
 		return;
 	}
 	if (pad > 0) {

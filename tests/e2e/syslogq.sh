@@ -257,6 +257,25 @@ check_no_line "reloads" "$SYSLOG" "reload"
 check_no_line "the stop" "$SYSLOG" "syslog did not"
 check "syslog holds traffic only" test "$(grep -v '^rsyslogd ' "$SYSLOG" | grep -vc '^[a-z]* Q 10\.')" -eq 0
 
+# send_big N: a v2c trap whose string is N bytes of 0x01 (escaped by the
+# text template as \001: four bytes each).
+send_big() {
+	python3 - "$PORT" "$1" <<'EOP'
+import socket, sys
+def tlv(tag, body):
+    n = len(body)
+    head = bytes([n]) if n < 0x80 else bytes([0x83, n >> 16, (n >> 8) & 255, n & 255])
+    return bytes([tag]) + head + body
+oid = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73, 1, 1]))
+vb = tlv(0x30, tlv(0x30, oid + tlv(0x04, b"\x01" * int(sys.argv[2]))))
+pdu = tlv(0x02, b"\x01") + tlv(0x02, b"\x00") + tlv(0x02, b"\x00") + vb
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+s.sendto(tlv(0x30, tlv(0x02, b"\x01") + tlv(0x04, b"public") + tlv(0xa7, pdu)),
+         ("127.0.0.1", int(sys.argv[1])))
+EOP
+}
+
 # 7. A line longer than one datagram to /dev/log can carry (a forwarded
 #    string of 60,000 control bytes is 240,000 bytes escaped; the socket
 #    takes about 208 KiB) is lost: it is counted as dropped and said, not
@@ -265,20 +284,7 @@ if command -v python3 >/dev/null; then
 	: >"$SYSLOG"
 	start_linklog --no-dns -s -q --syslog --syslog-template='Q %a:%S' \
 	    --unparsed=forward
-	python3 - "$PORT" <<'EOP'
-import socket, sys
-def tlv(tag, body):
-    n = len(body)
-    head = bytes([n]) if n < 0x80 else bytes([0x83, n >> 16, (n >> 8) & 255, n & 255])
-    return bytes([tag]) + head + body
-oid = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73, 1, 1]))
-vb = tlv(0x30, tlv(0x30, oid + tlv(0x04, b"\x01" * 60000)))
-pdu = tlv(0x02, b"\x01") + tlv(0x02, b"\x00") + tlv(0x02, b"\x00") + vb
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
-s.sendto(tlv(0x30, tlv(0x02, b"\x01") + tlv(0x04, b"public") + tlv(0xa7, pdu)),
-         ("127.0.0.1", int(sys.argv[1])))
-EOP
+	send_big 60000
 	send_v1 '@in TCP from 10.202.0.1:1 to 192.168.1.20:22'
 	wait_received 2
 	check "the line after the long one arrives" wait_grep "$SYSLOG" 'Q 10.202.0.1:1$'
@@ -288,6 +294,25 @@ EOP
 	check "not as written ($(counter written_syslog))" \
 	    test "$(counter written_syslog)" -eq 1
 	check "and said" grep -q "a syslog line of 240[0-9]* bytes is longer than /dev/log takes: dropped (1 so far)" "$ERR"
+	stop_linklog
+
+	# A line longer than the whole ring (--syslog-queue=1: 64 KiB) is
+	# dropped at once, counted and said; the next one is queued.
+	: >"$SYSLOG"
+	start_linklog --no-dns -s -q --syslog --syslog-template='Q %a:%S' \
+	    --unparsed=forward --syslog-queue=1
+	send_big 20000
+	wait_received 1
+	send_v1 '@in TCP from 10.202.0.2:1 to 192.168.1.20:22'
+	wait_received 2
+	check "after a line longer than the queue, the next arrives" \
+	    wait_grep "$SYSLOG" 'Q 10.202.0.2:1$'
+	wait_drained
+	check "the long one is dropped ($(counter syslog_dropped))" \
+	    test "$(counter syslog_dropped)" -eq 1
+	check "the next one written ($(counter written_syslog))" \
+	    test "$(counter written_syslog)" -eq 1
+	check "and it is said so" grep -q "a syslog line of 80[0-9]* bytes is longer than the whole queue (65536 bytes): dropped" "$ERR"
 	stop_linklog
 fi
 
