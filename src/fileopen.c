@@ -439,10 +439,14 @@ helper_main(struct helper *h, pid_t parent)
 	}
 	h->sock = 3;
 	(void)close_range(4, ~0U, 0);
-	(void)chdir("/");
 	helper_limit();
+	/* From the directory linklog started in, as linklog read it. */
+	r.status = 0;
 	helper_load(h, &r);
+	if (r.status != 0)
+		log_msg(LOG_ERR, "%s", r.msg);
 	helper_commit(h);
+	(void)chdir("/");
 	for (;;) {
 		n = recv(h->sock, req, sizeof(req) - 1, 0);
 		if (n < 0 && errno == EINTR)

@@ -196,6 +196,18 @@ timeout 10 "$LINKLOG" --no-dns -c "$WORK/including.conf" --run-as=nobody \
     --listen=127.0.0.1 --port=16297 2>"$WORK/start.err"
 check "an @include'd file another user can write: exit 1 too" test $? -eq 1
 check "naming it" grep -q "'$WORK/included.conf': can be written by a user other than root" "$WORK/start.err"
+# A relative configuration path with a relative @include: the helper
+# reads it from where linklog started, as linklog did.
+chown root "$WORK/included.conf"
+printf '@include "included.conf"\nlog_file = "%s";\ntemplate = "%%a";\n' "$A" >"$WORK/including.conf"
+here=$(pwd)
+cd "$WORK"
+start_linklog --no-dns -c including.conf --run-as=nobody
+cd "$here"
+send_v1 '@in TCP from 10.8.3.1:1 to 192.168.1.20:22'
+check "a relative @include does not make the helper refuse the log file" \
+    wait_grep "$A" "^10.8.3.1$"
+stop_linklog
 
 # Not started as root: no helper, the files are opened by linklog itself.
 cat >"$WORK/asnobody.sh" <<EOS
