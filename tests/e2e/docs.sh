@@ -5,7 +5,9 @@
 # linklog.conf(5) with its default; conf/linklog.conf shows the defaults;
 # every counter of the statistics line is one entry of linklog(8)
 # STATISTICS (and no entry is a counter that is gone); every template
-# token linklog accepts is in --help, linklog(8) and the README.
+# token linklog accepts is in --help, linklog(8) and the README; the
+# integer bounds and "restart" marks are linklog's; every source file is
+# in the README's layout.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need snmptrap
 
@@ -207,5 +209,12 @@ missing "every token is in --help, linklog(8) and the README" "$WORK/x"
 grep -E '^%.	' "$WORK/templates.man" | cut -c2 | sort >"$WORK/man.tokens"
 sort "$WORK/tokens" | comm -13 - "$WORK/man.tokens" >"$WORK/x"
 missing "every token of linklog(8) exists" "$WORK/x"
+
+# ---- layout ------------------------------------------------------------
+: >"$WORK/x"
+for f in "$top_srcdir"/src/*.c; do
+	grep -qF "src/${f##*/}" "$README" || echo "${f##*/}" >>"$WORK/x"
+done
+missing "every source file is in the README's layout" "$WORK/x"
 
 finish
