@@ -57,6 +57,56 @@ addr_format(const struct sockaddr *sa, char *buf, size_t size)
 	return strlen(buf);
 }
 
+static size_t
+address_at(const char *p, const char *chars, int family)
+{
+	char buf[ADDR_TEXT_LEN];
+	unsigned char a[16];
+	size_t n = strspn(p, chars);
+
+	/* Up to the last character that can end an address. */
+	while (n > 0 && p[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	if (family == AF_INET6 && strchr(buf, ':') == NULL)
+		return 0;
+	return inet_pton(family, buf, a) == 1 ? n : 0;
+}
+
+static int
+is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * Whether name begins with an address that the rest does not turn into a
+ * name: "10.0.0.1:80", "[10.0.0.1]", "10.0.0.1/32", "10.0.0.1..",
+ * "::1%lo" read as that address at a glance in a line.  A dotted quad
+ * followed by a letter or digit, or by a dot and a label
+ * ("1.2.3.4.static.example"), is a name.
+ */
+static int
+starts_like_address(const char *name)
+{
+	const char *p = name;
+	size_t n;
+
+	while (*p == '[' || *p == '(' || *p == ' ')
+		p++;
+	if ((n = address_at(p, "0123456789.", AF_INET)) == 0 &&
+	    (n = address_at(p, "0123456789abcdefABCDEF:.", AF_INET6)) == 0)
+		return 0;
+	p += n;
+	if (*p == '.' && is_alnum(p[1]))
+		return 0;
+	return !is_alnum(*p);
+}
+
 int
 addr_like_name(const char *name)
 {
@@ -79,7 +129,7 @@ addr_like_name(const char *name)
 		}
 		digits = 1;
 	}
-	if (digits)
+	if (digits || starts_like_address(name))
 		return 1;
 	if (len >= sizeof(buf))
 		return 0;       /* longer than any address text */

@@ -25,7 +25,10 @@ size_t addr_format(const struct sockaddr *sa, char *buf, size_t size);
  * Whether a host name could be read as an address: its last label is all
  * digits (RFC 1123 2.1: a top-level domain is never numeric) or the whole
  * name parses as one (inet_aton's forms: "10.0.0.1", "12345",
- * "0x7f000001", "10.1"; or IPv6).  Such a name is never shown as a host,
+ * "0x7f000001", "10.1"; or IPv6), or it begins with an address that the
+ * rest does not make a name of ("10.0.0.1:80", "[10.0.0.1]",
+ * "10.0.0.1/32", "10.0.0.1.."; not "1.2.3.4.static.example").  Such a
+ * name is never shown as a host,
  * whether a PTR answer or a router's message carries it: it would let
  * whoever controls it pose as another address.
  */

@@ -393,10 +393,16 @@ names_like_addresses(void **state)
 	static const char *forged[] = {
 		"10.0.0.1", "12345", "0x7f000001", "10.1", "017700000001",
 		"host.123", "a.b.0", "10.0.0.1.", "0x7f", "1.2.3.4.5",
+		/* An address at the start, which the rest leaves one. */
+		"10.0.0.1:80", "[10.0.0.1]", "10.0.0.1/32", "10.0.0.1..",
+		"10.0.0.1-a", "10.0.0.1 x", "::1%lo", "[::1]:80",
+		"fe80::1/64", "(10.0.0.1)",
 	};
 	static const char *names[] = {
 		"host", "nas.lan", "3com.example", "a1.b2", "x-1.y_2.z9a",
 		"0x7g", "host.123a", "123.example",
+		"1.2.3.4.static.example", "10.0.0.1x", "cafe", "dead.beef.example",
+		"face-1.lan", "add", "be:ef", "a.b.c.d",
 	};
 	struct event ev;
 
