@@ -62,11 +62,33 @@ log_msg(int priority, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A message with several lines (a refused configuration lists all its
+ * errors) stays one message: the journal and logwatch read a line as one
+ * entry, and an unprefixed second line would have no level or name.
+ */
+static size_t
+one_line(char *dst, size_t size, const char *src, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 2 < size; i++) {
+		if (src[i] != '\n') {
+			dst[o++] = src[i];
+			continue;
+		}
+		dst[o++] = ';';
+		dst[o++] = ' ';
+	}
+	return o;
+}
+
 void
 log_vmsg(int priority, const char *fmt, va_list ap)
 {
-	char buf[MAX_MESSAGE];
+	char buf[MAX_MESSAGE], line[MAX_MESSAGE];
 	int saved = errno, n, m;
+	size_t len;
 	ssize_t w;
 
 	if (stderr_is_journal)
@@ -77,8 +99,9 @@ log_vmsg(int priority, const char *fmt, va_list ap)
 	n += m > 0 ? m : 0;
 	if ((size_t)n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	w = write(STDERR_FILENO, buf, (size_t)n);
+	len = one_line(line, sizeof(line) - 1, buf, (size_t)n);
+	line[len++] = '\n';
+	w = write(STDERR_FILENO, line, len);
 	(void)w;                        /* nowhere left to report it */
 	errno = saved;
 }

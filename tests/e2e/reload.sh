@@ -56,4 +56,18 @@ wait_received 3
 check "a refused reload keeps them too" \
     test "$(counter rejected_community)" -eq 1 -a "$(counter dns_sent)" -ge $((sent + 1))
 stop_linklog
+# A reload refused for several errors says so in one line: each line of
+# standard error is one journal entry, and a bare second line would
+# carry neither linklog's name nor a level.
+printf 'template = "%%a";\n' >"$CONF"
+start_linklog --no-dns -c "$CONF"
+printf 'port = 0;\nquiet = 7;\n' >"$CONF"
+kill -HUP "$LL_PID"
+check "a refused reload is reported" wait_grep "$ERR" 'reload failed'
+check "... with every error in that one line" \
+    grep -q 'reload failed.*port.*; .*quiet' "$ERR"
+check "... and no line without linklog's name" \
+    sh -c "! grep -v '^linklog: ' '$ERR'"
+stop_linklog
+
 finish
