@@ -441,7 +441,7 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* Files taken in with @include are held to the same rule as the file. */
+/* The configuration file and every file it took in with @include. */
 static int
 included_root_only(const struct options *o, char *why, size_t whylen)
 {
@@ -464,22 +464,22 @@ daemon_log_files(void *arg, char **paths, size_t max, char *why,
     size_t whylen)
 {
 	const struct daemon *d = arg;
-	const char *file = d->config_path;
 	struct options o;
 	char err[4096];
 	int n = -1;
 
-	/* As root, from a file the unprivileged side cannot rewrite. */
-	if (geteuid() == 0 && file != NULL &&
-	    fileopen_root_only(file, why, whylen) < 0)
-		return -1;
 	if (load_options(d, &o, err, sizeof(err)) >= 0) {
 		snprintf(why, whylen, "%s", err);
-	} else if (geteuid() == 0 && included_root_only(&o, why,
-	    whylen) < 0) {
+		conffile_free(&o);
+		return -1;
+	}
+	n = runtime_log_files(&o, paths, max);
+	/* The helper's files come only from files only root can change. */
+	if (n >= 0 && geteuid() == 0 && (n > 0 || o.pid_file != NULL) &&
+	    included_root_only(&o, why, whylen) < 0) {
+		while (n > 0)
+			free(paths[--n]);
 		n = -1;
-	} else {
-		n = runtime_log_files(&o, paths, max);
 	}
 	conffile_free(&o);
 	return n;

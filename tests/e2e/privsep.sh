@@ -11,6 +11,15 @@ need snmptrap
 [ "$(id -u)" -eq 0 ] || skip "needs root"
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 
+# reloaded N: wait until linklog said "configuration reloaded" N times
+# (a trap sent before the reload is done goes by the old configuration).
+reloaded() {
+	for _ in $(seq 100); do
+		[ "$(grep -c 'configuration reloaded' "$ERR")" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 VARLOG=$WORK/varlog                      # like /var/log: root's only
 mkdir -m 755 "$VARLOG"
 LOG=$VARLOG/traffic.log
@@ -77,11 +86,13 @@ check "no reload failed" test -z "$(grep 'reload failed' "$ERR")"
 # configuration, so a new path in it is opened too.
 printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$VARLOG/other.log" >"$CONF"
 kill -HUP "$LL_PID"
+reloaded 2 || echo "# the reload to other.log was not reported"
 send_v1 '@in TCP from 10.8.0.3:1 to 192.168.1.20:22'
 check "a log file added to the configuration is opened at reload" \
     wait_lines "$VARLOG/other.log" 1
 printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$LOG" >"$CONF"
 kill -HUP "$LL_PID"
+reloaded 3 || echo "# the reload back was not reported"
 send_v1 '@in TCP from 10.8.0.4:1 to 192.168.1.20:22'
 check "and back" wait_lines "$LOG" 2
 
@@ -110,13 +121,6 @@ check "and the file it names is not created" test -z "$(ls "$WORK/rootonly")"
 chown root "$CONF"
 printf 'log_file = "%s";\nquiet = true;\ntemplate = "%%a";\n' "$LOG" >"$CONF"
 kill -HUP "$LL_PID"
-reloaded() {
-	for _ in $(seq 100); do
-		[ "$(grep -c 'configuration reloaded' "$ERR")" -ge "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 check "a root-only configuration loads again" reloaded 4
 
 # The helper dies: linklog says so and keeps writing to its open file; a
@@ -188,6 +192,13 @@ check "started as root from a configuration another user can write: exit 1" \
     test $? -eq 1
 check "saying why" grep -q "'$CONF': can be written by a user other than root" "$WORK/start.err"
 chown root "$CONF"
+# Without a log file or a pid file there is no helper, and no such rule.
+printf 'template = "%%a";\n' >"$WORK/nohelper.conf"
+chown nobody "$WORK/nohelper.conf"
+start_linklog --no-dns -c "$WORK/nohelper.conf" --run-as=nobody
+check "no log file, no pid file: a configuration nobody can write starts" \
+    kill -0 "$LL_PID"
+stop_linklog
 # ... and so does a file it takes in with @include.
 printf 'quiet = true;\n' >"$WORK/included.conf"
 chown nobody "$WORK/included.conf"
