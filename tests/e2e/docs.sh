@@ -6,7 +6,8 @@
 # every counter of the statistics line is one entry of linklog(8)
 # STATISTICS (and no entry is a counter that is gone); every template
 # token linklog accepts is in --help, linklog(8) and the README; the
-# integer bounds and "restart" marks are linklog's; every source file is
+# integer bounds and "restart" marks are linklog's; the quick start's trap
+# prints what the README shows; every source file is
 # in the README's layout.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need snmptrap
@@ -209,6 +210,29 @@ missing "every token is in --help, linklog(8) and the README" "$WORK/x"
 grep -E '^%.	' "$WORK/templates.man" | cut -c2 | sort >"$WORK/man.tokens"
 sort "$WORK/tokens" | comm -13 - "$WORK/man.tokens" >"$WORK/x"
 missing "every token of linklog(8) exists" "$WORK/x"
+
+# ---- the README's quick start -----------------------------------------
+# Its snmptrap line, sent to a linklog started as it says (port 9162,
+# here a free port, and --no-dns), prints the line it shows, but the time.
+sed -n '/^## Quick start/,/^## /p' "$README" >"$WORK/qs.md"
+grep -q '^    .*\./linklog --port=9162$' "$WORK/qs.md" &&
+    grep -q "^    snmptrap .* 127.0.0.1:9162 " "$WORK/qs.md"
+check "the quick start runs linklog on 9162 and sends there" test $? -eq 0
+sed -n 's/^    \(snmptrap .*\)/\1/p' "$WORK/qs.md" >"$WORK/qs.send"
+sed -n '/^and linklog prints/,/^(/s/^    //p' "$WORK/qs.md" | cut -c16- >"$WORK/qs.expected"
+start_linklog --no-dns
+sed "s/127.0.0.1:9162/127.0.0.1:$PORT/" "$WORK/qs.send" | sh
+wait_lines "$OUT" 1
+stop_linklog
+cut -c16- "$OUT" >"$WORK/qs.printed"
+if [ -s "$WORK/qs.expected" ] && cmp -s "$WORK/qs.expected" "$WORK/qs.printed"; then
+	ok "the quick start's trap prints what the README shows"
+else
+	not_ok "the quick start's trap: the README shows"
+	sed 's/^/    /' "$WORK/qs.expected"
+	echo "  linklog printed"
+	sed 's/^/    /' "$WORK/qs.printed"
+fi
 
 # ---- layout ------------------------------------------------------------
 : >"$WORK/x"
