@@ -6,13 +6,6 @@ need snmptrap dnsmasq python3
 
 TRAPSEND=${TRAPSEND:-$(dirname "$LINKLOG")/tools/trapsend}
 
-free_port() {
-	while :; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		port_bound "$p" || { echo "$p"; return; }
-	done
-}
-
 DNSPORT=$(free_port)
 dnsmasq --keep-in-foreground --port="$DNSPORT" --listen-address=127.0.0.1 \
     --bind-interfaces --no-resolv --no-hosts --local-ttl=300 \

@@ -10,13 +10,6 @@ need snmptrap dnsmasq python3
 
 TRAPSEND=${TRAPSEND:-$(dirname "$LINKLOG")/tools/trapsend}
 
-free_port() {
-	while :; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		port_bound "$p" || { echo "$p"; return; }
-	done
-}
-
 # wait_lines_s FILE N SECONDS: until FILE has N lines, at most SECONDS.
 wait_lines_s() {
 	for i in $(seq 1 $(($3 * 20))); do

@@ -146,8 +146,7 @@ lacks 1 source.domain
 # server): source.domain and destination.domain, and the router's name as
 # observer.hostname; an address without a name has none.
 if command -v dnsmasq >/dev/null; then
-	DNSPORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-	while port_bound "$DNSPORT"; do DNSPORT=$((DNSPORT + 1)); done
+	DNSPORT=$(free_port)
 	dnsmasq --keep-in-foreground --port="$DNSPORT" \
 	    --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
 	    --pid-file= --user="$(id -un)" \

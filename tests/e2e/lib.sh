@@ -82,6 +82,15 @@ port_bound() {
 	    awk -v p=":$hex" '$2 ~ p"$" { found = 1 } END { exit !found }'
 }
 
+# free_port: a UDP port nothing on this machine has bound (for a test's
+# own servers: dnsmasq, a silent DNS server).
+free_port() {
+	while :; do
+		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		port_bound "$p" || { echo "$p"; return; }
+	done
+}
+
 # start_linklog [ARGS...]: start linklog on a free loopback port; its
 # standard output goes to $OUT, standard error to $ERR.  Sets PORT, LL_PID.
 # Unless the test names its own, the DNS server is a loopback port where
