@@ -170,26 +170,6 @@ access_active(const struct access *a)
 	return a->nnets > 0 || a->ncommunity > 0 || a->rate_limit > 0;
 }
 
-/* The sender's address as family + 16 bytes; v4-mapped as v4. */
-static void
-key_of(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16])
-{
-	memset(addr, 0, 16);
-	if (sa->sa_family == AF_INET) {
-		*family = AF_INET;
-		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-		return;
-	}
-	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-	if (IN6_IS_ADDR_V4MAPPED(a6)) {
-		*family = AF_INET;
-		memcpy(addr, &a6->s6_addr[12], 4);
-	} else {
-		*family = AF_INET6;
-		memcpy(addr, a6, 16);
-	}
-}
-
 static int
 in_net(const struct net *n, uint8_t family, const uint8_t addr[16])
 {
@@ -297,7 +277,7 @@ reject(struct access *a, const struct sockaddr *sa, uint64_t now,
 	uint8_t family, addr[16];
 	struct sender *s;
 
-	key_of(sa, &family, addr);
+	addr_key(sa, &family, addr);
 	s = slot(a, a->rejects, family, addr, now);
 	s->rejected++;
 	s->why = why;
@@ -316,7 +296,7 @@ access_sender(struct access *a, const struct sockaddr *sa, uint64_t now)
 
 	if (a->nnets == 0)
 		return 1;
-	key_of(sa, &family, addr);
+	addr_key(sa, &family, addr);
 	for (size_t i = 0; i < a->nnets; i++)
 		if (in_net(&a->nets[i], family, addr))
 			return 1;
@@ -356,7 +336,7 @@ access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
 
 	if (a->rate_limit == 0)
 		return 1;
-	key_of(sa, &family, addr);
+	addr_key(sa, &family, addr);
 	s = slot(a, a->rate, family, addr, now);
 	if (s->second != second) {
 		access_tick(a, now);

@@ -137,3 +137,25 @@ addr_like_name(const char *name)
 	buf[len] = '\0';
 	return inet_aton(buf, &a4) != 0 || inet_pton(AF_INET6, buf, &a6) == 1;
 }
+
+void
+addr_key(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16])
+{
+	const struct in6_addr *a6;
+
+	memset(addr, 0, 16);
+	if (sa->sa_family == AF_INET) {
+		*family = AF_INET;
+		memcpy(addr, &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, 4);
+		return;
+	}
+	a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (IN6_IS_ADDR_V4MAPPED(a6)) {
+		*family = AF_INET;
+		memcpy(addr, &a6->s6_addr[12], 4);
+	} else {
+		*family = AF_INET6;
+		memcpy(addr, a6, 16);
+	}
+}

@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #define ADDR_IPV4_LEN 16        /* "255.255.255.255" + NUL */
@@ -33,5 +34,12 @@ size_t addr_format(const struct sockaddr *sa, char *buf, size_t size);
  * whoever controls it pose as another address.
  */
 int addr_like_name(const char *name);
+
+/*
+ * A sender as a table key: its family and 16 address bytes (zero-padded),
+ * an IPv4-mapped IPv6 address as the IPv4 it is, so one router is one key
+ * whichever socket its datagram came in on.
+ */
+void addr_key(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16]);
 
 #endif

@@ -79,28 +79,6 @@ report_free(struct reporter *r)
 	free(r);
 }
 
-/* The sender as family + 16 bytes, v4-mapped as v4 (as access.c). */
-static void
-key_of(const struct sockaddr *sa, uint8_t *family, uint8_t addr[16])
-{
-	const struct in6_addr *a6;
-
-	memset(addr, 0, 16);
-	if (sa->sa_family == AF_INET) {
-		*family = AF_INET;
-		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-		return;
-	}
-	a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-	if (IN6_IS_ADDR_V4MAPPED(a6)) {
-		*family = AF_INET;
-		memcpy(addr, &a6->s6_addr[12], 4);
-	} else {
-		*family = AF_INET6;
-		memcpy(addr, a6, 16);
-	}
-}
-
 /* The entry of (sa, kind); a newcomer takes the way seen least recently,
  * whose unreported occurrences go to the summary. */
 static struct entry *
@@ -110,7 +88,7 @@ slot(struct reporter *r, enum report_kind kind, const struct sockaddr *sa,
 	uint8_t key[18];
 	struct entry *b, *e = NULL;
 
-	key_of(sa, &key[0], key + 2);
+	addr_key(sa, &key[0], key + 2);
 	key[1] = (uint8_t)kind;
 	b = r->table[keyhash(key, sizeof(key)) % BUCKETS];
 	for (int w = 0; w < WAYS; w++) {
