@@ -31,28 +31,14 @@ Datagrams go to 127.0.0.1 only.
 import socket
 import sys
 
-
-def tlv(tag, body):
-    n = len(body)
-    if n < 0x80:
-        length = bytes([n])
-    elif n < 0x100:
-        length = bytes([0x81, n])
-    else:
-        length = bytes([0x82, n >> 8, n & 0xff])
-    return bytes([tag]) + length + body
+from ber import OID_LINKSYS, OID_MSG, octets, tlv
+from ber import integer as ber_integer
 
 
 def integer(v):
-    return tlv(0x02, v.to_bytes(4, "big", signed=True))
+    return ber_integer(v, 4)
 
 
-def octets(s):
-    return tlv(0x04, s)
-
-
-OID_LINKSYS = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73]))
-OID_MSG = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73, 1, 1]))
 OID_UPTIME = tlv(0x06, bytes([0x2b, 6, 1, 2, 1, 1, 3, 0]))
 OID_TRAPOID = tlv(0x06, bytes([0x2b, 6, 1, 6, 3, 1, 1, 4, 1, 0]))
 

@@ -11,29 +11,7 @@ Only 127.0.0.1 receives; the run is bounded by the counts given.
 import socket
 import sys
 
-
-def tlv(tag, body):
-    n = len(body)
-    if n < 0x80:
-        length = bytes([n])
-    else:
-        length = bytes([0x82, n >> 8, n & 0xff])
-    return bytes([tag]) + length + body
-
-
-def integer(v):
-    return tlv(0x02, bytes([v]))
-
-
-OID_LINKSYS = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73]))
-OID_MSG = tlv(0x06, bytes([0x2b, 6, 1, 4, 1, 0x9e, 0x73, 1, 1]))
-
-
-def v1_trap(text):
-    varbinds = tlv(0x30, OID_MSG + tlv(0x04, text))
-    pdu = (OID_LINKSYS + tlv(0x40, bytes([127, 0, 0, 1])) + integer(6) +
-           integer(1) + tlv(0x43, bytes([1])) + tlv(0x30, varbinds))
-    return tlv(0x30, integer(0) + tlv(0x04, b"public") + tlv(0xa4, pdu))
+from ber import v1_trap
 
 
 def sources(args):
@@ -58,7 +36,7 @@ def main():
                 s.bind((a, 0))
             msg = b"@in TCP from 10.0.%d.%d:1 to 192.168.1.20:22" % (
                 (n >> 8) & 255, n & 255)
-            s.sendto(v1_trap(msg), ("127.0.0.1", port))
+            s.sendto(v1_trap([msg]), ("127.0.0.1", port))
             n += 1
     for s in socks.values():
         s.close()
