@@ -1,15 +1,18 @@
 /*
  * conffile.c - read and validate the configuration file with libconfig:
  * walk its tree and set each key through its row of the settings table
- * (settings.c), which gives its type, bounds and checks.
+ * (settings.c), which gives its type, bounds and checks; or, for the
+ * privileged file opener, only the file paths (conffile_paths()).
  */
 #include <libconfig.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conffile.h"
+#include "safeopen.h"
 #include "settings.h"
 
 #define MAX_ERRORS 20
@@ -19,6 +22,7 @@ struct ctx {
 	char *err;
 	size_t errlen, used;
 	int nerrors;
+	unsigned only;                  /* rows with these flags only; 0: all */
 };
 
 static void error_at(struct ctx *c, const config_setting_t *s,
@@ -182,14 +186,15 @@ load_group(struct ctx *c, const config_setting_t *g, const char *section,
 		snprintf(key, sizeof(key), "%s%s%s", section,
 		    *section ? "." : "", name);
 		if ((row = settings_by_key(key, place)) != NULL) {
-			load_value(c, s, row, settings_value(row, o, r));
+			if (!c->only || (row->flags & c->only))
+				load_value(c, s, row, settings_value(row, o, r));
 		} else if (!*section && settings_is_section(key, place)) {
 			if (is_group(c, s))
 				load_group(c, s, key, place, o, r);
 		} else if (!*section && place == SETTING_TOP &&
 		    strcmp(name, "rules") == 0) {
 			load_rules(c, s, o);
-		} else {
+		} else if (!c->only) {
 			settings_known_keys(section, place, known,
 			    sizeof(known));
 			error_at(c, s, "unknown key (known here: %s%s)", known,
@@ -225,11 +230,12 @@ load_rules(struct ctx *c, const config_setting_t *list, struct options *o)
 	}
 }
 
-int
-conffile_load(const char *path, struct options *o, char *err, size_t errlen)
+static int
+load(const char *path, struct options *o, unsigned only, char *err,
+    size_t errlen)
 {
 	config_t *cf = malloc(sizeof(*cf));
-	struct ctx c = { path, err, errlen, 0, 0 };
+	struct ctx c = { path, err, errlen, 0, 0, only };
 
 	err[0] = '\0';
 	if (cf == NULL) {
@@ -262,6 +268,52 @@ conffile_load(const char *path, struct options *o, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int
+conffile_load(const char *path, struct options *o, char *err, size_t errlen)
+{
+	return load(path, o, 0, err, errlen);
+}
+
+/* Every file o was read from passes trusted(); 0 or -1 (err). */
+static int
+sources_trusted(const struct options *o, conffile_trust_fn *trusted,
+    char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	const char *f, *abs;
+
+	for (unsigned i = 0; (f = conffile_source(o, i)) != NULL; i++) {
+		if ((abs = safeopen_absolute(NULL, f, buf, sizeof(buf))) == NULL) {
+			snprintf(err, errlen, "'%s': path too long", f);
+			return -1;
+		}
+		if (trusted(abs, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+conffile_paths(const char *path, conffile_trust_fn *trusted, char **paths,
+    size_t max, char *err, size_t errlen)
+{
+	struct options *o = calloc(1, sizeof(*o));
+	int n = -1;
+
+	if (o == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (load(path, o, SETTING_OPENS, err, errlen) == 0 &&
+	    (trusted == NULL ||
+	    sources_trusted(o, trusted, err, errlen) == 0) &&
+	    (n = settings_paths(o, paths, max)) < 0)
+		snprintf(err, errlen, "out of memory");
+	conffile_free(o);
+	free(o);
+	return n;
 }
 
 void

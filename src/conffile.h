@@ -22,6 +22,21 @@ int conffile_load(const char *path, struct options *o, char *err,
 
 void conffile_free(struct options *o);
 
+/* Whether a file read may be trusted: 0, or -1 with why in err. */
+typedef int conffile_trust_fn(const char *path, char *err, size_t errlen);
+
+/*
+ * The narrow reading, for the privileged file opener (root): only the
+ * values of the rows marked SETTING_OPENS (log files), at the top level
+ * and in each rule, and only once every file path was read from (itself
+ * and each @include, made absolute) passed trusted() (NULL: no check).
+ * No other key is
+ * set or checked, nothing is compiled or looked up.  Fills paths (up to
+ * max, malloc'ed copies, each once); returns how many, or -1 (err).
+ */
+int conffile_paths(const char *path, conffile_trust_fn *trusted, char **paths,
+    size_t max, char *err, size_t errlen);
+
 /*
  * The files o's configuration was read from: the file itself and every
  * file it took in with libconfig's @include; NULL after the last.

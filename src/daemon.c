@@ -23,9 +23,10 @@
 
 #include "conffile.h"
 #include "daemon.h"
-#include "fileopen.h"
 #include "log.h"
+#include "privsep.h"
 #include "runtime.h"
+#include "safeopen.h"
 #include "services.h"
 #include "settings.h"
 #include "sink.h"
@@ -52,6 +53,7 @@ struct daemon {
 	struct syslogq *syslogq;        /* the syslog writer, once started */
 	int socket_activated;
 	struct settings_pinned *pinned; /* restart-only settings, as started */
+	struct privsep *privsep;        /* opens the log files */
 	/* Counters of the parts reloads replaced. */
 	struct access_stats access_base;
 	struct resolve_stats dns_base;
@@ -66,7 +68,7 @@ load_options(const struct daemon *d, struct options *o, char *err,
     size_t errlen)
 {
 	settings_defaults(o);
-	options_find_config(o, d->argc, d->argv);
+	options_find(o, d->argc, d->argv, SETTING_EARLY);
 	/* linklog runs in "/": the file is found where it was at start. */
 	if (o->config_file != NULL && d->config_path != NULL)
 		o->config_file = d->config_path;
@@ -75,23 +77,6 @@ load_options(const struct daemon *d, struct options *o, char *err,
 	    conffile_load(o->config_file, o, err, errlen) < 0)
 		return 1;
 	return options_parse(o, d->argc, d->argv);
-}
-
-/* path from the current directory (a copy if it is absolute already). */
-static char *
-absolute_path(const char *path)
-{
-	char cwd[PATH_MAX], *abs;
-
-	if (path == NULL)
-		return NULL;
-	if (path[0] == '/')
-		return strdup(path);
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return NULL;
-	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
-		return NULL;
-	return abs;
 }
 
 struct daemon *
@@ -103,9 +88,13 @@ daemon_new(int argc, char **argv, int *status, char *err, size_t errlen)
 		return NULL;
 	d->argc = argc;
 	d->argv = argv;
+	if ((d->privsep = privsep_new()) == NULL) {
+		free(d);
+		return NULL;
+	}
 	*status = load_options(d, &d->first, err, errlen);
-	if (*status < 0)
-		d->config_path = absolute_path(d->first.config_file);
+	if (*status < 0 && d->first.config_file != NULL)
+		d->config_path = safeopen_absolute_copy(d->first.config_file);
 	d->have_first = 1;
 	return d;
 }
@@ -277,7 +266,7 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 	const struct options *o = &st->opt;
 
 	/* Bad values first (exit 2), then what can fail at open (exit 1). */
-	if ((st->rt = runtime_build(o, NULL, NULL, 1, err, errlen)) == NULL)
+	if ((st->rt = runtime_build(o, NULL, NULL, NULL, 1, err, errlen)) == NULL)
 		return 2;
 	st->use_syslog = runtime_uses_syslog(o);
 	if (mode != BUILD_CHECK && st->use_syslog && start_syslog(d, o, err,
@@ -285,7 +274,8 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 		return 1;
 	if (mode != BUILD_CHECK) {
 		runtime_free(st->rt);
-		st->rt = runtime_build(o, d->out, d->syslog, 0, err, errlen);
+		st->rt = runtime_build(o, d->out, d->syslog, d->privsep, 0, err,
+		    errlen);
 		if (st->rt == NULL)
 			return 1;
 	}
@@ -441,48 +431,37 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* The configuration file and every file it took in with @include. */
-static int
-included_root_only(const struct options *o, char *why, size_t whylen)
-{
-	const char *f;
-
-	for (unsigned i = 0; (f = conffile_source(o, i)) != NULL; i++) {
-		char *abs = absolute_path(f);
-		int rc = abs ? fileopen_root_only(abs, why, whylen) : -1;
-		if (abs == NULL)
-			snprintf(why, whylen, "out of memory");
-		free(abs);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int
-daemon_log_files(void *arg, char **paths, size_t max, char *why,
-    size_t whylen)
+daemon_start_opener(struct daemon *d, char *err, size_t errlen)
 {
-	const struct daemon *d = arg;
-	struct options o;
-	char err[4096];
-	int n = -1;
+	struct options *cli = calloc(1, sizeof(*cli));
+	char *fixed[OPTIONS_MAX_RULES + 1];
+	struct privsep_files f = { d->config_path, fixed, 0,
+	    daemon_options(d)->pid_file };
+	int n, rc = -1;
 
-	if (load_options(d, &o, err, sizeof(err)) >= 0) {
-		snprintf(why, whylen, "%s", err);
-		conffile_free(&o);
+	if (cli == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	n = runtime_log_files(&o, paths, max);
-	/* The helper's files come only from files only root can change. */
-	if (n >= 0 && geteuid() == 0 && (n > 0 || o.pid_file != NULL) &&
-	    included_root_only(&o, why, whylen) < 0) {
-		while (n > 0)
-			free(paths[--n]);
-		n = -1;
-	}
-	conffile_free(&o);
-	return n;
+	/* The command line's log files: it does not change at a reload. */
+	options_find(cli, d->argc, d->argv, SETTING_OPENS);
+	if ((n = settings_paths(cli, fixed, OPTIONS_MAX_RULES + 1)) < 0)
+		snprintf(err, errlen, "out of memory");
+	else
+		f.nfixed = (size_t)n;
+	if (n >= 0)
+		rc = privsep_start(d->privsep, &f, err, errlen);
+	while (n > 0)
+		free(fixed[--n]);
+	free(cli);
+	return rc;
+}
+
+struct privsep *
+daemon_privsep(const struct daemon *d)
+{
+	return d->privsep;
 }
 
 void
@@ -500,7 +479,7 @@ daemon_reload(struct daemon *d)
 	int status;
 
 	if (load_options(d, &o, err, sizeof(err)) >= 0 ||
-	    fileopen_reload(err, sizeof(err)) < 0) {
+	    privsep_reload(d->privsep, err, sizeof(err)) < 0) {
 		conffile_free(&o);
 		log_msg(LOG_ERR, "reload failed, keeping the running "
 		    "configuration: %s", err);
@@ -516,7 +495,7 @@ daemon_reload(struct daemon *d)
 	if (kept[0] != '\0')
 		log_msg(LOG_WARNING, "%s", kept);
 	state_switch(d, st);
-	fileopen_commit();
+	privsep_commit(d->privsep);
 	log_msg(LOG_INFO, "configuration reloaded%s%s",
 	    st->opt.config_file ? " from " : "",
 	    st->opt.config_file ? st->opt.config_file : "");
@@ -592,6 +571,7 @@ daemon_free(struct daemon *d)
 	sink_close(d->syslog);
 	syslogq_free(d->syslogq);
 	settings_pinned_free(d->pinned);
+	privsep_free(d->privsep);
 	free(d->config_path);
 	free(d);
 }

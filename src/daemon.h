@@ -58,12 +58,12 @@ int daemon_check(struct daemon *d, char *err, size_t errlen);
 int daemon_start(struct daemon *d, char *err, size_t errlen);
 
 /*
- * The log files the configuration names, read again from the file and
- * the command line (a fileopen_paths_fn: the privileged file opener calls
- * it, in its own process, at start and at each reload).
+ * As root with a log file or a pid file: start the privileged file
+ * opener (privsep.h), before any socket or file is open.  0, or -1 with
+ * the message in err.
  */
-int daemon_log_files(void *d, char **paths, size_t max, char *err,
-    size_t errlen);
+int daemon_start_opener(struct daemon *d, char *err, size_t errlen);
+struct privsep *daemon_privsep(const struct daemon *d);
 
 /* The listening sockets came from systemd (for the reload's warning). */
 void daemon_set_socket_activated(struct daemon *d);

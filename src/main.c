@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,9 +28,9 @@
 
 #include "daemon.h"
 #include "decode.h"
-#include "fileopen.h"
 #include "log.h"
 #include "privs.h"
+#include "privsep.h"
 #include "process.h"
 #include "receive.h"
 #include "services.h"
@@ -91,14 +92,15 @@ statistics(struct linklog *l, uint64_t now, int log)
 
 /* The only child is the privileged file opener: say when it is gone. */
 static void
-reap_children(void)
+reap_children(struct linklog *l)
 {
+	struct privsep *ps = daemon_privsep(l->d);
 	int status;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (pid == fileopen_helper_pid())
-			fileopen_helper_exited(status);
+		if (pid == privsep_pid(ps))
+			privsep_exited(ps, status);
 }
 
 /* Returns 1 when linklog should stop. */
@@ -123,7 +125,7 @@ handle_signals(struct linklog *l)
 			statistics(l, 0, 1);
 			break;
 		case SIGCHLD:
-			reap_children();
+			reap_children(l);
 			break;
 		}
 	}
@@ -305,27 +307,15 @@ setup_signals(struct linklog *l)
 static void
 start_file_opener(struct linklog *l)
 {
-	char *paths[64], err[512];
-	int n;
+	char err[PATH_MAX + 512];
 	sigset_t set;
 
 	if (geteuid() != 0)
 		return;
-	err[0] = '\0';
-	n = daemon_log_files(l->d, paths, 64, err, sizeof(err));
-	if (n < 0)
-		fatal(1, "%s", err);
-	for (int i = 0; i < n; i++)
-		free(paths[i]);
-	if (daemon_options(l->d)->pid_file != NULL)
-		fileopen_set_pid_file(daemon_options(l->d)->pid_file);
-	else if (n == 0)
-		return;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	if (fileopen_start_helper(daemon_log_files, l->d, err,
-	    sizeof(err)) < 0)
+	if (daemon_start_opener(l->d, err, sizeof(err)) < 0)
 		fatal(1, "%s", err);
 }
 
@@ -381,7 +371,6 @@ main(int argc, char **argv)
 		daemon_free(l.d);
 		return rc;
 	}
-	fileopen_init();
 	decode_init();
 	start_file_opener(&l);
 	if ((rc = daemon_start(l.d, err, sizeof(err))) != 0)
@@ -412,10 +401,12 @@ main(int argc, char **argv)
 	pipeline_flush(daemon_pipeline(l.d));
 	daemon_stop_syslog(l.d);
 	statistics(&l, 0, 1);
-	if (l.pid_file != NULL && fileopen_unlink_pid_file() < 0 &&
-	    unlink(l.pid_file) < 0 && errno != ENOENT)
-		log_msg(LOG_WARNING, "cannot remove the pid file '%s': %s",
-		    l.pid_file, strerror(errno));
+	/* By the helper if one runs: linklog may not have the right. */
+	if (l.pid_file != NULL &&
+	    privsep_remove_pid_file(daemon_privsep(l.d)) < 0 &&
+	    process_remove_pid_file(l.pid_file, getpid(), err,
+	    sizeof(err)) < 0)
+		log_msg(LOG_WARNING, "%s", err);
 	free(l.pid_file);
 	daemon_free(l.d);
 	receive_close(l.rx);

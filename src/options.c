@@ -110,7 +110,7 @@ ambiguous(const struct option *longopts, const char *arg)
 }
 
 void
-options_find_config(struct options *o, int argc, char **argv)
+options_find(struct options *o, int argc, char **argv, unsigned flags)
 {
 	struct cli cli;
 	const struct setting *row;
@@ -121,12 +121,13 @@ options_find_config(struct options *o, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, cli.shortopts, cli.longopts,
 	    &idx)) != -1) {
-		if ((row = row_of(c)) == NULL || row->option == NULL)
+		if ((row = row_of(c)) == NULL || !(row->flags & flags))
 			continue;
-		if (strcmp(row->option, "config") == 0)
-			o->config_file = optarg;
-		else if (strcmp(row->option, "check-config") == 0)
-			o->check_config = 1;
+		/* Taken as given: options_parse() checks them later. */
+		if (row->type == SETTING_BOOL)
+			*(int *)settings_value(row, o, NULL) = row->arg;
+		else if (row->type == SETTING_STRING)
+			*(const char **)settings_value(row, o, NULL) = optarg;
 	}
 }
 

@@ -94,7 +94,11 @@ struct options {
  */
 int options_parse(struct options *o, int argc, char **argv);
 
-/* Only find -c/--config and --check-config (before loading the file). */
-void options_find_config(struct options *o, int argc, char **argv);
+/*
+ * Only the options of the rows with one of flags (settings.h), unchecked:
+ * SETTING_EARLY before loading the file (-c, --check-config),
+ * SETTING_OPENS for the privileged file opener (-l).
+ */
+void options_find(struct options *o, int argc, char **argv, unsigned flags);
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * process.c - inherited descriptors and the pid file.
+ * process.c - inherited descriptors and the pid file: written at start,
+ * removed at the exit (by the privileged helper when linklog dropped
+ * root, privsep.c, else by linklog itself).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "process.h"
+#include "safeopen.h"
 
 /* How many sockets systemd passed to this process (sd_listen_fds(3)). */
 static unsigned
@@ -35,23 +38,10 @@ process_close_inherited(void)
 	(void)close_range(3 + listen_fds(), ~0U, 0);
 }
 
-static char *
-absolute(const char *path)
-{
-	char cwd[PATH_MAX], *abs;
-
-	if (path[0] == '/')
-		return strdup(path);
-	if (getcwd(cwd, sizeof(cwd)) == NULL ||
-	    asprintf(&abs, "%s/%s", cwd, path) < 0)
-		return NULL;
-	return abs;
-}
-
 char *
 process_write_pid_file(const char *path, char *err, size_t errlen)
 {
-	char *abs = absolute(path), *tmp = NULL;
+	char *abs = safeopen_absolute_copy(path), *tmp = NULL;
 	int fd, n, saved;
 
 	if (abs == NULL || asprintf(&tmp, "%s.XXXXXX", abs) < 0) {
@@ -82,4 +72,33 @@ fail:
 	free(tmp);
 	free(abs);
 	return NULL;
+}
+
+int
+process_remove_pid_file(const char *path, pid_t pid, char *err,
+    size_t errlen)
+{
+	char buf[32], *end;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0)
+		goto failed;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* Another linklog's (or anything else): not ours to remove. */
+	if (strtol(buf, &end, 10) != (long)pid || *end != '\n')
+		return 0;
+	if (unlink(path) == 0)
+		return 0;
+failed:
+	if (errno == ENOENT)
+		return 0;
+	snprintf(err, errlen, "cannot remove the pid file '%s': %s", path,
+	    strerror(errno));
+	return -1;
 }

@@ -44,15 +44,6 @@ rule_of(const struct options *o, size_t i)
 }
 
 int
-runtime_uses_stdout(const struct options *o)
-{
-	for (size_t i = 0; i < nrules_of(o); i++)
-		if (!rule_of(o, i).out.quiet)
-			return 1;
-	return 0;
-}
-
-int
 runtime_uses_syslog(const struct options *o)
 {
 	for (size_t i = 0; i < nrules_of(o); i++)
@@ -70,30 +61,6 @@ runtime_uses_json(const struct options *o)
 			return 1;
 	}
 	return 0;
-}
-
-int
-runtime_log_files(const struct options *o, char **paths, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < nrules_of(o) && n < max; i++) {
-		const char *f = rule_of(o, i).out.log_file;
-		size_t k;
-		if (f == NULL)
-			continue;
-		for (k = 0; k < n && strcmp(paths[k], f) != 0; k++)
-			;
-		if (k < n)
-			continue;
-		if ((paths[n] = strdup(f)) == NULL) {
-			while (n > 0)
-				free(paths[--n]);
-			return -1;
-		}
-		n++;
-	}
-	return (int)n;
 }
 
 static struct template *
@@ -145,7 +112,8 @@ make_filter(const struct filter_options *fo, char *err, size_t errlen)
 
 /* One sink per distinct log file path. */
 static struct sink *
-file_sink(struct runtime *rt, const char *path, char *err, size_t errlen)
+file_sink(struct runtime *rt, struct privsep *opener, const char *path,
+    char *err, size_t errlen)
 {
 	struct sink *s;
 
@@ -154,7 +122,7 @@ file_sink(struct runtime *rt, const char *path, char *err, size_t errlen)
 			return rt->files[i];
 	char msg[PATH_MAX + 256];
 
-	if ((s = sink_file(path, msg, sizeof(msg))) == NULL) {
+	if ((s = sink_file(opener, path, msg, sizeof(msg))) == NULL) {
 		snprintf(err, errlen, "cannot open log file %s", msg);
 		return NULL;
 	}
@@ -165,7 +133,8 @@ file_sink(struct runtime *rt, const char *path, char *err, size_t errlen)
 /* 0; -1 for an error in rule i; -2 for one in what it inherits. */
 static int
 build_rule(struct runtime *rt, const struct options *o, size_t i,
-    struct sink *out, struct sink *syslog_sink, int check, char *err,
+    struct sink *out, struct sink *syslog_sink, struct privsep *opener,
+    int check, char *err,
     size_t errlen)
 {
 	struct rule_options ro = rule_of(o, i);
@@ -182,7 +151,8 @@ build_rule(struct runtime *rt, const struct options *o, size_t i,
 	else if ((t = compile(rt, m.template, err, errlen)) == NULL)
 		return -1;
 	if (m.log_file != NULL && !check) {
-		struct sink *f = file_sink(rt, m.log_file, err, errlen);
+		struct sink *f = file_sink(rt, opener, m.log_file, err,
+		    errlen);
 		/* An inherited log_file is the top level's, not the rule's. */
 		if (f == NULL)
 			return o->nrules && o->rules[i].out.log_file == NULL ?
@@ -209,7 +179,7 @@ build_rule(struct runtime *rt, const struct options *o, size_t i,
 
 struct runtime *
 runtime_build(const struct options *o, struct sink *out, struct sink *syslog,
-    int check, char *err, size_t errlen)
+    struct privsep *opener, int check, char *err, size_t errlen)
 {
 	struct runtime *rt = calloc(1, sizeof(*rt));
 
@@ -221,7 +191,8 @@ runtime_build(const struct options *o, struct sink *out, struct sink *syslog,
 		goto fail;
 	rt->nrules = nrules_of(o);
 	for (size_t i = 0; i < rt->nrules; i++) {
-		int rc = build_rule(rt, o, i, out, syslog, check, err, errlen);
+		int rc = build_rule(rt, o, i, out, syslog, opener, check,
+		    err, errlen);
 		if (rc < 0) {
 			if (rc == -1 && o->nrules) {
 				char msg[512];

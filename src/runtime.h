@@ -18,28 +18,24 @@ struct runtime;
 
 /*
  * Build from o.  out and syslog are the long-lived standard output and
- * syslog sinks (either may be NULL when unused).  With check set, log
- * files are not opened.  NULL with a message in err on failure.
+ * syslog sinks (either may be NULL when unused); log files are opened
+ * through opener (privsep.h; NULL: directly).  With check set, log files
+ * are not opened.  NULL with a message in err on failure.
  */
+struct privsep;
 struct runtime *runtime_build(const struct options *o, struct sink *out,
-    struct sink *syslog, int check, char *err, size_t errlen);
+    struct sink *syslog, struct privsep *opener, int check, char *err,
+    size_t errlen);
 void runtime_free(struct runtime *rt);
 
 /* The pipeline's view: filter and rules (resolver etc. left as is). */
 void runtime_pipeline_config(const struct runtime *rt,
     struct pipeline_config *pc);
 
-/* Whether any rule writes to standard output / syslog. */
-int runtime_uses_stdout(const struct options *o);
+/* Whether any rule writes to syslog. */
 int runtime_uses_syslog(const struct options *o);
 /* Whether any output is JSON (which names services in network.protocol). */
 int runtime_uses_json(const struct options *o);
-
-/*
- * The distinct log file paths o names (top level and rules), up to max,
- * each a malloc'ed copy; returns how many, or -1 when out of memory.
- */
-int runtime_log_files(const struct options *o, char **paths, size_t max);
 
 /* Lines written to and lost on the log files. */
 void runtime_file_stats(const struct runtime *rt, uint64_t *lines,

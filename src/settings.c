@@ -82,6 +82,8 @@ static setting_check_fn check_not_empty, check_ident, check_template,
  *             refusing bad values, run for the file and the command line)
  *   .def      the default, written as in the file ("1000", "true", "raw")
  *   .apply    SETTING_RESTART if a reload must keep the running value
+ *   .flags    SETTING_EARLY: read from the command line before the file;
+ *             SETTING_OPENS: a file path the privileged opener may open
  *   .unique   a list that may not hold one value twice
  *   .arg      the value a flag without argument sets (SETTING_BOOL)
  *   .group, .metavar, .help   its place and text in --help (the text is
@@ -100,11 +102,11 @@ const struct setting settings[] = {
 	  .group = GROUP_GENERAL, .help = "Accepted for compatibility: the "
 	  "DNS cache\nis always on, and bounded" },
 	{ .option = "config", .short_option = 'c', .type = SETTING_STRING,
-	  TOP(config_file), .group = GROUP_GENERAL, .metavar = "FILE",
+	  TOP(config_file), .flags = SETTING_EARLY, .group = GROUP_GENERAL, .metavar = "FILE",
 	  .help = "Read settings from FILE (libconfig syntax);\noptions given "
 	  "here win over it" },
 	{ .option = "check-config", .type = SETTING_BOOL, TOP(check_config),
-	  .arg = 1, .group = GROUP_GENERAL,
+	  .arg = 1, .flags = SETTING_EARLY, .group = GROUP_GENERAL,
 	  .help = "Validate the settings, print them, exit" },
 	{ .option = "help", .short_option = 'h', .type = SETTING_ACTION,
 	  .arg = ACTION_HELP, .group = GROUP_GENERAL,
@@ -184,7 +186,8 @@ const struct setting settings[] = {
 
 	/* Output, at the top level and in rules (which inherit it). */
 	{ .option = "log-file", .short_option = 'l', .key = "log_file",
-	  .type = SETTING_STRING, OUT(log_file), .group = GROUP_OUTPUT,
+	  .type = SETTING_STRING, OUT(log_file), .flags = SETTING_OPENS,
+	  .group = GROUP_OUTPUT,
 	  .metavar = "FILE", .help = "Append all traffic lines to FILE" },
 	{ .option = "no-dns", .key = "dns.enabled", .type = SETTING_BOOL,
 	  TOP(dns_enabled), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
@@ -903,6 +906,50 @@ same_value(const struct setting *row, const void *a, const void *b)
 	default:
 		return memcmp(a, b, value_size(row)) == 0;
 	}
+}
+
+/* Add v to paths (n of max) unless it is there; -1 when out of memory. */
+static int
+add_path(char **paths, size_t *n, size_t max, const char *v)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (strcmp(paths[k], v) == 0)
+			return 0;
+	if (*n == max)
+		return 0;
+	if ((paths[*n] = strdup(v)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+int
+settings_paths(const struct options *o, char **paths, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		const char *v;
+		if (!(row->flags & SETTING_OPENS) || row->type != SETTING_STRING)
+			continue;
+		for (size_t r = 0; r <= o->nrules; r++) {
+			if (r == 0 && !(row->places & SETTING_TOP))
+				continue;
+			if (r > 0 && !(row->places & SETTING_RULE))
+				break;
+			v = *(const char *const *)settings_value(row,
+			    (struct options *)o, r == 0 ? NULL :
+			    (struct rule_options *)&o->rules[r - 1]);
+			if (v != NULL && add_path(paths, &n, max, v) < 0)
+				goto oom;
+		}
+	}
+	return (int)n;
+oom:
+	while (n > 0)
+		free(paths[--n]);
+	return -1;
 }
 
 /* ---- settings read at start only ---- */

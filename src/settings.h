@@ -33,6 +33,14 @@ enum {
 	SETTING_RULE = 2,       /* inside a rule of rules = ( ... ) */
 };
 
+/* What is special about a setting; bits. */
+enum {
+	/* Read from the command line before the file (options_find()). */
+	SETTING_EARLY = 1,
+	/* A file the privileged file opener opens (conffile_paths()). */
+	SETTING_OPENS = 2,
+};
+
 /* What a reload does with a changed value. */
 enum setting_apply {
 	SETTING_RELOAD,         /* applied by a reload (SIGHUP) */
@@ -74,6 +82,7 @@ struct setting {
 	enum setting_type type;
 	unsigned places;                /* SETTING_TOP | SETTING_RULE */
 	enum setting_apply apply;
+	unsigned flags;                 /* SETTING_EARLY, SETTING_OPENS */
 	unsigned long min, max;         /* SETTING_UINT */
 	const char *def;                /* default, as written in the file */
 	size_t top_offset;              /* in struct options */
@@ -157,6 +166,14 @@ void settings_pinned_free(struct settings_pinned *p);
  */
 int settings_keep_restart(const struct settings_pinned *p, struct options *o,
     const char *const *unlisted, char *names, size_t size);
+
+/*
+ * The distinct values of the SETTING_OPENS rows in o, at the top level and
+ * in each rule (up to max, each a malloc'ed copy): the files the
+ * privileged file opener may open.  Returns how many, or -1 when out of
+ * memory.
+ */
+int settings_paths(const struct options *o, char **paths, size_t max);
 
 /* Names of syslog facilities and levels. */
 extern const struct name_table settings_facilities, settings_priorities;

@@ -17,8 +17,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "fileopen.h"
 #include "log.h"
+#include "privsep.h"
 #include "sink.h"
 #include "syslogq.h"
 
@@ -28,6 +28,7 @@ struct sink {
 	char *name, *path;
 	int fd, own;
 	struct syslogq *syslogq;        /* a syslog sink's queue */
+	struct privsep *privsep;        /* a file sink's opener, or NULL */
 	int broken_line;                /* the output ends inside a line */
 	size_t used, pending_lines;
 	time_t last_report;
@@ -60,10 +61,10 @@ sink_syslog(struct syslogq *q)
 }
 
 struct sink *
-sink_file(const char *path, char *err, size_t errlen)
+sink_file(struct privsep *ps, const char *path, char *err, size_t errlen)
 {
 	struct sink *s;
-	int fd = fileopen_log(path, err, errlen);
+	int fd = privsep_open(ps, path, err, errlen);
 
 	if (fd < 0)
 		return NULL;
@@ -77,6 +78,7 @@ sink_file(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s': out of memory", path);
 		return NULL;
 	}
+	s->privsep = ps;
 	return s;
 }
 
@@ -85,25 +87,10 @@ sink_reopen_fd(struct sink *s, char *err, size_t errlen)
 {
 	int fd;
 
-	if ((fd = fileopen_log(s->path, err, errlen)) < 0)
+	if ((fd = privsep_open(s->privsep, s->path, err, errlen)) < 0)
 		return -1;
 	close(s->fd);
 	s->fd = fd;
-	return 0;
-}
-
-int
-sink_reopen(struct sink *s)
-{
-	if (s->path == NULL)
-		return 0;
-	char err[PATH_MAX + 256];
-
-	sink_flush(s);
-	if (sink_reopen_fd(s, err, sizeof(err)) < 0) {
-		log_msg(LOG_ERR, "cannot reopen log file %s", err);
-		return -1;
-	}
 	return 0;
 }
 

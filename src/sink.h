@@ -24,10 +24,13 @@ struct sink_stats {
 struct sink *sink_fd(const char *name, int fd, int own);
 
 /*
- * Open path (create 0640, append) with fileopen_log(): a regular file,
- * no symbolic link.  NULL with a message in err on failure.
+ * Open path (create 0640, append) with privsep_open(ps, ...): a regular
+ * file, no symbolic link; reopened the same way when it was removed.  ps
+ * may be NULL (opened directly).  NULL with a message in err on failure.
  */
-struct sink *sink_file(const char *path, char *err, size_t errlen);
+struct privsep;
+struct sink *sink_file(struct privsep *ps, const char *path, char *err,
+    size_t errlen);
 
 /* The path of a file sink, NULL for others. */
 const char *sink_path(const struct sink *s);
@@ -40,9 +43,6 @@ const char *sink_path(const struct sink *s);
  */
 struct syslogq;
 struct sink *sink_syslog(struct syslogq *q);
-
-/* Close and reopen the file by its path (after logrotate moved it). */
-int sink_reopen(struct sink *s);
 
 /* Queue one line (without its newline); priority is for syslog only. */
 void sink_write(struct sink *s, int priority, const char *line, size_t len);

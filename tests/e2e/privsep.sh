@@ -1,6 +1,6 @@
 #!/bin/sh
 # Started as root with a log file, linklog forks a privileged file opener
-# (src/fileopen.c) and drops every privilege itself; after logrotate moved
+# (src/privsep.c) and drops every privilege itself; after logrotate moved
 # the file out of a root-only directory, SIGHUP still makes a new one.
 # The helper holds no socket, opens only what the configuration names,
 # and when it dies linklog keeps writing and says so.  Also as root: the

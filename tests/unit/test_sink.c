@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileopen.h"
 #include "sink.h"
 
 char *__real_strdup(const char *);
@@ -57,7 +56,7 @@ test_strdup_failure_closes_once(void **state)
 		memset(closes, 0, sizeof(closes));
 		strdup_calls = 0;
 		strdup_fail_at = fail_at;
-		assert_null(sink_file(path, err, sizeof(err)));
+		assert_null(sink_file(NULL, path, err, sizeof(err)));
 		assert_non_null(strstr(err, "out of memory"));
 		assert_int_equal(closes[fd], 1);
 	}
@@ -72,7 +71,7 @@ test_file_sink_writes_lines(void **state)
 	FILE *f;
 
 	(void)state;
-	s = sink_file(path, err, sizeof(err));
+	s = sink_file(NULL, path, err, sizeof(err));
 	assert_non_null(s);
 	sink_write(s, 0, "one", 3);
 	sink_write(s, 0, "two", 3);
