@@ -182,6 +182,8 @@ check_burst "central host" "$CENTRALLOG" "$N"
 check "the central file holds linklog's lines only" \
     test "$(grep -vc " $(hostname) linklog\[[0-9]*\]: 127\.0\.0\.1: " "$CENTRALLOG")" -eq 0
 check_burst "local file" "$LOCALLOG" "$N"
+check "the local file is 0640 root:adm, as the package's log" \
+    test "$(stat -c '%a %U %G' "$LOCALLOG")" = "640 root adm"
 stop_linklog
 
 # 2. The local rsyslogd restarted during an outage: what waits in the
