@@ -3,8 +3,8 @@
  *
  * A state is everything one configuration turns into.  daemon_reload()
  * builds a new one next to the running one; only when every part of it
- * is built (options, runtime with its log files, access, resolver,
- * services table) does it switch: the pipeline writes what waits with the
+ * is built (options, runtime with its log files, access, geoip
+ * databases, resolver, services table) does it switch: the pipeline writes what waits with the
  * old state, the lines queued for syslog from then on carry the new ident
  * and facility, and the old state is freed.  A failure before the switch
  * frees the new state and leaves the running one, syslog included,
@@ -23,6 +23,7 @@
 
 #include "conffile.h"
 #include "daemon.h"
+#include "geo.h"
 #include "log.h"
 #include "privsep.h"
 #include "runtime.h"
@@ -37,6 +38,7 @@ struct state {
 	struct runtime *rt;
 	struct access *access;
 	struct resolver *resolver;      /* may be the previous state's */
+	struct geo *geo;                /* NULL: no geoip database */
 	int use_syslog;
 	struct pipeline_config pc;
 };
@@ -57,8 +59,9 @@ struct daemon {
 	/* Counters of the parts reloads replaced. */
 	struct access_stats access_base;
 	struct resolve_stats dns_base;
+	struct geo_stats geo_base;
 	uint64_t file_lines, file_errors;
-	int dns_used;
+	int dns_used, geo_used;
 };
 
 enum build_mode { BUILD_CHECK, BUILD_START, BUILD_RELOAD };
@@ -192,6 +195,7 @@ state_free(struct state *st, const struct resolver *keep)
 	access_free(st->access);
 	if (st->resolver != keep)
 		resolver_free(st->resolver);
+	geo_free(st->geo);
 	conffile_free(&st->opt);
 	free(st);
 }
@@ -211,6 +215,7 @@ pipeline_config_of(struct state *st)
 	pc->unparsed_raw = o->unparsed_raw;
 	pc->dns_wait_ms = o->dns_wait_ms;
 	pc->access = access_active(st->access) ? st->access : NULL;
+	pc->geo = st->geo;
 }
 
 /*
@@ -230,6 +235,45 @@ build_resolver(struct state *st, const struct state *cur,
 	else if ((st->resolver = make_resolver(&st->opt, err, errlen)) == NULL)
 		return -1;
 	st->pc.resolver = st->resolver;
+	return 0;
+}
+
+/* Whether a filter, at the top or in a rule, matches countries or AS. */
+static int
+filters_need_geo(const struct runtime *rt)
+{
+	struct pipeline_config pc;
+
+	runtime_pipeline_config(rt, &pc);
+	if (filter_needs_geo(pc.filter))
+		return 1;
+	for (size_t i = 0; i < pc.nrules; i++)
+		if (filter_needs_geo(pc.rules[i].filter))
+			return 1;
+	return 0;
+}
+
+/*
+ * The geoip databases, read again at every reload (a new file renamed
+ * over the old one is taken).  Returns 0, or an exit status.
+ */
+static int
+build_geo(struct state *st, char *err, size_t errlen)
+{
+	const struct string_list *dbs = &st->opt.geoip_databases;
+	char why[1024];
+
+	if (dbs->n == 0) {
+		if (!filters_need_geo(st->rt))
+			return 0;
+		snprintf(err, errlen, "country and AS filters need a geoip "
+		    "database (--geoip-db, geoip.databases)");
+		return 2;
+	}
+	if ((st->geo = geo_open(dbs->v, dbs->n, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "geoip database %s", why);
+		return 1;
+	}
 	return 0;
 }
 
@@ -264,6 +308,7 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
     char *err, size_t errlen)
 {
 	const struct options *o = &st->opt;
+	int status;
 
 	/* Bad values first (exit 2), then what can fail at open (exit 1). */
 	if ((st->rt = runtime_build(o, NULL, NULL, NULL, 1, err, errlen)) == NULL)
@@ -282,6 +327,8 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 	if ((st->access = access_new(&o->allow_from, &o->community,
 	    o->rate_limit, err, errlen)) == NULL)
 		return 2;
+	if ((status = build_geo(st, err, errlen)) != 0)
+		return status;
 	pipeline_config_of(st);
 	if (build_resolver(st, d->cur, mode, err, errlen) < 0)
 		return 2;
@@ -370,6 +417,14 @@ add_dns(struct resolve_stats *to, const struct resolve_stats *s)
 	to->over_limit += s->over_limit;
 }
 
+static void
+add_geo(struct geo_stats *to, const struct geo_stats *s)
+{
+	to->lookups += s->lookups;
+	to->cache_hits += s->cache_hits;
+	to->errors += s->errors;
+}
+
 /* Keep the counters of the parts of old that st replaces. */
 static void
 carry_counters(struct daemon *d, const struct state *old,
@@ -383,6 +438,8 @@ carry_counters(struct daemon *d, const struct state *old,
 	add_access(&d->access_base, access_stats(old->access));
 	if (old->resolver != NULL && old->resolver != st->resolver)
 		add_dns(&d->dns_base, resolver_stats(old->resolver));
+	if (old->geo != NULL)
+		add_geo(&d->geo_base, geo_stats(old->geo));
 }
 
 /* The one step: from here on st runs, and the old state is gone. */
@@ -397,6 +454,8 @@ state_switch(struct daemon *d, struct state *st)
 	switch_syslog(d, st);
 	if (st->resolver != NULL)
 		d->dns_used = 1;
+	if (st->geo != NULL)
+		d->geo_used = 1;
 	d->cur = st;
 	if (old == NULL)
 		return;
@@ -528,11 +587,15 @@ daemon_counters(const struct daemon *d, struct daemon_counters *c)
 	c->access = d->access_base;
 	c->dns = d->dns_base;
 	c->dns_used = d->dns_used;
+	c->geo = d->geo_base;
+	c->geo_used = d->geo_used;
 	if (d->cur != NULL) {
 		runtime_file_stats(d->cur->rt, &lines, &errors);
 		add_access(&c->access, access_stats(d->cur->access));
 		if (d->cur->resolver != NULL)
 			add_dns(&c->dns, resolver_stats(d->cur->resolver));
+		if (d->cur->geo != NULL)
+			add_geo(&c->geo, geo_stats(d->cur->geo));
 	}
 	c->written_file = d->file_lines + lines;
 	c->written_stdout = d->out ? sink_stats(d->out)->lines : 0;

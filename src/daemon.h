@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "geo.h"
 #include "options.h"
 #include "pipeline.h"
 #include "resolve.h"
@@ -27,6 +28,8 @@ struct daemon_counters {
 	struct access_stats access;
 	struct resolve_stats dns;
 	int dns_used;                   /* a resolver ran at some point */
+	struct geo_stats geo;
+	int geo_used;                   /* a geoip database was loaded */
 	uint64_t written_stdout, written_file, written_syslog;
 	uint64_t syslog_queued, syslog_dropped;
 	uint64_t output_errors;

@@ -19,6 +19,23 @@
  * ports and keywords), kept for JSON's event.original. */
 #define EVENT_ORIGINAL_MAX 640
 
+/*
+ * Where an outside address is (geo.h): from MaxMind DB files, cut to these
+ * lengths (NUL included) at a UTF-8 boundary; empty strings and asn 0
+ * when unknown.  Bytes as the file holds them: escaped when written.
+ */
+#define GEO_ISO_LEN 4           /* "GB": ISO 3166-1 alpha-2 */
+#define GEO_NAME_LEN 64         /* English country and city names */
+#define GEO_ORG_LEN 128         /* AS organisation */
+
+struct geo_data {
+	uint32_t asn;                   /* 0: unknown */
+	char iso[GEO_ISO_LEN];
+	char country[GEO_NAME_LEN];
+	char city[GEO_NAME_LEN];
+	char org[GEO_ORG_LEN];
+};
+
 enum direction { DIR_IN, DIR_OUT };
 /* PROTO_UNKNOWN: the message's form does not say (older firmware);
  * rendered "-", and matched by no --filter-protocol pattern. */
@@ -32,6 +49,7 @@ struct endpoint {
 	                                 * "-", matched by no port pattern */
 	uint8_t has_name;               /* name carried in the message */
 	char name[HOST_NAME_LEN + 1];   /* NUL-terminated when has_name */
+	struct geo_data geo;            /* filled by the geo stage */
 };
 
 /* The sender of the datagram: v4 or v6, kept compact. */

@@ -59,6 +59,8 @@ push(char ***list, size_t *n, const char *s)
 static const char *const field_names[FILTER_NFIELDS] = {
 	"direction", "protocol", "ip", "ip_source", "ip_dest", "host",
 	"host_source", "host_dest", "port", "port_source", "port_dest",
+	"country", "country_source", "country_dest", "asn", "asn_source",
+	"asn_dest",
 };
 
 const char *
@@ -75,10 +77,27 @@ is_port_field(enum filter_field field)
 }
 
 static int
+is_asn_field(enum filter_field field)
+{
+	return field == FILTER_ASN || field == FILTER_ASN_SOURCE ||
+	    field == FILTER_ASN_DEST;
+}
+
+static int
+is_country_field(enum filter_field field)
+{
+	return field == FILTER_COUNTRY || field == FILTER_COUNTRY_SOURCE ||
+	    field == FILTER_COUNTRY_DEST;
+}
+
+static int
 valid_choice(enum filter_field field, const char *v)
 {
-	if (is_port_field(field))
+	if (is_port_field(field) || is_asn_field(field))
 		return strspn(v, "0123456789*") == strlen(v);
+	if (is_country_field(field))
+		return strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz*") == strlen(v);
 	if (field == FILTER_DIRECTION)
 		return strcasecmp(v, "in") == 0 || strcasecmp(v, "out") == 0;
 	if (field == FILTER_PROTOCOL)
@@ -94,6 +113,9 @@ filter_add(struct filter *f, enum filter_field field, const char *pattern,
 	int negate = pattern[0] == '!';
 	const char *v = pattern + negate;
 
+	/* "AS20712", as %o prints it, or "20712". */
+	if (is_asn_field(field) && strncasecmp(v, "AS", 2) == 0)
+		v += 2;
 	if (*v == '\0') {
 		snprintf(err, errlen, "empty filter pattern '%s'", pattern);
 		return -1;
@@ -102,6 +124,9 @@ filter_add(struct filter *f, enum filter_field field, const char *pattern,
 		snprintf(err, errlen, "invalid value '%s' (expected %s)", pattern,
 		    field == FILTER_DIRECTION ? "IN or OUT" :
 		    field == FILTER_PROTOCOL ? "TCP or UDP" :
+		    is_country_field(field) ? "a two-letter country code, "
+		    "'*' as a wildcard" : is_asn_field(field) ?
+		    "an AS number, '*' as a wildcard" :
 		    "a port number, '*' as a wildcard");
 		return -1;
 	}
@@ -189,6 +214,15 @@ filter_needs_dest_name(const struct filter *f)
 	    used(&f->field[FILTER_HOST_DEST]);
 }
 
+int
+filter_needs_geo(const struct filter *f)
+{
+	for (int i = FILTER_COUNTRY; i <= FILTER_ASN_DEST; i++)
+		if (used(&f->field[i]))
+			return 1;
+	return 0;
+}
+
 /*
  * The value a filter sees for a field the message does not carry (an
  * older firmware's protocol or source port) is NULL: it matches no
@@ -215,6 +249,43 @@ port_text(const struct endpoint *ep, char buf[ADDR_IPV4_LEN])
 	return buf;
 }
 
+static const char *
+asn_text(const struct endpoint *ep, char buf[ADDR_IPV4_LEN])
+{
+	if (ep->geo.asn == 0)
+		return NULL;
+	snprintf(buf, ADDR_IPV4_LEN, "%u", ep->geo.asn);
+	return buf;
+}
+
+static const char *
+country_text(const struct endpoint *ep)
+{
+	return ep->geo.iso[0] != '\0' ? ep->geo.iso : NULL;
+}
+
+/* Countries and AS numbers; no country or AS matches no pattern. */
+static int
+geo_match(const struct patterns *p, const struct event *ev)
+{
+	char src[ADDR_IPV4_LEN], dst[ADDR_IPV4_LEN];
+	const char *sa, *da, *sc = country_text(&ev->src),
+	    *dc = country_text(&ev->dst);
+
+	if (!field_match(&p[FILTER_COUNTRY], sc, dc, 1) ||
+	    !field_match(&p[FILTER_COUNTRY_SOURCE], sc, NULL, 1) ||
+	    !field_match(&p[FILTER_COUNTRY_DEST], dc, NULL, 1))
+		return 0;
+	if (!used(&p[FILTER_ASN]) && !used(&p[FILTER_ASN_SOURCE]) &&
+	    !used(&p[FILTER_ASN_DEST]))
+		return 1;
+	sa = asn_text(&ev->src, src);
+	da = asn_text(&ev->dst, dst);
+	return field_match(&p[FILTER_ASN], sa, da, 0) &&
+	    field_match(&p[FILTER_ASN_SOURCE], sa, NULL, 0) &&
+	    field_match(&p[FILTER_ASN_DEST], da, NULL, 0);
+}
+
 int
 filter_match_addresses(const struct filter *f, const struct event *ev)
 {
@@ -237,6 +308,8 @@ filter_match_addresses(const struct filter *f, const struct event *ev)
 		    !field_match(&p[FILTER_PORT_DEST], dp, NULL, 0))
 			return 0;
 	}
+	if (filter_needs_geo(f) && !geo_match(p, ev))
+		return 0;
 	if (!used(&p[FILTER_IP]) && !used(&p[FILTER_IP_SOURCE]) &&
 	    !used(&p[FILTER_IP_DEST]))
 		return 1;

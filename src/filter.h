@@ -4,9 +4,12 @@
  * Patterns use '*' as a wildcard anchored at both ends; host names compare
  * without regard to case.  Several patterns for one field are ORed, a
  * pattern starting with '!' excludes what it matches, and different fields
- * are ANDed.  Ports match as decimal text ("22", "10*").  Matching is split in two steps because host names may only
- * be known later (after a DNS answer): filter_match_addresses() for
- * direction, protocol and addresses, filter_match_names() for host names.
+ * are ANDed.  Ports and AS numbers match as decimal text ("22", "10*"),
+ * countries as ISO codes ("DE") without regard to case; an address with
+ * no country or AS (geo.h) matches no pattern.  Matching is split in two
+ * steps because host names may only be known later (after a DNS
+ * answer): filter_match_addresses() for direction, protocol, addresses,
+ * countries and AS, filter_match_names() for host names.
  */
 #ifndef LINKLOG_FILTER_H
 #define LINKLOG_FILTER_H
@@ -27,6 +30,12 @@ enum filter_field {
 	FILTER_PORT,
 	FILTER_PORT_SOURCE,
 	FILTER_PORT_DEST,
+	FILTER_COUNTRY,         /* ISO 3166 code, from the geo stage */
+	FILTER_COUNTRY_SOURCE,
+	FILTER_COUNTRY_DEST,
+	FILTER_ASN,             /* AS number, "AS" before it optional */
+	FILTER_ASN_SOURCE,
+	FILTER_ASN_DEST,
 	FILTER_NFIELDS
 };
 
@@ -42,6 +51,9 @@ int filter_add(struct filter *f, enum filter_field field, const char *pattern,
 /* Whether the host-name step needs the source / destination name. */
 int filter_needs_source_name(const struct filter *f);
 int filter_needs_dest_name(const struct filter *f);
+
+/* Whether it has country or AS patterns (which need a geo database). */
+int filter_needs_geo(const struct filter *f);
 
 int filter_match_addresses(const struct filter *f, const struct event *ev);
 

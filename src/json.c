@@ -234,6 +234,44 @@ put_observer(struct jw *w, const struct router *r, const char *hostname,
 	put(w, "}", 1);
 }
 
+/* One string member of the "geo" object, opening it first. */
+static void
+put_geo_field(struct jw *w, int *open, const char *key, const char *v)
+{
+	if (v[0] == '\0')
+		return;
+	if (*open)
+		put(w, ",", 1);
+	else
+		PUT_LIT(w, ",\"geo\":{");
+	*open = 1;
+	put(w, key, strlen(key));
+	put_cstring(w, v);
+}
+
+/* "geo" and "as" of an outside address, each field only when known. */
+static void
+put_geo(struct jw *w, const struct geo_data *g)
+{
+	int open = 0;
+
+	put_geo_field(w, &open, "\"country_iso_code\":", g->iso);
+	put_geo_field(w, &open, "\"country_name\":", g->country);
+	put_geo_field(w, &open, "\"city_name\":", g->city);
+	if (open)
+		put(w, "}", 1);
+	if (g->asn == 0)
+		return;
+	PUT_LIT(w, ",\"as\":{\"number\":");
+	put_uint(w, g->asn);
+	if (g->org[0] != '\0') {
+		PUT_LIT(w, ",\"organization\":{\"name\":");
+		put_cstring(w, g->org);
+		put(w, "}", 1);
+	}
+	put(w, "}", 1);
+}
+
 static void
 put_endpoint(struct jw *w, const char *key, size_t keylen,
     const struct endpoint *ep, const char *domain)
@@ -252,6 +290,7 @@ put_endpoint(struct jw *w, const char *key, size_t keylen,
 		PUT_LIT(w, ",\"domain\":");
 		put_cstring(w, domain);
 	}
+	put_geo(w, &ep->geo);
 	put(w, "}", 1);
 }
 

@@ -82,6 +82,8 @@ struct options {
 	struct string_list allow_from, community;
 	unsigned rate_limit;
 
+	struct string_list geoip_databases;     /* MaxMind DB files */
+
 	struct rule_options rules[OPTIONS_MAX_RULES];
 	size_t nrules;
 

@@ -464,6 +464,8 @@ on_event(void *arg, struct event *ev)
 	if (p->cfg.access != NULL && !p->charged && !access_rate(p->cfg.access,
 	    (const struct sockaddr *)&ev->router.addr, p->now))
 		return;
+	/* Before the filters: country and AS patterns need the geo data. */
+	geo_event(p->cfg.geo, ev);
 	if (!filter_match_addresses(p->cfg.filter, ev)) {
 		p->stats.filtered++;
 		return;

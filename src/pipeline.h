@@ -1,8 +1,8 @@
 /*
  * pipeline.h - from a received datagram to written lines.
  *
- * Owns the order of events: decode -> parse -> (wait for names) -> filter
- * -> render -> sinks.  Events leave in the order their datagrams arrived;
+ * Owns the order of events: decode -> parse -> rate limit -> geo -> (wait
+ * for names) -> filter -> render -> sinks.  Events leave in the order their datagrams arrived;
  * one whose names are still being looked up holds back those behind it for
  * at most the configured wait, after which it is written with addresses.
  */
@@ -17,6 +17,7 @@
 
 #include "access.h"
 #include "filter.h"
+#include "geo.h"
 #include "json.h"
 #include "receive.h"
 #include "render.h"
@@ -52,6 +53,7 @@ struct pipeline_config {
 	unsigned dns_wait_ms;
 	struct resolver *resolver;      /* NULL: no lookup is ever made */
 	struct access *access;          /* NULL: every sender, no limit */
+	struct geo *geo;                /* NULL: no geo database */
 };
 
 /*

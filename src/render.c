@@ -9,8 +9,9 @@
 #include "render.h"
 #include "services.h"
 
-/* Every token of the article's table, plus %r, %R, %g, %I and %%. */
-static const char tokens[] = "aAdDhiImMpsStTwyYzrRg%";
+/* Every token of the article's table, plus %r, %R, %g, %I, the geo
+ * tokens %c %C %o %O and %%. */
+static const char tokens[] = "aAcCdDhiImMoOpsStTwyYzrRg%";
 
 struct op {
 	char token;             /* 0 for literal text */
@@ -54,9 +55,9 @@ render_compile(const char *text, char *err, size_t errlen)
 		}
 		if (strchr(tokens, p[1]) == NULL) {
 			snprintf(err, errlen, "unknown template token '%%%c' at "
-			    "position %zu (known: %%a %%A %%d %%D %%h %%i %%I %%m "
-			    "%%M %%p %%g %%r %%R %%s %%S %%t %%T %%w %%y %%Y %%z "
-			    "%%%%)",
+			    "position %zu (known: %%a %%A %%c %%C %%d %%D %%h %%i "
+			    "%%I %%m %%M %%o %%O %%p %%g %%r %%R %%s %%S %%t %%T "
+			    "%%w %%y %%Y %%z %%%%)",
 			    p[1], (size_t)(p - text) + 1);
 			return NULL;
 		}
@@ -229,6 +230,32 @@ put_host(struct out *o, const struct endpoint *ep, const char *name)
 		put_ipv4(o, ep->addr);
 }
 
+/* %c, %C: the country's ISO code, "-" when unknown. */
+static void
+put_country(struct out *o, const struct endpoint *ep)
+{
+	if (ep->geo.iso[0] != '\0')
+		put_str(o, ep->geo.iso);
+	else
+		put(o, "-", 1);
+}
+
+/* %o, %O: "AS20712 Andrews & Arnold Ltd", "-" when unknown. */
+static void
+put_as(struct out *o, const struct endpoint *ep)
+{
+	if (ep->geo.asn == 0) {
+		put(o, "-", 1);
+		return;
+	}
+	put(o, "AS", 2);
+	put_uint(o, ep->geo.asn);
+	if (ep->geo.org[0] != '\0') {
+		put(o, " ", 1);
+		put_str(o, ep->geo.org);
+	}
+}
+
 /* localtime_r() once per second of traffic, not once per event. */
 static const struct tm *
 local_tm(time_t when)
@@ -315,6 +342,10 @@ put_token(struct out *o, char token, const struct event *ev,
 	case 'i': put(o, ev->dir == DIR_IN ? " in" : "out", 3); break;
 	case 'p': put_protocol(o, ev->proto); break;
 	case 'g': put_agent(o, ev); break;
+	case 'c': put_country(o, &ev->src); break;
+	case 'C': put_country(o, &ev->dst); break;
+	case 'o': put_as(o, &ev->src); break;
+	case 'O': put_as(o, &ev->dst); break;
 	case 'r': put_router(o, &ev->router); break;
 	case 'R':
 		if (names->router != NULL)

@@ -2,7 +2,8 @@
  * render.h - output templates: compiled once, rendered in one pass.
  *
  * A template is text with %-tokens (the article's table plus %r, %R, %g,
- * %I for an RFC 3339 time, and %%).
+ * %I for an RFC 3339 time, %c %C %o %O for the country and AS of source
+ * and destination, and %%).
  * Rendering never re-reads its own output, so a value that contains '%'
  * is printed as is, and every byte of a value that is not printable ASCII
  * (control bytes, DEL, bytes >= 0x80) or is a backslash is written as a

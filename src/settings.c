@@ -183,6 +183,25 @@ const struct setting settings[] = {
 	{ .option = "filter-protocol", .key = "filter.protocol",
 	  FILTER(FILTER_PROTOCOL), .metavar = "{TCP|UDP}",
 	  .help = "Only TCP or UDP" },
+	{ .option = "filter-country", .key = "filter.country",
+	  FILTER(FILTER_COUNTRY), .metavar = "CC",
+	  .help = "Source or destination country (ISO\ncode, e.g. DE; needs "
+	  "--geoip-db)" },
+	{ .option = "filter-country-dest", .key = "filter.country_dest",
+	  FILTER(FILTER_COUNTRY_DEST), .metavar = "CC",
+	  .help = "Destination country" },
+	{ .option = "filter-country-source", .key = "filter.country_source",
+	  FILTER(FILTER_COUNTRY_SOURCE), .metavar = "CC",
+	  .help = "Source country" },
+	{ .option = "filter-asn", .key = "filter.asn", FILTER(FILTER_ASN),
+	  .metavar = "ASN", .help = "Source or destination AS number\n"
+	  "(e.g. 20712 or AS20712; needs --geoip-db)" },
+	{ .option = "filter-asn-dest", .key = "filter.asn_dest",
+	  FILTER(FILTER_ASN_DEST), .metavar = "ASN",
+	  .help = "Destination AS number" },
+	{ .option = "filter-asn-source", .key = "filter.asn_source",
+	  FILTER(FILTER_ASN_SOURCE), .metavar = "ASN",
+	  .help = "Source AS number" },
 
 	/* Output, at the top level and in rules (which inherit it). */
 	{ .option = "log-file", .short_option = 'l', .key = "log_file",
@@ -251,6 +270,11 @@ const struct setting settings[] = {
 	  .help = "Lines waiting for syslog at most, then\ndropped and "
 	  "counted" },
 	{ .key = "final", .type = SETTING_BOOL, RULE(final), .def = "false" },
+	{ .option = "geoip-db", .key = "geoip.databases", .type = SETTING_LIST,
+	  TOP(geoip_databases), .check = check_not_empty, .unique = 1,
+	  .group = GROUP_OUTPUT, .metavar = "FILE",
+	  .help = "Country, city or AS of outside\naddresses from this MaxMind "
+	  "DB file\n(repeatable; %c %C %o %O, JSON)" },
 
 	/* Name resolution. */
 	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,

@@ -17,8 +17,12 @@ struct counter {
 	const char *name;               /* in the statistics line */
 	enum stats_source source;
 	size_t offset;                  /* of a uint64_t in the source */
-	int dns;                        /* shown once a resolver has run */
+	int only;                       /* shown once a resolver has run
+	                                 * (ONLY_DNS) or a geoip database
+	                                 * was loaded (ONLY_GEO); or always */
 };
+
+enum { ONLY_DNS = 1, ONLY_GEO = 2 };
 
 #define RECEIVE(f) FROM_RECEIVE, offsetof(struct receive_stats, f)
 #define PIPELINE(f) FROM_PIPELINE, offsetof(struct pipeline_stats, f)
@@ -27,7 +31,8 @@ struct counter {
 /*
  * Every counter, in the order of the line.  To add one: count it in its
  * module's statistics struct (a uint64_t), then add a row here naming
- * it and the field; set .dns for a counter of name resolution.  Then
+ * it and the field; ONLY_DNS for a counter of name resolution (1 in
+ * the rows), ONLY_GEO for one of the geoip databases.  Then
  * document it in linklog(8) (STATISTICS) and, if it means loss, in the
  * logwatch script (debian/logwatch/scripts/linklog).
  */
@@ -64,6 +69,9 @@ static const struct counter counters[] = {
 	{ "dns_over_limit", DAEMON(dns.over_limit), 1 },
 	{ "unresolved", PIPELINE(unresolved), 1 },
 	{ "waited_out", PIPELINE(waited_out), 1 },
+	{ "geoip_lookups", DAEMON(geo.lookups), ONLY_GEO },
+	{ "geoip_cache_hits", DAEMON(geo.cache_hits), ONLY_GEO },
+	{ "geoip_errors", DAEMON(geo.errors), ONLY_GEO },
 };
 
 static uint64_t
@@ -88,8 +96,9 @@ stats_format(const struct stats_sources *s, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
 		int n;
-		if (counters[i].dns && (s->daemon == NULL ||
-		    !s->daemon->dns_used))
+		if (counters[i].only && (s->daemon == NULL ||
+		    (counters[i].only == ONLY_DNS && !s->daemon->dns_used) ||
+		    (counters[i].only == ONLY_GEO && !s->daemon->geo_used)))
 			continue;
 		n = snprintf(buf + used, size - used, "%s%s=%llu",
 		    used ? " " : "", counters[i].name,
