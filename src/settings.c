@@ -1291,6 +1291,8 @@ settings_usage(FILE *f)
 	    "  %h hour   %m minute   %z second   %M month  %w day of the week\n"
 	    "  %y year (4 digits)    %Y year (2 digits)    %r router address\n"
 	    "  %R router name        %g address the trap claims (or %r)\n"
+	    "  %c %C source, destination country (GB)  %o %O their AS "
+	    "(AS20712 ...)\n"
 	    "  %% a percent sign\n"
 	    "\nSee linklog(8) for more.\n", f);
 }

@@ -64,8 +64,15 @@ flatten() {
 "$LINKLOG" --check-config >"$WORK/defaults.conf" 2>/dev/null
 flatten "$WORK/defaults.conf" >"$WORK/defaults"
 check "--check-config prints settings" test "$(wc -l <"$WORK/defaults")" -ge 30
+# A geoip database (tests/e2e/geodb.pl) for the geoip key and counters.
+perl "$top_srcdir/tests/e2e/geodb.pl" "$WORK" ||
+    not_ok "geodb.pl (libmaxmind-db-writer-perl) wrote no database"
+GEODB=$WORK/country.mmdb
 # Every optional key set, so that it is printed too.
 "$LINKLOG" --check-config --pid-file=/run/x.pid --log-file=/tmp/x.log \
+    --geoip-db="$GEODB" --filter-country=DE --filter-country-source=DE \
+    --filter-country-dest=DE --filter-asn=1 --filter-asn-source=1 \
+    --filter-asn-dest=1 \
     --listen=127.0.0.1 --dns-server=127.0.0.1 --allow-from=127.0.0.1 \
     --community=public --filter-direction=IN --filter-protocol=TCP \
     --filter-ip=1 --filter-ip-source=1 --filter-ip-dest=1 --filter-host=a \
@@ -167,7 +174,7 @@ diff "$WORK/marked" "$WORK/kept" >"$WORK/x"
 missing "linklog.conf(5) marks restart exactly what a reload keeps" "$WORK/x"
 
 # ---- counters ---------------------------------------------------------
-start_linklog --no-dns-source
+start_linklog --no-dns-source --geoip-db="$GEODB"
 send_v1 '@in TCP from 10.1.0.1:1 to 192.168.1.20:22'
 wait_lines "$OUT" 1
 kill -USR1 "$LL_PID"
