@@ -57,8 +57,9 @@ private_copy(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
-		    "empty, not a MaxMind DB file" : "not a regular file");
+		snprintf(err, errlen, "%s: %s", path, fstat(in, &st) < 0 ?
+		    strerror(errno) : !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "empty, not a MaxMind DB file");
 		close(in);
 		return -1;
 	}

@@ -7,6 +7,8 @@
  * Input: a flags byte, two port bytes each, eight time bytes, then the
  * source name, destination name, router name and a forwarded string
  * separated by NUL bytes (the last one takes the rest, NULs included).
+ * The same bytes fill every geo field of both ends (country code and
+ * name, city, AS number and organisation), as a hostile database would.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +19,31 @@
 
 static char line[RENDER_LINE_MAX];
 
+
+/* A geo string from fuzzed bytes, cut as geo.c cuts (no NUL inside). */
+static void
+geo_string(char *out, size_t size, const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+
+	if (nul != NULL)
+		len = (size_t)(nul - text);
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
+
+static void
+fill_geo(struct geo_data *g, char names[3][HOST_NAME_LEN + 1],
+    const char *text, size_t len, uint32_t asn)
+{
+	geo_string(g->iso, sizeof(g->iso), names[0], strlen(names[0]));
+	geo_string(g->country, sizeof(g->country), names[1], strlen(names[1]));
+	geo_string(g->city, sizeof(g->city), names[2], strlen(names[2]));
+	geo_string(g->org, sizeof(g->org), text, len);
+	g->asn = asn;
+}
 
 static const char *
 string_at(json_object *obj, const char *group, const char *key, size_t *len)
@@ -165,6 +192,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev.original_len = (uint16_t)(len < EVENT_ORIGINAL_MAX ? len :
 	    EVENT_ORIGINAL_MAX);
 	memcpy(ev.original, text, ev.original_len);
+	if (data[3] & 1) {      /* odd destination ports: geo fields */
+		fill_geo(&ev.src.geo, names_buf, text, len, (uint32_t)t);
+		fill_geo(&ev.dst.geo, names_buf, text, len, (uint32_t)(t >> 32));
+	}
 	render_event_checked(&f, &ev, names);
 	render_raw_checked(&f, &ev.router, ev.time, ev.usec, text, len,
 	    sizeof(line));

@@ -213,6 +213,52 @@ unknown_protocol_and_port(void **state)
 	filter_free(f);
 }
 
+/* Countries (ISO codes, any case) and AS numbers ("AS" optional); no
+ * country or AS matches no pattern, an exclusion keeps it. */
+static void
+countries_and_as(void **state)
+{
+	struct event gb = event(DIR_IN, PROTO_TCP, "81.2.69.1", "10.0.0.1");
+	struct event none = event(DIR_IN, PROTO_TCP, "10.0.0.2", "10.0.0.1");
+	struct filter *f;
+	char err[128];
+
+	(void)state;
+	strcpy(gb.src.geo.iso, "GB");
+	gb.src.geo.asn = 20712;
+	f = make(FILTER_COUNTRY_SOURCE, (const char *[]){ "gb", NULL });
+	assert_true(filter_needs_geo(f));
+	assert_true(filter_match_addresses(f, &gb));
+	assert_false(filter_match_addresses(f, &none));
+	filter_free(f);
+	f = make(FILTER_COUNTRY_DEST, (const char *[]){ "*", NULL });
+	assert_false(filter_match_addresses(f, &gb));
+	filter_free(f);
+	f = make(FILTER_COUNTRY, (const char *[]){ "!G*", NULL });
+	assert_false(filter_match_addresses(f, &gb));
+	assert_true(filter_match_addresses(f, &none));
+	filter_free(f);
+	f = make(FILTER_ASN, (const char *[]){ "AS20712", NULL });
+	assert_true(filter_match_addresses(f, &gb));
+	assert_false(filter_match_addresses(f, &none));
+	filter_free(f);
+	f = make(FILTER_ASN_SOURCE, (const char *[]){ "207*", NULL });
+	assert_true(filter_match_addresses(f, &gb));
+	filter_free(f);
+	f = make(FILTER_ASN_DEST, (const char *[]){ "20712", NULL });
+	assert_false(filter_match_addresses(f, &gb));
+	filter_free(f);
+	f = filter_new();
+	assert_false(filter_needs_geo(f));
+	assert_int_equal(filter_add(f, FILTER_COUNTRY, "D3", err,
+	    sizeof(err)), -1);
+	assert_int_equal(filter_add(f, FILTER_ASN, "ASX", err,
+	    sizeof(err)), -1);
+	assert_int_equal(filter_add(f, FILTER_ASN, "AS", err,
+	    sizeof(err)), -1);
+	filter_free(f);
+}
+
 int
 main(void)
 {
@@ -223,6 +269,7 @@ main(void)
 		cmocka_unit_test(different_options_and),
 		cmocka_unit_test(host_names),
 		cmocka_unit_test(unknown_protocol_and_port),
+		cmocka_unit_test(countries_and_as),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

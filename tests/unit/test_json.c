@@ -465,6 +465,46 @@ cut_lines(void **state)
 	assert_string_equal(small, "");
 }
 
+/* Every geo field, hostile AS names (quotes, control bytes, bytes that
+ * are not UTF-8), and fields absent where unknown. */
+static void
+geo_fields(void **state)
+{
+	struct event ev = parsed(V1_MESSAGE);
+	json_object *obj;
+	size_t len;
+
+	(void)state;
+	strcpy(ev.src.geo.iso, "SE");
+	strcpy(ev.src.geo.country, "Sweden");
+	strcpy(ev.src.geo.city, "Link\xc3\xb6ping");
+	ev.src.geo.asn = 29518;
+	strcpy(ev.src.geo.org, "Evil \"Org\" \\ \n\x01\x1b[31m\xff\xfe<b>");
+	ev.dst.geo.asn = 15169;
+	len = json_render_event(&plain, &ev, &no_names, line, sizeof(line));
+	obj = parse_line(line, len);
+	assert_str(obj, "source.geo.country_iso_code", "SE");
+	assert_str(obj, "source.geo.country_name", "Sweden");
+	assert_str(obj, "source.geo.city_name", "Link\xc3\xb6ping");
+	assert_num(obj, "source.as.number", 29518);
+	assert_str(obj, "source.as.organization.name",
+	    "Evil \"Org\" \\ \n\x01\x1b[31m\xef\xbf\xbd\xef\xbf\xbd<b>");
+	assert_num(obj, "destination.as.number", 15169);
+	assert_null(member(obj, "destination.geo"));
+	assert_null(member(obj, "destination.as.organization"));
+	json_object_put(obj);
+	/* Only a country: no city, no AS. */
+	ev = parsed(V1_MESSAGE);
+	strcpy(ev.src.geo.iso, "GB");
+	len = json_render_event(&plain, &ev, &no_names, line, sizeof(line));
+	obj = parse_line(line, len);
+	assert_str(obj, "source.geo.country_iso_code", "GB");
+	assert_null(member(obj, "source.geo.country_name"));
+	assert_null(member(obj, "source.geo.city_name"));
+	assert_null(member(obj, "source.as"));
+	json_object_put(obj);
+}
+
 int
 main(void)
 {
@@ -478,6 +518,7 @@ main(void)
 		cmocka_unit_test(ipv6_observer),
 		cmocka_unit_test(timestamps),
 		cmocka_unit_test(hostile_names),
+		cmocka_unit_test(geo_fields),
 		cmocka_unit_test(forwarded),
 		cmocka_unit_test(cut_lines),
 	};

@@ -319,6 +319,27 @@ truncation(void **state)
 	render_free(t);
 }
 
+/* %c %C %o %O: "-" when unknown, names escaped like every value. */
+static void
+geo_tokens(void **state)
+{
+	struct event ev = sample();
+
+	(void)state;
+	assert_string_equal(render("%c %C %o %O", &ev, &no_names, 0),
+	    "- - - -");
+	strcpy(ev.src.geo.iso, "GB");
+	ev.src.geo.asn = 20712;
+	strcpy(ev.src.geo.org, "Andrews & Arnold Ltd");
+	ev.dst.geo.asn = 64496;
+	assert_string_equal(render("%c %o|%C %O", &ev, &no_names, 0),
+	    "GB AS20712 Andrews & Arnold Ltd|- AS64496");
+	strcpy(ev.src.geo.org, "a\nb\\c\xff%s");
+	strcpy(ev.dst.geo.iso, "\x1b[");
+	assert_string_equal(render("%o %C", &ev, &no_names, 0),
+	    "AS20712 a\\012b\\134c\\377%s \\033[");
+}
+
 int
 main(void)
 {
@@ -332,6 +353,7 @@ main(void)
 		cmocka_unit_test(unknown_fields_and_agent),
 		cmocka_unit_test(one_pass),
 		cmocka_unit_test(escaping),
+		cmocka_unit_test(geo_tokens),
 		cmocka_unit_test(raw_lines),
 		cmocka_unit_test(router_ipv6),
 		cmocka_unit_test(compile_errors),
