@@ -1,14 +1,16 @@
 #!/bin/sh
 # The documentation matches the program: every option of --help is an
-# entry of linklog(8) and a row of the README's table (and no entry names
-# an option that is gone); every key --check-config prints is an entry of
-# linklog.conf(5) with its default; conf/linklog.conf shows the defaults;
-# every counter of the statistics line is one entry of linklog(8)
-# STATISTICS (and no entry is a counter that is gone); every template
-# token linklog accepts is in --help, linklog(8) and the README; the
-# integer bounds and "restart" marks are linklog's; the quick start's trap
-# prints what the README shows; every source file is
-# in the README's layout.
+# entry of linklog(8) (and no entry names an option that is gone), and
+# every option the README names exists; every key --check-config prints
+# is an entry of linklog.conf(5) with its default; conf/linklog.conf shows
+# the defaults; every counter of the statistics line is one entry of
+# linklog(8) STATISTICS (and no entry is a counter that is gone); every
+# template token linklog accepts is in --help, linklog(8) and the README;
+# the integer bounds and "restart" marks are linklog's; the README's
+# quick start, run as written, prints the line it shows; the README stays
+# short (at most 250 lines) and the files it sends readers to exist; the
+# manual pages fit 80 columns; every source file is in docs/HACKING.md's
+# layout.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need snmptrap
 
@@ -45,13 +47,12 @@ missing "every option of --help is an entry of linklog(8)" "$WORK/x"
 # EXAMPLES (iptables), which are not tags.
 comm -13 "$WORK/options" "$WORK/man8.options" >"$WORK/x"
 missing "every option entry of linklog(8) exists" "$WORK/x"
-grep -E '^\| `-' "$README" | cut -d'|' -f2 |
-    grep -oE -- '--[a-z][a-z0-9-]*' | sed 's/^--//' |
-    sort -u >"$WORK/readme.options"
-comm -23 "$WORK/options" "$WORK/readme.options" >"$WORK/x"
-missing "every option of --help is in the README's table" "$WORK/x"
+# The README has no table of options (linklog(8) has them), but every
+# option it names must be one.
+grep -oE -- '--[a-z][a-z0-9-]*' "$README" | sed 's/^--//' | sort -u \
+    >"$WORK/readme.options"
 comm -13 "$WORK/options" "$WORK/readme.options" >"$WORK/x"
-missing "every option of the README's table exists" "$WORK/x"
+missing "every option the README names exists" "$WORK/x"
 
 # ---- configuration keys -----------------------------------------------
 # "section.key = value" from --check-config's output.
@@ -219,14 +220,25 @@ sort "$WORK/tokens" | comm -13 - "$WORK/man.tokens" >"$WORK/x"
 missing "every token of linklog(8) exists" "$WORK/x"
 
 # ---- the README's quick start -----------------------------------------
-# Its snmptrap line, sent to a linklog started as it says (port 9162,
-# here a free port, and --no-dns), prints the line it shows, but the time.
-sed -n '/^## Quick start/,/^## /p' "$README" >"$WORK/qs.md"
-grep -q '^    .*\./linklog --port=9162$' "$WORK/qs.md" &&
-    grep -q "^    snmptrap .* 127.0.0.1:9162 " "$WORK/qs.md"
-check "the quick start runs linklog on 9162 and sends there" test $? -eq 0
-sed -n 's/^    \(snmptrap .*\)/\1/p' "$WORK/qs.md" >"$WORK/qs.send"
-sed -n '/^and linklog prints/,/^(/s/^    //p' "$WORK/qs.md" | cut -c16- >"$WORK/qs.expected"
+# Its blocks, as .ci/newcomer takes them (tests/e2e/readme.awk): linklog
+# runs on 9162 and the trap goes there; the trap, sent as written to a
+# linklog started so (here a free port, and --no-dns), prints the line the
+# README shows, but the time.  (.ci/newcomer runs the whole quick start
+# on a fresh Debian 12.)
+block() {
+	awk -v section="$1" -v pattern="$2" -f "$top_srcdir/tests/e2e/readme.awk" "$README"
+}
+block '## Quick start' '\./linklog ' >"$WORK/qs.run"
+block '## Quick start' '^snmptrap ' >"$WORK/qs.send"
+block '## Quick start' '\] 203\.0\.113\.7:' | cut -c16- >"$WORK/qs.expected"
+block '## Quick start' '^bash \.ci/test$' >"$WORK/qs.test"
+block '## Install the package' 'dpkg-buildpackage' >"$WORK/qs.pkg"
+grep -q '^\./linklog --port=9162$' "$WORK/qs.run" &&
+    grep -q "^snmptrap .* 127.0.0.1:9162 " "$WORK/qs.send" &&
+    grep -q 'apt-get install .*\$(cat \.ci/build-deps).* snmp' "$WORK/qs.run"
+check "the quick start installs snmp, runs linklog on 9162 and sends there" test $? -eq 0
+check "the quick start has the test command, the package section its commands" \
+    test -s "$WORK/qs.test" -a -s "$WORK/qs.pkg"
 start_linklog --no-dns
 sed "s/127.0.0.1:9162/127.0.0.1:$PORT/" "$WORK/qs.send" | sh
 wait_lines "$OUT" 1
@@ -241,11 +253,48 @@ else
 	sed 's/^/    /' "$WORK/qs.printed"
 fi
 
+# ---- what the README leaves to other files --------------------------
+# At most 250 lines (a user's first page, not the history); the files it
+# names exist; what it no longer holds is where it says.
+lines=$(wc -l <"$README")
+check "the README is at most 250 lines ($lines)" test "$lines" -le 250
+: >"$WORK/x"
+for f in $(grep -oE '`(docs|bench|conf|debian)/[A-Za-z0-9._/-]+`|`(NEWS|LICENSE)`' "$README" |
+    tr -d '`' | sort -u); do
+	[ -e "$top_srcdir/$f" ] || echo "$f" >>"$WORK/x"
+done
+missing "every file the README names exists" "$WORK/x"
+HACKING=$top_srcdir/docs/HACKING.md
+for h in '## Building' '## Testing' '## Continuous integration' '## Layout'; do
+	grep -qx "$h" "$HACKING" || echo "docs/HACKING.md: no $h" >>"$WORK/x"
+done
+grep -q '^## Performance\|^| receiver |' "$top_srcdir/bench/README.md" ||
+    echo "bench/README.md: no performance table" >>"$WORK/x"
+grep -q '^| check | command | in CI |' "$top_srcdir/docs/SECURITY.md" ||
+    echo "docs/SECURITY.md: no table of checks" >>"$WORK/x"
+# Every test the table of checks names exists.
+for t in $(grep -oE '`tests/(e2e|unit|package)/[a-z0-9_]+(\.sh)?`' "$top_srcdir/docs/SECURITY.md" |
+    tr -d '`' | sort -u); do
+	[ -e "$top_srcdir/$t" ] || [ -e "$top_srcdir/$t.c" ] ||
+	    echo "docs/SECURITY.md names $t, which does not exist" >>"$WORK/x"
+done
+missing "HACKING.md, SECURITY.md and bench/README.md hold what the README left" "$WORK/x"
+
+# ---- manual pages ------------------------------------------------------
+# Every line, examples included, fits an 80-column terminal.
+: >"$WORK/x"
+command -v mandoc >/dev/null || echo "mandoc is not installed (.ci/test-deps)" >"$WORK/x"
+for m in "$MAN8" "$MAN5"; do
+	mandoc -Tascii -Owidth=80 "$m" | sed 's/.\x08//g' | expand |
+	    awk -v m="${m##*/}" 'length > 80 { print m ": " $0 }' >>"$WORK/x"
+done
+missing "the manual pages fit 80 columns" "$WORK/x"
+
 # ---- layout ------------------------------------------------------------
 : >"$WORK/x"
 for f in "$top_srcdir"/src/*.c; do
-	grep -qF "src/${f##*/}" "$README" || echo "${f##*/}" >>"$WORK/x"
+	grep -qF "src/${f##*/}" "$HACKING" || echo "${f##*/}" >>"$WORK/x"
 done
-missing "every source file is in the README's layout" "$WORK/x"
+missing "every source file is in docs/HACKING.md's layout" "$WORK/x"
 
 finish

@@ -63,6 +63,23 @@ check "a traffic line lands in /var/log/linklog.log" \
     wait_grep /var/log/linklog.log '203.0.113.7:51234 -> 192.168.1.20:ssh$'
 check "whatever its program name" \
     wait_grep /var/log/linklog.log 'custom: 127.0.0.1: \[out, UDP\]'
+# The README's sample of /var/log/linklog.log is what rsyslogd writes
+# with the snippet and Debian 12's stock rsyslog.conf (which sets no file
+# template: RFC 3339 time with microseconds), the host and linklog[PID]:
+# before linklog's syslog line.
+sample=$(awk -v section='## See the lines' -v pattern=' linklog\[[0-9]+\]: ' \
+    -f "$top_srcdir/tests/e2e/readme.awk" "$top_srcdir/README.md")
+msg=${sample#* linklog\[*\]: }
+logger -t linklog --id=4242 "$msg"
+for i in $(seq 1 100); do grep -qF -- "$msg" /var/log/linklog.log && break; sleep 0.05; done
+shape() {
+	sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}[+-][0-9]{2}:[0-9]{2} [^ ]+ linklog\[[0-9]+\]: /STAMP HOST linklog[PID]: /'
+}
+written=$(grep -F -- "$msg" /var/log/linklog.log | tail -n 1 | shape)
+echo "    README: $sample"
+echo "    rsyslogd: $(grep -F -- "$msg" /var/log/linklog.log | tail -n 1)"
+check "the README's /var/log/linklog.log line is rsyslogd's form" \
+    test -n "$msg" -a "$(echo "$sample" | shape)" = "$written" -a "${written%% *}" = STAMP
 check "a diagnostic with the program name linklog goes to the system log" \
     wait_grep /var/log/syslog 'linklog: statistics: received=1'
 stop_rsyslog pkg
