@@ -5,7 +5,11 @@
  * of ACCESS_WAYS entries: senders chosen to collide cannot share one slot
  * and take it over in turn (which reset the rate limit's count at every
  * change).  When a bucket is full the sender seen least recently leaves,
- * and what it had not reported yet goes to the next summary.  Reports
+ * and what it had not reported yet goes to the next summary; if it sends
+ * again within the second it starts a fresh budget, so under a flood of
+ * thousands of spoofed senders the limit holds per entry, not exactly
+ * per address (no amplification: each of those senders has a budget of
+ * its own anyway; docs/SECURITY.md).  Reports
  * are capped globally: at most one line a second for rejects and one for
  * the rate limit, whatever the number of senders.  Every interval is
  * measured on the monotonic clock (ms), so a step of the wall clock

@@ -304,7 +304,13 @@ too_long(struct syslogq *q, uint32_t len)
 
 /*
  * Writer: one line to syslog(3), waiting for the daemon if it is down.
- * -1 when a stop gave up first (the line is not written).
+ * -1 when a stop gave up first (the line is not written).  glibc retries
+ * a failed send once on a new connection and leaves the first error in
+ * errno either way, so a refusal is checked against /dev/log itself: a
+ * daemon that came back between glibc's retry and that check makes a
+ * lost line count as written.  At most one line per restart; telling
+ * the two apart would need glibc's socket, which syslog(3) hides.
+ * Documented in linklog(8) and docs/SECURITY.md.
  */
 static int
 write_entry(struct syslogq *q, const struct entry *e, const char *line)
