@@ -22,6 +22,7 @@
 #include <syslog.h>
 
 #include "access.h"
+#include "loop.h"
 #include "addr.h"
 #include "keyhash.h"
 #include "log.h"
@@ -69,6 +70,8 @@ struct access {
 	struct table *rate, *rejects;
 	struct backlog rate_evicted, rejects_evicted;
 	uint64_t last_second;           /* of the last rate summary */
+	struct loop *loop;              /* attached to, or NULL */
+	int timer, hook;
 	uint64_t next_reject_line;      /* ms: no reject line before */
 	int rate_due, rejects_due;      /* a summary is waiting */
 };
@@ -163,6 +166,7 @@ access_free(struct access *a)
 {
 	if (a == NULL)
 		return;
+	access_detach(a);
 	free(a->rate);
 	free(a->rejects);
 	free(a);
@@ -330,13 +334,22 @@ access_rate_limited(const struct access *a)
 	return a->rate_limit > 0;
 }
 
+/*
+ * The budget of a sender is rate_limit a second, and what it has used
+ * carries over: a charge passes while the used count is below the limit
+ * and adds its whole cost, so one inform (or forwarded string) that
+ * costs more than a second's budget can pass, and its excess is paid
+ * back in the seconds after it.  Over any stretch of seconds a sender's
+ * lines stay within the limit, plus at most one charge.  For charges of
+ * 1 (a trap's events) this is exactly "at most rate_limit a second".
+ */
 int
 access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
-    uint64_t n)
+    uint64_t cost, uint64_t lines, enum access_unit unit)
 {
 	uint8_t family, addr[16];
 	struct sender *s;
-	uint64_t second = now / 1000;
+	uint64_t second = now / 1000, paid;
 
 	if (a->rate_limit == 0)
 		return 1;
@@ -344,14 +357,20 @@ access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
 	s = slot(a, a->rate, family, addr, now);
 	if (s->second != second) {
 		access_tick(a, now);
+		paid = (second - s->second) * a->rate_limit;
+		s->count = s->second > second || s->count < paid ? 0 :
+		    s->count - paid;
 		s->second = second;
-		s->count = 0;
 	}
-	s->count += n;
-	if (s->count <= a->rate_limit)
+	if (s->count < a->rate_limit) {
+		s->count += cost;
 		return 1;
-	s->suppressed += n;
-	a->stats.rate_limited += n;
+	}
+	s->suppressed += lines;
+	if (unit == ACCESS_STRINGS)
+		a->stats.forward_limited += lines;
+	else
+		a->stats.rate_limited += lines;
 	a->rate_due = 1;
 	return 0;
 }
@@ -359,7 +378,7 @@ access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
 int
 access_rate(struct access *a, const struct sockaddr *sa, uint64_t now)
 {
-	return access_rate_n(a, sa, now, 1);
+	return access_rate_n(a, sa, now, 1, 1, ACCESS_EVENTS);
 }
 
 /* Sum what the senders of t have to report now into b; returns how many
@@ -465,4 +484,43 @@ const struct access_stats *
 access_stats(const struct access *a)
 {
 	return &a->stats;
+}
+
+static void
+on_timer(void *arg, uint64_t now)
+{
+	access_tick(arg, now);
+}
+
+/* Before each sleep: the timer follows the next summary due. */
+static void
+arm(void *arg, uint64_t now)
+{
+	struct access *a = arg;
+	int ms = access_timeout_ms(a, now);
+
+	loop_timer_at(a->loop, a->timer, ms < 0 ? 0 : now + (uint64_t)ms);
+}
+
+int
+access_attach(struct access *a, struct loop *l)
+{
+	a->loop = l;
+	a->timer = loop_timer_new(l, on_timer, a);
+	a->hook = loop_hook_add(l, arm, a);
+	if (a->timer < 0 || a->hook < 0) {
+		access_detach(a);
+		return -1;
+	}
+	return 0;
+}
+
+void
+access_detach(struct access *a)
+{
+	if (a == NULL || a->loop == NULL)
+		return;
+	loop_timer_free(a->loop, a->timer);
+	loop_hook_del(a->loop, a->hook);
+	a->loop = NULL;
 }

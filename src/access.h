@@ -8,7 +8,7 @@
  * at most one line a second for each kind whatever the number of senders
  * (then as a summary), so a flood cannot flood the log.  Tables are fixed
  * in size and keyed against chosen collisions.  Times are ms on the
- * monotonic clock (resolve_now()).
+ * monotonic clock (loop_now()).
  */
 #ifndef LINKLOG_ACCESS_H
 #define LINKLOG_ACCESS_H
@@ -20,9 +20,14 @@
 
 #include "options.h"
 
+/* rate_limited: events over --rate-limit; forward_limited: forwarded
+ * strings over it. */
 struct access_stats {
 	uint64_t rejected_sender, rejected_community, rate_limited;
+	uint64_t forward_limited;
 };
+
+enum access_unit { ACCESS_EVENTS, ACCESS_STRINGS };
 
 struct access;
 
@@ -42,10 +47,15 @@ int access_community(struct access *a, const struct sockaddr *sa,
     const unsigned char *community, size_t len, uint64_t now);
 /* One event from sa at now: 1 to write it, 0 if over the limit. */
 int access_rate(struct access *a, const struct sockaddr *sa, uint64_t now);
-/* n events at once (an inform's), all or none: 1 if all fit in what is
- * left of the sender's second, else 0 and all n count as suppressed. */
+/*
+ * A charge of cost to sa's budget for lines events or forwarded strings
+ * (unit) at once, all or none (an inform's, a long string's): 1 if the
+ * sender's budget is not used up (the whole cost is then taken, the
+ * excess carried into the next seconds), else 0 and the lines are
+ * counted as suppressed.
+ */
 int access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
-    uint64_t n);
+    uint64_t cost, uint64_t lines, enum access_unit unit);
 
 /* Log the summaries that are due (rate limit of seconds that are over,
  * rejects held back by the global cap or left by evicted senders). */
@@ -53,6 +63,12 @@ void access_tick(struct access *a, uint64_t now);
 
 /* ms until access_tick() has something to log; -1: nothing waits. */
 int access_timeout_ms(const struct access *a, uint64_t now);
+
+/* Let the event loop run access_tick() when a summary is due; an access
+ * checker replaced at a reload is detached (access_free() does it). */
+struct loop;
+int access_attach(struct access *a, struct loop *l);
+void access_detach(struct access *a);
 
 const struct access_stats *access_stats(const struct access *a);
 

@@ -56,6 +56,7 @@ struct daemon {
 	int socket_activated;
 	struct settings_pinned *pinned; /* restart-only settings, as started */
 	struct privsep *privsep;        /* opens the log files */
+	struct loop *loop;              /* the parts register with it */
 	/* Counters of the parts reloads replaced. */
 	struct access_stats access_base;
 	struct resolve_stats dns_base;
@@ -404,6 +405,7 @@ add_access(struct access_stats *to, const struct access_stats *a)
 	to->rejected_sender += a->rejected_sender;
 	to->rejected_community += a->rejected_community;
 	to->rate_limited += a->rate_limited;
+	to->forward_limited += a->forward_limited;
 }
 
 static void
@@ -451,6 +453,14 @@ state_switch(struct daemon *d, struct state *st)
 	/* What waits is written with the old settings first. */
 	if (d->pipeline != NULL)
 		pipeline_reconfigure(d->pipeline, &st->pc);
+	/* The new parts wait on the loop; the old ones leave it when they
+	 * are freed. */
+	if (d->loop != NULL) {
+		access_attach(st->access, d->loop);
+		if (st->resolver != NULL &&
+		    (old == NULL || st->resolver != old->resolver))
+			resolver_attach(st->resolver, d->loop);
+	}
 	switch_syslog(d, st);
 	if (st->resolver != NULL)
 		d->dns_used = 1;
@@ -534,7 +544,7 @@ daemon_reload(struct daemon *d)
 {
 	struct options o;
 	struct state *st;
-	char err[4096], kept[1024];
+	char err[4096], kept[1024], before[1024], after[1024];
 	int status;
 
 	if (load_options(d, &o, err, sizeof(err)) >= 0 ||
@@ -553,11 +563,39 @@ daemon_reload(struct daemon *d)
 	}
 	if (kept[0] != '\0')
 		log_msg(LOG_WARNING, "%s", kept);
+	daemon_describe(d, before, sizeof(before));
 	state_switch(d, st);
 	privsep_commit(d->privsep);
-	log_msg(LOG_INFO, "configuration reloaded%s%s",
+	daemon_describe(d, after, sizeof(after));
+	log_msg(LOG_INFO, "configuration reloaded%s%s%s%s",
 	    st->opt.config_file ? " from " : "",
-	    st->opt.config_file ? st->opt.config_file : "");
+	    st->opt.config_file ? st->opt.config_file : "",
+	    strcmp(before, after) != 0 ? ": now " : "",
+	    strcmp(before, after) != 0 ? after : "");
+}
+
+int
+daemon_attach(struct daemon *d, struct loop *l)
+{
+	d->loop = l;
+	if (pipeline_attach(d->pipeline, l) < 0 ||
+	    access_attach(d->cur->access, l) < 0)
+		return -1;
+	if (d->cur->resolver != NULL && resolver_attach(d->cur->resolver,
+	    l) < 0)
+		return -1;
+	return 0;
+}
+
+/* "writing to standard output, /var/log/x.log and syslog; DNS on". */
+void
+daemon_describe(const struct daemon *d, char *buf, size_t size)
+{
+	char where[768];
+
+	runtime_describe(d->cur->rt, where, sizeof(where));
+	snprintf(buf, size, "writing to %s; DNS %s", where,
+	    d->cur->resolver != NULL ? "on" : "off");
 }
 
 struct pipeline *

@@ -80,6 +80,15 @@ void daemon_stop_syslog(struct daemon *d);
 /* SIGHUP: read the configuration again; on failure keep everything. */
 void daemon_reload(struct daemon *d);
 
+/* Register the pipeline, the resolver and the access reports with the
+ * loop (after daemon_start()); a reload registers the parts it brings. */
+struct loop;
+int daemon_attach(struct daemon *d, struct loop *l);
+
+/* Where lines go and whether DNS is on, for the line said at start and
+ * at a reload. */
+void daemon_describe(const struct daemon *d, char *buf, size_t size);
+
 struct pipeline *daemon_pipeline(const struct daemon *d);
 struct resolver *daemon_resolver(const struct daemon *d);
 struct access *daemon_access(const struct daemon *d);

@@ -18,15 +18,6 @@
 
 #include "decode.h"
 
-#define NOTED 32
-
-struct noted {
-	size_t n;
-	int overflow;
-	const char *text[NOTED];
-	size_t len[NOTED];
-};
-
 /* snmpTrapAddress.0 (SNMP-COMMUNITY-MIB): the address a v2c trap claims. */
 static const oid trap_address_oid[] = { 1, 3, 6, 1, 6, 3, 18, 1, 3, 0 };
 
@@ -161,10 +152,11 @@ note_agent(struct trap *trap, const oid *name, size_t name_len, u_char type,
 	memcpy(trap->agent, val, 4);
 }
 
-/* With fn NULL, note the strings in *nt instead of handing them out. */
+/* Every OCTET STRING varbind into spans, in order; the whole datagram must
+ * be valid before any of them is used. */
 static enum decode_status
 walk(const unsigned char *buf, size_t buflen, struct trap *trap,
-    decode_string_fn *fn, void *arg, struct noted *nt)
+    struct span *spans, size_t max, size_t *nspans)
 {
 	u_char *p = (u_char *)buf, type, *val, *start;
 	size_t len = buflen, vlen, name_len;
@@ -172,6 +164,7 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 	oid name[MAX_OID_LEN];
 
 	memset(trap, 0, offsetof(struct trap, community));
+	*nspans = 0;
 	if (is_snmpv3(buf, buflen)) {
 		trap->version = 3;
 		return DECODE_UNSUPPORTED;
@@ -192,14 +185,11 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 		note_agent(trap, name, name_len, type, p - vlen, vlen);
 		if (type != ASN_OCTET_STR)
 			continue;
-		if (fn != NULL) {
-			fn(arg, (const char *)(p - vlen), vlen);
-		} else if (nt->n < NOTED) {
-			nt->text[nt->n] = (const char *)(p - vlen);
-			nt->len[nt->n++] = vlen;
-		} else {
-			nt->overflow = 1;
-		}
+		/* More strings than a datagram can hold: not SNMP. */
+		if (*nspans == max)
+			return DECODE_MALFORMED;
+		spans[*nspans].text = (const char *)(p - vlen);
+		spans[(*nspans)++].len = vlen;
 	}
 	trap->varbinds = start;
 	trap->varbinds_len = (size_t)(p - start);
@@ -208,24 +198,12 @@ walk(const unsigned char *buf, size_t buflen, struct trap *trap,
 
 enum decode_status
 decode_trap(const unsigned char *buf, size_t len, struct trap *trap,
-    decode_accept_fn *accept, decode_string_fn *fn, void *arg)
+    struct span *spans, size_t max, size_t *nspans)
 {
-	enum decode_status st;
-	struct noted nt;
+	enum decode_status st = walk(buf, len, trap, spans, max, nspans);
 
-	nt.n = 0;
-	nt.overflow = 0;
-	st = walk(buf, len, trap, NULL, NULL, &nt);
 	if (st != DECODE_OK)
-		return st;
-	if (accept != NULL && !accept(arg, trap))
-		return DECODE_REJECTED;
-	if (fn == NULL)
-		return st;
-	if (nt.overflow)
-		return walk(buf, len, trap, fn, arg, NULL);
-	for (size_t i = 0; i < nt.n; i++)
-		fn(arg, nt.text[i], nt.len[i]);
+		*nspans = 0;
 	return st;
 }
 

@@ -23,7 +23,6 @@ enum decode_status {
 	DECODE_OK,
 	DECODE_MALFORMED,       /* not valid BER / not an SNMP message */
 	DECODE_UNSUPPORTED,     /* SNMPv3, or a PDU that is not a notification */
-	DECODE_REJECTED,        /* valid, but the accept function said no */
 };
 
 struct trap {
@@ -47,21 +46,31 @@ struct trap {
 	unsigned char community[TRAP_COMMUNITY_MAX];
 };
 
-typedef void decode_string_fn(void *arg, const char *text, size_t len);
-typedef int decode_accept_fn(void *arg, const struct trap *trap);
+/* One OCTET STRING varbind's value: a pointer into the datagram. */
+struct span {
+	const char *text;
+	size_t len;
+};
+
+/*
+ * The most strings a datagram can carry: a varbind takes at least 7
+ * bytes (SEQUENCE, an OID of one byte, an empty OCTET STRING, each with
+ * its tag and length).  A caller's array of this size always suffices.
+ */
+#define DECODE_MAX_STRINGS (65536 / 7 + 1)
 
 /* Must be called once before decode_trap(): keeps net-snmp silent. */
 void decode_init(void);
 
 /*
- * Decode buf.  Only when the whole datagram is valid, and accept (if not
- * NULL) returns true for its header, call fn once for every OCTET STRING
- * varbind, in order, with a pointer into buf.  On DECODE_UNSUPPORTED,
- * trap->version and trap->pdu say what it was.
+ * Decode buf into trap and, when the whole datagram is valid
+ * (DECODE_OK), the spans of its OCTET STRING varbinds in order (at most
+ * max; *nspans of them; 0 on any other status).  On DECODE_UNSUPPORTED,
+ * trap->version and trap->pdu say what it was.  Decoding never
+ * allocates.
  */
 enum decode_status decode_trap(const unsigned char *buf, size_t len,
-    struct trap *trap, decode_accept_fn *accept, decode_string_fn *fn,
-    void *arg);
+    struct trap *trap, struct span *spans, size_t max, size_t *nspans);
 
 /*
  * The Response-PDU that acknowledges the inform trap was decoded from

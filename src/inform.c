@@ -1,12 +1,14 @@
 /*
- * inform.c - recently acknowledged informs, to write a retransmitted one
- * once.
+ * inform.c - the InformRequest's bookkeeping: recently acknowledged
+ * informs, to write a retransmitted one once, and the Response that
+ * acknowledges one, sent through the reply handle of its datagram.
  */
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "inform.h"
 #include "keyhash.h"
 
@@ -62,7 +64,7 @@ inform_fingerprint(const void *varbinds, size_t len)
 
 int
 inform_seen(struct inform_table *t, const struct sockaddr *sa,
-    long request_id, uint64_t fingerprint, time_t now)
+    long request_id, uint64_t fingerprint, time_t now, int remember)
 {
 	uint8_t family, addr[16], key[1 + 16 + 2 + sizeof(long)];
 	uint16_t port;
@@ -81,6 +83,8 @@ inform_seen(struct inform_table *t, const struct sockaddr *sa,
 	    memcmp(e->addr, addr, 16) == 0 &&
 	    now >= e->first && now - e->first < INFORM_WINDOW)
 		return 1;
+	if (!remember)
+		return 0;
 	e->used = 1;
 	e->family = family;
 	e->port = port;
@@ -89,4 +93,17 @@ inform_seen(struct inform_table *t, const struct sockaddr *sa,
 	e->fingerprint = fingerprint;
 	e->first = now;
 	return 0;
+}
+
+int
+inform_answer(const struct trap *trap, const struct reply_to *reply,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	/* Never longer than the inform (decode.h), so this always fits. */
+	unsigned char buf[RECEIVE_DATAGRAM_MAX + 64];
+	size_t n = decode_inform_response(trap, buf, sizeof(buf));
+
+	if (n == 0)
+		return -1;
+	return receive_reply(reply, buf, n, to, tolen);
 }

@@ -18,6 +18,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "decode.h"
+#include "receive.h"
+
 #define INFORM_TABLE 4096
 #define INFORM_WINDOW 60        /* seconds a request-id is remembered */
 
@@ -29,12 +32,22 @@ void inform_table_free(struct inform_table *t);
 /*
  * Whether request_id from sa (address and port), with the same varbinds
  * (their keyed hash, inform_fingerprint()), was first seen less than
- * INFORM_WINDOW seconds before now; if not, it is remembered from now.
+ * INFORM_WINDOW seconds before now; if not, and remember is set, it is
+ * remembered from now (an inform refused by the rate limit is not: its
+ * retransmission is a new chance, not a repeat).
  */
 int inform_seen(struct inform_table *t, const struct sockaddr *sa,
-    long request_id, uint64_t fingerprint, time_t now);
+    long request_id, uint64_t fingerprint, time_t now, int remember);
 
 /* The keyed hash of an inform's varbinds, as received. */
 uint64_t inform_fingerprint(const void *varbinds, size_t len);
+
+/*
+ * Send the Response to the inform trap was decoded from (its datagram
+ * must still be there) to `to`, through reply: the socket it came in on,
+ * from the address it was sent to.  Returns 0, or -1.
+ */
+int inform_answer(const struct trap *trap, const struct reply_to *reply,
+    const struct sockaddr *to, socklen_t tolen);
 
 #endif

@@ -1,12 +1,13 @@
 /*
- * main.c - linklog: wire the settings to the modules and run the event loop.
+ * main.c - linklog: wire the modules to the event loop and run it.
  *
- *   receive -> decode -> parse -> resolve -> filter -> render -> sinks
+ *   receive -> pipeline (decode -> parse -> ... -> sinks, pipeline.c)
  *
- * One thread, one poll(2) loop: datagrams are read in batches, DNS answers
- * and signals (through a signalfd) are handled between batches, and every
- * sink is flushed at the end of each round.  What the settings turn into,
- * and SIGHUP's reload of it, is daemon.c's.
+ * One thread, one loop (loop.h): the sockets are read in batches and each
+ * datagram goes down the pipeline; the resolver, the wait queue and the
+ * access reports register themselves (through daemon_attach()); signals
+ * come through a signalfd.  What the settings turn into, and SIGHUP's
+ * reload of it, is daemon.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include "daemon.h"
 #include "decode.h"
 #include "log.h"
+#include "loop.h"
 #include "privs.h"
 #include "privsep.h"
 #include "process.h"
@@ -38,16 +40,27 @@
 
 /* Batches read from one socket before the others get a turn. */
 #define BATCHES_PER_ROUND 16
-#define MAX_POLL (1 + RECEIVE_MAX_SOCKETS + RESOLVE_MAX_SOCKETS)
 /* At most this many batches per socket are read at a stop. */
 #define DRAIN_BATCHES 4096
+
+struct linklog;
+
+/* A listening socket, as the loop calls back for it. */
+struct socket_ref {
+	struct linklog *l;
+	size_t i;
+};
 
 struct linklog {
 	struct daemon *d;
 	struct receiver *rx;
+	struct loop *loop;
 	int sigfd;
+	int status_timer;
 	uint64_t last_status;
 	char *pid_file;                 /* as written, absolute */
+	struct socket_ref socks[RECEIVE_MAX_SOCKETS];
+	struct datagram batch[RECEIVE_BATCH];
 };
 
 static void fatal(int, const char *, ...)
@@ -75,7 +88,7 @@ notify(const char *state)
 #endif
 }
 
-/* The counters' sources, for stats.c; valid until the next round. */
+/* The counters as they are now; the kernel's drops read first. */
 static void
 statistics(struct linklog *l, uint64_t now, int log)
 {
@@ -83,11 +96,23 @@ statistics(struct linklog *l, uint64_t now, int log)
 	struct stats_sources s = { receive_stats(l->rx),
 	    pipeline_stats(daemon_pipeline(l->d)), &c };
 
+	receive_count_drops(l->rx);
 	daemon_counters(l->d, &c);
 	if (log)
 		stats_log(&s);
 	else
 		stats_status(&s, now, &l->last_status);
+}
+
+/* systemd's STATUS line, every STATS_STATUS_INTERVAL_MS. */
+static void
+on_status(void *arg, uint64_t now)
+{
+	struct linklog *l = arg;
+
+	l->last_status = 0;
+	statistics(l, now, 0);
+	loop_timer_at(l->loop, l->status_timer, now + STATS_STATUS_INTERVAL_MS);
 }
 
 /* The only child is the privileged file opener: say when it is gone. */
@@ -103,18 +128,18 @@ reap_children(struct linklog *l)
 			privsep_exited(ps, status);
 }
 
-/* Returns 1 when linklog should stop. */
-static int
-handle_signals(struct linklog *l)
+static void
+on_signal(void *arg, int fd, short revents)
 {
+	struct linklog *l = arg;
 	struct signalfd_siginfo si;
-	int stop = 0;
 
-	while (read(l->sigfd, &si, sizeof(si)) == sizeof(si)) {
+	(void)revents;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGINT:
 		case SIGTERM:
-			stop = 1;
+			loop_stop(l->loop);
 			break;
 		case SIGHUP:
 			notify("RELOADING=1");
@@ -129,103 +154,35 @@ handle_signals(struct linklog *l)
 			break;
 		}
 	}
-	return stop;
 }
 
-struct delivery {
-	struct pipeline *pipeline;
-	uint64_t now;
-};
-
-static void
-on_datagram(void *arg, const unsigned char *buf, size_t len,
-    const struct sockaddr *from, socklen_t fromlen,
-    const struct timeval *when)
-{
-	struct delivery *dv = arg;
-
-	pipeline_datagram(dv->pipeline, buf, len, from, fromlen, when, dv->now);
-}
-
+/* Up to batches batches of socket i down the pipeline; returns whether
+ * the socket had more. */
 static int
-min_timeout(int a, int b)
+read_socket(struct linklog *l, size_t i, int batches)
 {
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
+	struct pipeline *p = daemon_pipeline(l->d);
+	uint64_t now = loop_now();
 
-/* The descriptors to wait for; returns how many, sets *ndns, *timeout. */
-static int
-poll_set(struct linklog *l, struct pollfd *pfd, int *ndns, int *timeout)
-{
-	size_t nsock = receive_nsockets(l->rx);
-	struct resolver *resolver = daemon_resolver(l->d);
-	int n = 0;
-
-	pfd[n++] = (struct pollfd){ l->sigfd, POLLIN, 0 };
-	for (size_t i = 0; i < nsock; i++)
-		pfd[n++] = (struct pollfd){ receive_socket(l->rx, i), POLLIN, 0 };
-	*timeout = pipeline_timeout_ms(daemon_pipeline(l->d), resolve_now());
-#ifdef HAVE_SYSTEMD
-	*timeout = min_timeout(*timeout, STATS_STATUS_INTERVAL_MS);
-#endif
-	/* Reject and rate limit summaries: at most one line a second. */
-	if (daemon_access(l->d) != NULL)
-		*timeout = min_timeout(*timeout,
-		    access_timeout_ms(daemon_access(l->d), resolve_now()));
-	*ndns = 0;
-	if (resolver != NULL) {
-		*ndns = resolver_pollfds(resolver, pfd + n, MAX_POLL - n);
-		n += *ndns;
-		*timeout = min_timeout(*timeout, resolver_timeout_ms(resolver));
-	}
-	return n;
-}
-
-/* Returns the exit status: 0 after a signal to stop, 1 on an error. */
-static int
-run(struct linklog *l)
-{
-	struct pollfd pfd[MAX_POLL];
-	size_t nsock = receive_nsockets(l->rx);
-	struct pipeline *pipeline = daemon_pipeline(l->d);
-	struct delivery dv = { pipeline, 0 };
-
-	for (;;) {
-		int ndns, timeout, n = poll_set(l, pfd, &ndns, &timeout);
-		struct resolver *resolver = daemon_resolver(l->d);
-		uint64_t now;
-
-		/* Even then, what is queued is written (main's stop). */
-		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
-			log_msg(LOG_ERR, "poll: %s; stopping", strerror(errno));
-			return 1;
-		}
-		for (size_t i = 0; i < nsock; i++) {
-			if (!pfd[1 + i].revents)
-				continue;
-			dv.now = resolve_now();
-			for (int b = 0; b < BATCHES_PER_ROUND; b++)
-				if (receive_batch(l->rx, i, on_datagram, &dv) <
-				    RECEIVE_BATCH)
-					break;
-		}
-		/* After the sockets: a reload must not touch a resolver
-		 * whose descriptors are still in pfd. */
-		if (resolver != NULL)
-			resolver_process(resolver, pfd + 1 + nsock, ndns);
-		now = resolve_now();
-		pipeline_release(pipeline, now, 0);
-		pipeline_flush(pipeline);
-		statistics(l, now, 0);
-		if (daemon_access(l->d) != NULL)
-			access_tick(daemon_access(l->d), now);
-		if (pfd[0].revents && handle_signals(l))
+	for (int b = 0; b < batches; b++) {
+		size_t n;
+		int got = receive_batch(l->rx, i, l->batch, &n);
+		for (size_t k = 0; k < n; k++)
+			pipeline_datagram(p, &l->batch[k], now);
+		if (got < RECEIVE_BATCH)
 			return 0;
 	}
+	return 1;
+}
+
+static void
+on_datagrams(void *arg, int fd, short revents)
+{
+	struct socket_ref *s = arg;
+
+	(void)fd;
+	(void)revents;
+	read_socket(s->l, s->i, BATCHES_PER_ROUND);
 }
 
 /*
@@ -235,12 +192,48 @@ run(struct linklog *l)
 static void
 drain(struct linklog *l)
 {
-	struct delivery dv = { daemon_pipeline(l->d), resolve_now() };
-
 	for (size_t i = 0; i < receive_nsockets(l->rx); i++)
-		for (int b = 0; b < DRAIN_BATCHES; b++)
-			if (receive_batch(l->rx, i, on_datagram, &dv) == 0)
-				break;
+		read_socket(l, i, DRAIN_BATCHES);
+}
+
+/* The loop and what registers with it: sockets, signals, STATUS, and
+ * the daemon's parts (pipeline, resolver, access reports). */
+static void
+setup_loop(struct linklog *l)
+{
+	if ((l->loop = loop_new()) == NULL)
+		fatal(1, "out of memory");
+	for (size_t i = 0; i < receive_nsockets(l->rx); i++) {
+		l->socks[i] = (struct socket_ref){ l, i };
+		if (loop_fd_add(l->loop, receive_socket(l->rx, i), POLLIN,
+		    on_datagrams, &l->socks[i]) < 0)
+			fatal(1, "too many descriptors for the event loop");
+	}
+	if (loop_fd_add(l->loop, l->sigfd, POLLIN, on_signal, l) < 0 ||
+	    daemon_attach(l->d, l->loop) < 0)
+		fatal(1, "too many descriptors for the event loop");
+#ifdef HAVE_SYSTEMD
+	/* The first at once, then every interval. */
+	l->status_timer = loop_timer_new(l->loop, on_status, l);
+	loop_timer_at(l->loop, l->status_timer, 1);
+#endif
+}
+
+/* One line at start: where linklog listens and where lines go. */
+static void
+say_listening(struct linklog *l, int activated)
+{
+	char where[512], what[1024];
+
+	receive_describe(l->rx, where, sizeof(where));
+	daemon_describe(l->d, what, sizeof(what));
+	if (activated)
+		log_msg(LOG_INFO, "listening on %s (sockets from systemd, which "
+		    "had dropped %llu datagrams before linklog started); %s",
+		    where, (unsigned long long)receive_drops_before(l->rx),
+		    what);
+	else
+		log_msg(LOG_INFO, "listening on %s; %s", where, what);
 }
 
 static void
@@ -268,6 +261,7 @@ setup_receiver(struct linklog *l)
 		if (l->rx == NULL)
 			fatal(1, "%s", err);
 		daemon_set_socket_activated(l->d);
+		say_listening(l, 1);
 		return;
 	}
 #endif
@@ -276,6 +270,7 @@ setup_receiver(struct linklog *l)
 	    o->receive_buffer, err, sizeof(err));
 	if (l->rx == NULL)
 		fatal(1, "%s", err);
+	say_listening(l, 0);
 }
 
 static void
@@ -379,9 +374,8 @@ main(int argc, char **argv)
 	    err, sizeof(err)) < 0)
 		fatal(2, "%s", err);
 	setup_receiver(&l);
-	/* Informs are answered from the socket they came in on. */
-	pipeline_set_receiver(daemon_pipeline(l.d), l.rx);
 	setup_signals(&l);
+	setup_loop(&l);
 	if (daemon_options(l.d)->pid_file)
 		if ((l.pid_file = process_write_pid_file(
 		    daemon_options(l.d)->pid_file, err, sizeof(err))) == NULL)
@@ -392,12 +386,17 @@ main(int argc, char **argv)
 		fatal(1, "chdir /: %s", strerror(errno));
 	notify("READY=1");
 
-	status = run(&l);
+	status = 0;
+	if (loop_run(l.loop) < 0) {
+		/* Even then, what is queued is written. */
+		log_msg(LOG_ERR, "poll: %s; stopping", strerror(errno));
+		status = 1;
+	}
 
 	notify("STOPPING=1");
 	drain(&l);
 	/* Stop: what is queued is written, with the names known by now. */
-	pipeline_release(daemon_pipeline(l.d), resolve_now(), 1);
+	pipeline_release(daemon_pipeline(l.d), loop_now(), 1);
 	pipeline_flush(daemon_pipeline(l.d));
 	daemon_stop_syslog(l.d);
 	statistics(&l, 0, 1);
@@ -409,6 +408,7 @@ main(int argc, char **argv)
 		log_msg(LOG_WARNING, "%s", err);
 	free(l.pid_file);
 	daemon_free(l.d);
+	loop_free(l.loop);
 	receive_close(l.rx);
 	services_free();
 	return status;

@@ -239,13 +239,15 @@ parse_is_message_start(const char *text, size_t len)
 }
 
 size_t
-parse_messages(const char *text, size_t len, struct event *ev,
-    parse_emit_fn *emit, void *arg)
+parse_events(const char *text, size_t len, size_t *off, struct event *out,
+    size_t max)
 {
-	const char *p = text, *end = text + len, *at;
+	const char *p = text + *off, *end = text + len, *at;
 	size_t found = 0, used;
 
-	while (p < end && (at = memchr(p, '@', (size_t)(end - p))) != NULL) {
+	while (found < max && p < end &&
+	    (at = memchr(p, '@', (size_t)(end - p))) != NULL) {
+		struct event *ev = &out[found];
 		used = parse_message(at, (size_t)(end - at), ev);
 		if (used == 0) {
 			p = at + 1;
@@ -255,9 +257,20 @@ parse_messages(const char *text, size_t len, struct event *ev,
 		ev->original_len = (uint16_t)(used < EVENT_ORIGINAL_MAX ?
 		    used : EVENT_ORIGINAL_MAX);
 		memcpy(ev->original, at, ev->original_len);
-		emit(arg, ev);
 		found++;
 		p = at + used;
 	}
+	*off = found < max ? len : (size_t)(p - text);
 	return found;
+}
+
+size_t
+parse_count(const char *text, size_t len)
+{
+	struct event ev;
+	size_t off = 0, n = 0;
+
+	while (off < len)
+		n += parse_events(text, len, &off, &ev, 1);
+	return n;
 }

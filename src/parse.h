@@ -30,15 +30,18 @@ size_t parse_message(const char *text, size_t len, struct event *ev);
  */
 int parse_is_message_start(const char *text, size_t len);
 
-typedef void parse_emit_fn(void *arg, struct event *ev);
-
 /*
- * Find every valid message in text (an OCTET STRING, not NUL-terminated)
- * and call emit for each, with ev filled as parse_message() does and the
- * message's text copied into ev->original; other fields of ev are left as
- * the caller set them.  Returns how many were found.
+ * The next valid messages in text (an OCTET STRING, not NUL-terminated)
+ * from *off on: fills at most max events of out as parse_message() does,
+ * with the message's text copied into original (their other fields are
+ * left as they were), and moves *off past them (to len when the string
+ * holds no more).  Returns how many it filled: fewer than max means the
+ * string is done.
  */
-size_t parse_messages(const char *text, size_t len, struct event *ev,
-    parse_emit_fn *emit, void *arg);
+size_t parse_events(const char *text, size_t len, size_t *off,
+    struct event *out, size_t max);
+
+/* How many messages text holds (what parse_events() would find). */
+size_t parse_count(const char *text, size_t len);
 
 #endif

@@ -1,8 +1,11 @@
 /*
- * pipeline.c - the per-datagram path and the queue of events waiting for
- * names.  Nothing here allocates after pipeline_new(): the queue is a ring
- * of fixed size, the text of unparsed strings waiting in it another, and
- * the line is rendered into one static buffer.
+ * pipeline.c - one datagram, top to bottom: the sequence of stages, each
+ * called once, in the order of pipeline_datagram().  The stages own
+ * their state (access.h, decode.h, parse.h, inform.h, unparsed.h,
+ * waitq.h, filter.h, render.h, json.h, sink.h); this file only calls
+ * them in turn and counts what each decided.  Nothing here allocates
+ * after pipeline_new(): the spans of a datagram, the events of a string
+ * and the line being written live in struct pipeline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,54 +14,30 @@
 #include "decode.h"
 #include "inform.h"
 #include "log.h"
+#include "loop.h"
 #include "parse.h"
 #include "pipeline.h"
 #include "report.h"
+#include "unparsed.h"
+#include "waitq.h"
 
-/* Bytes of an unparsed "@in "/"@out " string shown in its warning. */
-#define WARN_TEXT 300
-
-/* Events that may wait for names at once; beyond it the oldest is written
- * at once with addresses, never dropped. */
-#define QUEUE_SIZE 32768
-/* Text of unparsed strings (--unparsed=raw) waiting behind events: more
- * than a datagram can carry, so one always fits once the queue is out. */
-#define RAW_RING (1u << 20)
-
-enum { NAME_SRC, NAME_DST, NAME_ROUTER, NAMES };
-
-struct queued {
-	struct event ev;        /* a raw one: only router and time are set */
-	uint64_t deadline;
-	uint64_t rules;         /* rules whose address filters matched */
-	resolve_ticket tickets[NAMES];  /* holds on the answers it needs */
-	uint8_t raw;            /* an unparsed string, written as raw */
-	uint32_t raw_off, raw_len, raw_skip;    /* its text in raw_ring */
-};
+/* Events of one string parsed at a time. */
+#define PARSE_BATCH 16
 
 struct pipeline {
 	struct pipeline_config cfg;
-	/* Which names a lookup may be started for. */
-	int lookup_source, lookup_dest, lookup_router;
+	struct waitq_lookups lookups;
 	struct pipeline_stats stats;
-	struct queued *queue;
-	size_t head, count;
-	char *raw_ring;
-	size_t raw_end, raw_used;
-	/* Per-datagram context for the decode and parse callbacks. */
-	struct event proto;
-	int repeat;             /* an inform already written: no events */
-	int charged;            /* its events passed the rate limit at once */
-	int limited;            /* an inform over the rate limit: no answer */
-	const unsigned char *dgram;     /* the datagram being decoded */
-	size_t dgram_len;
-	uint64_t now;
-	time_t last_overflow_report;
+	struct waitq *waitq;
 	struct reporter *reporter;
 	struct inform_table *informs;
-	struct receiver *rx;    /* answers informs; NULL: no answers */
+	uint64_t now;
+	time_t last_overflow_report;
+	struct loop *loop;
+	int timer;
+	struct span spans[DECODE_MAX_STRINGS];
+	struct event events[PARSE_BATCH];
 	char line[RENDER_LINE_MAX];
-	unsigned char reply[RECEIVE_DATAGRAM_MAX + 64];
 };
 
 /* JSON writes every name it knows: source, destination and router. */
@@ -114,10 +93,13 @@ static void
 configure(struct pipeline *p, const struct pipeline_config *cfg)
 {
 	p->cfg = *cfg;
-	p->lookup_source = p->lookup_dest = p->lookup_router = 0;
+	memset(&p->lookups, 0, sizeof(p->lookups));
+	p->lookups.resolver = cfg->resolver;
+	p->lookups.wait_ms = cfg->dns_wait_ms;
 	if (cfg->resolver != NULL)
-		lookups_needed(cfg, &p->lookup_source, &p->lookup_dest,
-		    &p->lookup_router);
+		lookups_needed(cfg, &p->lookups.source, &p->lookups.dest,
+		    &p->lookups.router);
+	waitq_configure(p->waitq, &p->lookups);
 }
 
 struct pipeline *
@@ -129,23 +111,15 @@ pipeline_new(const struct pipeline_config *cfg)
 		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	configure(p, cfg);
-	p->queue = calloc(QUEUE_SIZE, sizeof(*p->queue));
-	p->raw_ring = malloc(RAW_RING);
+	p->waitq = waitq_new();
 	p->reporter = report_new();
 	p->informs = inform_table_new();
-	if (p->queue == NULL || p->raw_ring == NULL || p->reporter == NULL ||
-	    p->informs == NULL) {
+	if (p->waitq == NULL || p->reporter == NULL || p->informs == NULL) {
 		pipeline_free(p);
 		return NULL;
 	}
+	configure(p, cfg);
 	return p;
-}
-
-void
-pipeline_set_receiver(struct pipeline *p, struct receiver *rx)
-{
-	p->rx = rx;
 }
 
 void
@@ -161,96 +135,18 @@ pipeline_free(struct pipeline *p)
 {
 	if (p == NULL)
 		return;
-	free(p->queue);
-	free(p->raw_ring);
+	waitq_free(p->waitq);
 	report_free(p->reporter);
 	inform_table_free(p->informs);
 	free(p);
 }
 
-struct names {
-	const char *src, *dst, *router;
-	enum resolve_result res[NAMES];
-	resolve_ticket tickets[NAMES];
-	char buf[NAMES][HOST_NAME_LEN + 1];
-};
-
-/* The address whose name k of ev is looked up; NULL if none is. */
-static const struct sockaddr *
-name_addr(const struct pipeline *p, const struct event *ev, int k,
-    struct sockaddr_in *sin)
+/* Seconds on the monotonic clock, for the intervals of reports and of the
+ * inform window: a step of the wall clock must not stretch them. */
+static time_t
+mono_s(const struct pipeline *p)
 {
-	const struct endpoint *ep = k == NAME_SRC ? &ev->src : &ev->dst;
-	int lookup = k == NAME_SRC ? p->lookup_source : p->lookup_dest;
-
-	if (k == NAME_ROUTER)
-		return p->lookup_router ?
-		    (const struct sockaddr *)&ev->router.addr : NULL;
-	if (!lookup || ep->has_name)
-		return NULL;
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr = ep->addr;
-	return (const struct sockaddr *)sin;
-}
-
-/*
- * The names of ev: carried in the message, or looked up (start: a miss
- * starts a query; else through the tickets of a queued event).  Returns
- * whether any is still pending.
- */
-static int
-names_of(struct pipeline *p, const struct event *ev, int start,
-    struct names *n)
-{
-	const struct endpoint *eps[2] = { &ev->src, &ev->dst };
-	const char **out[NAMES] = { &n->src, &n->dst, &n->router };
-	struct sockaddr_in sin;
-	int pending = 0;
-
-	for (int k = 0; k < NAMES; k++) {
-		const struct sockaddr *sa = name_addr(p, ev, k, &sin);
-		*out[k] = NULL;
-		n->res[k] = RESOLVE_NONE;
-		if (k != NAME_ROUTER && eps[k]->has_name)
-			*out[k] = eps[k]->name;
-		if (sa == NULL)
-			continue;
-		if (start)
-			n->res[k] = resolve_lookup(p->cfg.resolver, sa, p->now,
-			    n->buf[k], &n->tickets[k]);
-		else
-			n->res[k] = resolve_answer(p->cfg.resolver,
-			    n->tickets[k], sa, p->now, n->buf[k]);
-		if (n->res[k] == RESOLVE_NAME)
-			*out[k] = n->buf[k];
-		pending |= n->res[k] == RESOLVE_PENDING;
-	}
-	return pending;
-}
-
-/* Hold the known answers of an event that is going to wait, so that
- * the cache cannot lose them meanwhile. */
-static void
-hold_names(struct pipeline *p, const struct event *ev, struct names *n)
-{
-	struct sockaddr_in sin;
-
-	for (int k = 0; k < NAMES; k++) {
-		const struct sockaddr *sa = name_addr(p, ev, k, &sin);
-		if (sa != NULL && n->tickets[k] == 0 &&
-		    n->res[k] != RESOLVE_PENDING)
-			n->tickets[k] = resolve_hold(p->cfg.resolver, sa,
-			    n->res[k], n->buf[k]);
-	}
-}
-
-static void
-release_names(struct pipeline *p, const resolve_ticket *tickets)
-{
-	for (int k = 0; k < NAMES; k++)
-		if (tickets[k] != 0)
-			resolve_release(p->cfg.resolver, tickets[k]);
+	return (time_t)(p->now / 1000);
 }
 
 /*
@@ -284,9 +180,9 @@ emit(struct pipeline *p, const struct event *ev, uint64_t rules,
 	struct render_names jn = { n->src, n->dst, n->router };
 	int written = 0;
 
-	if ((p->lookup_source && n->src == NULL) ||
-	    (p->lookup_dest && n->dst == NULL) ||
-	    (p->lookup_router && n->router == NULL))
+	if ((p->lookups.source && n->src == NULL) ||
+	    (p->lookups.dest && n->dst == NULL) ||
+	    (p->lookups.router && n->router == NULL))
 		p->stats.unresolved++;
 	if (!filter_match_names(p->cfg.filter, n->src, n->dst)) {
 		p->stats.filtered++;
@@ -303,22 +199,10 @@ emit(struct pipeline *p, const struct event *ev, uint64_t rules,
 		if (r->final)
 			break;
 	}
-	if (!written)
+	if (written)
+		p->stats.emitted++;
+	else
 		p->stats.filtered++;
-}
-
-/* Seconds on the monotonic clock, for the intervals of reports and of the
- * inform window: a step of the wall clock must not stretch them. */
-static time_t
-mono_s(const struct pipeline *p)
-{
-	return (time_t)(p->now / 1000);
-}
-
-static struct queued *
-queue_at(struct pipeline *p, size_t i)
-{
-	return &p->queue[(p->head + i) % QUEUE_SIZE];
 }
 
 /* A forwarded string in the format of the output: text or JSON. */
@@ -340,7 +224,7 @@ render_forwarded(struct pipeline *p, const struct output *o,
  * carries the router and the time of the datagram.
  */
 static void
-write_raw(struct pipeline *p, const struct event *from, const char *text,
+emit_text(struct pipeline *p, const struct event *from, const char *text,
     size_t len)
 {
 	const struct sink *done[PIPELINE_MAX_RULES * RULE_MAX_OUTPUTS];
@@ -361,333 +245,177 @@ write_raw(struct pipeline *p, const struct event *from, const char *text,
 	}
 }
 
-/*
- * Write the oldest queued event.  Returns whether it was still waiting for
- * a name (written with addresses).
- */
-static int
-release_head(struct pipeline *p)
+/* Write what the wait queue hands back, and count how it waited. */
+static void
+emit_item(struct pipeline *p, struct waitq_item *it, int count_wait)
 {
-	struct queued *q = queue_at(p, 0);
-	struct names n;
-	int pending = 0;
-
-	if (q->raw) {
-		write_raw(p, &q->ev, p->raw_ring + q->raw_off, q->raw_len);
-		p->raw_used -= q->raw_skip + q->raw_len;
-	} else {
-		memcpy(n.tickets, q->tickets, sizeof(n.tickets));
-		pending = names_of(p, &q->ev, 0, &n);
-		emit(p, &q->ev, q->rules, &n);
-		release_names(p, q->tickets);
+	if (it->text != NULL) {
+		emit_text(p, it->ev, it->text, it->text_len);
+		p->stats.forwarded++;
+		return;
 	}
-	p->head = (p->head + 1) % QUEUE_SIZE;
-	if (--p->count == 0) {
-		p->head = 0;    /* reuse the same, warm, slots */
-		p->raw_end = p->raw_used = 0;
-	}
-	return pending;
+	if (it->waited_out && count_wait)
+		p->stats.waited_out++;
+	emit(p, it->ev, it->rules, &it->names);
 }
 
-/* Whether the oldest queued event still waits for a name. */
-static int
-head_waits(struct pipeline *p)
+/* The queue is full: its oldest item is written at once with the names
+ * known by now, never dropped. */
+static void
+make_room(struct pipeline *p)
 {
-	struct queued *q = queue_at(p, 0);
-	struct names n;
+	struct waitq_item it;
 
-	if (q->raw)
-		return 0;
-	memcpy(n.tickets, q->tickets, sizeof(n.tickets));
-	return names_of(p, &q->ev, 0, &n);
+	if (log_ratelimit(&p->last_overflow_report, 60))
+		log_msg(LOG_WARNING, "%d events are waiting for DNS answers: "
+		    "writing the oldest with addresses", WAITQ_SIZE);
+	if (waitq_pop(p->waitq, p->now, WAITQ_ONE, &it))
+		emit_item(p, &it, 1);
 }
 
 void
 pipeline_release(struct pipeline *p, uint64_t now, int force)
 {
+	struct waitq_item it;
+
 	p->now = now;
 	report_tick(p->reporter, mono_s(p));
-	while (p->count > 0) {
-		struct queued *q = queue_at(p, 0);
-		if (!force && head_waits(p) && now < q->deadline)
-			break;
-		/* Written with addresses after its whole wait: counted. */
-		if (release_head(p) && !force)
-			p->stats.waited_out++;
-	}
+	while (waitq_pop(p->waitq, now, force ? WAITQ_ONE : WAITQ_READY, &it))
+		emit_item(p, &it, !force);
 }
 
 int
 pipeline_timeout_ms(const struct pipeline *p, uint64_t now)
 {
-	const struct queued *q;
-	int reports = report_timeout_ms(p->reporter, now), names;
+	int reports = report_timeout_ms(p->reporter, now);
+	int names = waitq_timeout_ms(p->waitq, now);
 
-	if (p->count == 0)
+	if (names < 0)
 		return reports;
-	q = &p->queue[p->head];
-	names = q->deadline > now ? (int)(q->deadline - now) : 0;
 	return reports >= 0 && reports < names ? reports : names;
 }
 
-/* A free slot at the end of the queue; when the queue is full the oldest
- * event is written at once with addresses, never dropped. */
-static struct queued *
-queue_push(struct pipeline *p)
+/* The events' last stages: wait for names, or write at once. */
+static void
+resolve_or_wait(struct pipeline *p, const struct event *ev, uint64_t rules)
 {
-	struct queued *q;
+	struct names n;
+	int rc;
 
-	if (p->count == QUEUE_SIZE) {
-		if (log_ratelimit(&p->last_overflow_report, 60))
-			log_msg(LOG_WARNING, "%d events are waiting for DNS "
-			    "answers: writing the oldest with addresses",
-			    QUEUE_SIZE);
-		if (release_head(p))
-			p->stats.waited_out++;
-	}
-	q = queue_at(p, p->count++);
-	memset(q->tickets, 0, sizeof(q->tickets));
-	q->raw = 0;
-	q->deadline = p->now + p->cfg.dns_wait_ms;
-	return q;
+	while ((rc = waitq_event(p->waitq, ev, rules, p->now, &n)) < 0)
+		make_room(p);
+	if (rc == 0)
+		return;
+	emit(p, ev, rules, &n);
+	waitq_done(p->waitq, &n);
 }
 
-static void
-on_event(void *arg, struct event *ev)
+/* The rules whose address filters ev passes (bit i: rule i). */
+static uint64_t
+rules_for(const struct pipeline *p, const struct event *ev)
 {
-	struct pipeline *p = arg;
 	uint64_t rules = 0;
-	struct names n;
-	struct queued *q;
+
+	if (!filter_match_addresses(p->cfg.filter, ev))
+		return 0;
+	for (size_t i = 0; i < p->cfg.nrules; i++)
+		if (filter_match_addresses(p->cfg.rules[i].filter, ev))
+			rules |= UINT64_C(1) << i;
+	return rules;
+}
+
+/*
+ * One connection event, in the order of its stages.  charged: its cost
+ * was taken already (an inform's events are charged whole).
+ */
+static void
+event_in(struct pipeline *p, struct event *ev, int charged)
+{
+	uint64_t rules;
 
 	p->stats.events++;
-	if (p->cfg.access != NULL && !p->charged && !access_rate(p->cfg.access,
+	/* The scan and repeat stages go here: they fold events into
+	 * summaries before the rate limit, which charges only what is
+	 * written. */
+	if (!charged && p->cfg.access != NULL &&
+	    !access_rate(p->cfg.access,
 	    (const struct sockaddr *)&ev->router.addr, p->now))
 		return;
 	/* Before the filters: country and AS patterns need the geo data. */
 	geo_event(p->cfg.geo, ev);
-	if (!filter_match_addresses(p->cfg.filter, ev)) {
+	if ((rules = rules_for(p, ev)) == 0) {
 		p->stats.filtered++;
 		return;
 	}
-	for (size_t i = 0; i < p->cfg.nrules; i++)
-		if (filter_match_addresses(p->cfg.rules[i].filter, ev))
-			rules |= UINT64_C(1) << i;
-	if (rules == 0) {
-		p->stats.filtered++;
-		return;
-	}
-	/* Start the lookups now; write at once if nothing waits. */
-	memset(n.tickets, 0, sizeof(n.tickets));
-	if (!names_of(p, ev, 1, &n) && p->count == 0) {
-		emit(p, ev, rules, &n);
-		release_names(p, n.tickets);
-		return;
-	}
-	hold_names(p, ev, &n);
-	q = queue_push(p);
-	q->ev = *ev;
-	q->rules = rules;
-	memcpy(q->tickets, n.tickets, sizeof(q->tickets));
+	resolve_or_wait(p, ev, rules);
 }
 
-/* Where len bytes of raw text would go after what the ring holds; -1 if
- * they do not fit yet. */
-static int
-raw_fits(const struct pipeline *p, size_t len, size_t *off, size_t *skip)
-{
-	*off = p->raw_end;
-	*skip = 0;
-	if (*off + len > RAW_RING) {
-		*skip = RAW_RING - *off;
-		*off = 0;
-	}
-	return p->raw_used + *skip + len <= RAW_RING ? 0 : -1;
-}
-
-/*
- * An unparsed string goes in the queue like an event, so that it is
- * written after the events that arrived before it.  Its text goes in the
- * raw ring; while that is full the queue is written out from its oldest
- * event (counted as waited out when one loses its names to it).
- */
+/* A string without a message, forwarded in the order it came. */
 static void
-queue_raw(struct pipeline *p, const char *text, size_t len)
+forward(struct pipeline *p, const struct event *from, const char *text,
+    size_t len, int charged)
 {
-	struct queued *q;
-	size_t off, skip;
+	int rc;
 
-	while (p->count > 0 && raw_fits(p, len, &off, &skip) < 0)
-		if (release_head(p))
-			p->stats.waited_out++;
-	if (p->count == 0 || len > RAW_RING) {
-		write_raw(p, &p->proto, text, len);
+	if (!charged && p->cfg.access != NULL &&
+	    !access_rate_n(p->cfg.access,
+	    (const struct sockaddr *)&from->router.addr, p->now,
+	    unparsed_cost(len), 1, ACCESS_STRINGS))
 		return;
-	}
-	memcpy(p->raw_ring + off, text, len);
-	p->raw_end = off + len;
-	p->raw_used += skip + len;
-	q = queue_push(p);
-	q->raw = 1;
-	q->raw_off = (uint32_t)off;
-	q->raw_len = (uint32_t)len;
-	q->raw_skip = (uint32_t)skip;
-	q->ev.router = p->proto.router;
-	q->ev.time = p->proto.time;
-	q->ev.usec = p->proto.usec;
+	while ((rc = waitq_text(p->waitq, from, text, len)) < 0)
+		make_room(p);
+	if (rc == 0)
+		return;
+	emit_text(p, from, text, len);
+	p->stats.forwarded++;
 }
 
-/*
- * Whether a string that held no message is text at all (a router's log
- * line, a system event) rather than a BITS or binary value: no NUL before
- * the terminators firmwares end text with, and at least half of it
- * printable ASCII or white space.
- */
-static int
-looks_like_text(const char *s, size_t len)
-{
-	size_t printable = 0;
-
-	while (len > 0 && (s[len - 1] == '\0' || s[len - 1] == '\r' ||
-	    s[len - 1] == '\n'))
-		len--;
-	if (len == 0 || memchr(s, '\0', len) != NULL)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\r' ||
-		    c == '\n')
-			printable++;
-	}
-	return printable * 2 >= len;
-}
-
-/* "@in "/"@out " text that did not parse: never lost without a word. */
+/* The events of one string, PARSE_BATCH at a time; or the string itself
+ * when it holds none. */
 static void
-warn_unparsed(struct pipeline *p, const char *text, size_t len)
+string_in(struct pipeline *p, const struct event *ctx, const struct span *sp,
+    int charged)
 {
-	char detail[4 * WARN_TEXT + 8];
-	size_t n;
+	size_t off = 0, n, found = 0;
 
-	detail[0] = '"';
-	n = 1 + render_escape(text, len < WARN_TEXT ? len : WARN_TEXT,
-	    detail + 1, sizeof(detail) - 6);
-	strcpy(detail + n, len > WARN_TEXT ? "\"..." : "\"");
-	report(p->reporter, REPORT_UNPARSED,
-	    (const struct sockaddr *)&p->proto.router.addr, mono_s(p), detail);
-}
-
-static void
-on_string(void *arg, const char *text, size_t len)
-{
-	struct pipeline *p = arg;
-
-	if (p->repeat)
+	do {
+		n = parse_events(sp->text, sp->len, &off, p->events,
+		    PARSE_BATCH);
+		for (size_t i = 0; i < n; i++) {
+			struct event *ev = &p->events[i];
+			ev->router = ctx->router;
+			ev->has_agent = ctx->has_agent;
+			ev->agent = ctx->agent;
+			ev->time = ctx->time;
+			ev->usec = ctx->usec;
+			event_in(p, ev, charged);
+		}
+		found += n;
+	} while (n == PARSE_BATCH);
+	if (found > 0)
 		return;
-	/* The parser fills the message's fields into the datagram's event
-	 * (router, time): no copy per string. */
-	if (parse_messages(text, len, &p->proto, on_event, p) > 0)
-		return;
-	/* --unparsed=forward shows every string, text or not; the counters
-	 * tell text without a message from binary values.  A string that
-	 * begins like a message is a broken one, whatever follows. */
-	if (!parse_is_message_start(text, len) && !looks_like_text(text, len))
-		p->stats.binary_strings++;
-	else
-		p->stats.unparsed++;
-	if (parse_is_message_start(text, len)) {
-		p->stats.unparsed_messages++;
-		if (!p->cfg.unparsed_raw)
-			warn_unparsed(p, text, len);
-	}
+	unparsed_string(&p->stats.strings, p->reporter, p->cfg.unparsed_raw,
+	    sp->text, sp->len, (const struct sockaddr *)&ctx->router.addr,
+	    mono_s(p));
 	if (p->cfg.unparsed_raw)
-		queue_raw(p, text, len);
+		forward(p, ctx, sp->text, sp->len, charged);
 }
 
+/* What the strings of a datagram cost the rate limit: one per event, and
+ * what a forwarded string costs (unparsed.h). */
 static void
-count_event(void *arg, struct event *ev)
+cost_of(const struct pipeline *p, size_t nspans, uint64_t *cost,
+    uint64_t *events)
 {
-	(void)ev;
-	(*(uint64_t *)arg)++;
-}
-
-struct counting {
-	uint64_t n;
-	struct event ev;
-};
-
-static void
-count_string(void *arg, const char *text, size_t len)
-{
-	struct counting *c = arg;
-
-	parse_messages(text, len, &c->ev, count_event, &c->n);
-}
-
-/*
- * An inform passes the rate limit whole or not at all, its answer with
- * it: answered, it is not sent again, so none of its events may be
- * dropped; unanswered, it is sent again, so none may be written.  It
- * costs its events, at least one (a retransmission too): a sender cannot
- * have more answers than --rate-limit allows, whatever it sends.
- */
-static int
-inform_within_rate(struct pipeline *p, const struct sockaddr *from)
-{
-	struct counting c;
-	struct trap t;
-
-	c.n = 0;
-	memset(&c.ev, 0, sizeof(c.ev));
-	decode_trap(p->dgram, p->dgram_len, &t, NULL, count_string, &c);
-	if (!access_rate_n(p->cfg.access, from, p->now, c.n > 0 ? c.n : 1)) {
-		p->limited = 1;
-		return 0;
+	*cost = *events = 0;
+	for (size_t i = 0; i < nspans; i++) {
+		uint64_t n = parse_count(p->spans[i].text, p->spans[i].len);
+		*events += n;
+		if (n > 0)
+			*cost += n;
+		else if (p->cfg.unparsed_raw)
+			*cost += unparsed_cost(p->spans[i].len);
 	}
-	p->charged = 1;
-	return 1;
-}
-
-/* The header passed: check the community, note what the trap claims. */
-static int
-accept_trap(void *arg, const struct trap *trap)
-{
-	struct pipeline *p = arg;
-	const struct sockaddr *from =
-	    (const struct sockaddr *)&p->proto.router.addr;
-
-	if (p->cfg.access != NULL && !access_community(p->cfg.access, from,
-	    trap->community, trap->community_len, p->now))
-		return 0;
-	if (trap->inform && p->cfg.access != NULL &&
-	    access_rate_limited(p->cfg.access) && !inform_within_rate(p, from))
-		return 0;
-	p->proto.has_agent = (uint8_t)trap->has_agent;
-	memcpy(&p->proto.agent, trap->agent, 4);
-	if (trap->inform)
-		p->repeat = inform_seen(p->informs, from, trap->request_id,
-		    inform_fingerprint(trap->varbinds, trap->varbinds_len),
-		    mono_s(p));
-	return 1;
-}
-
-/* The Response to an accepted inform, from the socket it came in on. */
-static void
-acknowledge(struct pipeline *p, const struct trap *trap,
-    const struct sockaddr *from, socklen_t fromlen)
-{
-	size_t n;
-
-	p->stats.informs++;
-	if (p->repeat)
-		p->stats.inform_repeats++;
-	if (p->rx == NULL)
-		return;
-	n = decode_inform_response(trap, p->reply, sizeof(p->reply));
-	if (n > 0 && receive_reply(p->rx, p->reply, n, from, fromlen) == 0)
-		p->stats.responses++;
-	else
-		p->stats.response_errors++;
 }
 
 /* Count, and say, why a datagram yields nothing. */
@@ -715,47 +443,98 @@ refused(struct pipeline *p, enum decode_status st, const struct trap *trap,
 	report(p->reporter, REPORT_PDU, from, when, detail);
 }
 
+/* Answer an accepted inform through the handle of its datagram. */
+static void
+acknowledge(struct pipeline *p, const struct trap *trap,
+    const struct datagram *dg)
+{
+	if (inform_answer(trap, &dg->reply, dg->from, dg->fromlen) == 0)
+		p->stats.responses++;
+	else
+		p->stats.response_errors++;
+}
+
+/*
+ * An inform passes the rate limit whole or not at all, its answer with
+ * it: answered, it is not sent again, so none of its lines may be
+ * dropped; unanswered, it is sent again, so none may be written.  A
+ * retransmission of one already written is answered and costs one.
+ * Returns whether its strings are to be written (already charged).
+ */
+static int
+inform_in(struct pipeline *p, const struct trap *trap,
+    const struct datagram *dg, size_t nspans)
+{
+	uint64_t fp = inform_fingerprint(trap->varbinds, trap->varbinds_len);
+	uint64_t cost = 1, events = 0;
+	int repeat = inform_seen(p->informs, dg->from, trap->request_id, fp,
+	    mono_s(p), 0);
+
+	if (!repeat)
+		cost_of(p, nspans, &cost, &events);
+	if (p->cfg.access != NULL && !access_rate_n(p->cfg.access, dg->from,
+	    p->now, cost > 0 ? cost : 1, events, ACCESS_EVENTS)) {
+		/* Parsed and refused: counted as events over the limit. */
+		p->stats.events += events;
+		p->stats.informs_limited++;
+		return 0;
+	}
+	p->stats.informs++;
+	acknowledge(p, trap, dg);
+	if (repeat) {
+		p->stats.inform_repeats++;
+		return 0;
+	}
+	inform_seen(p->informs, dg->from, trap->request_id, fp, mono_s(p), 1);
+	return 1;
+}
+
+/* The fields every event of the datagram shares. */
+static void
+context_of(struct event *ctx, const struct datagram *dg,
+    const struct trap *trap)
+{
+	socklen_t len = dg->fromlen;
+
+	if (len > sizeof(ctx->router.addr))
+		len = sizeof(ctx->router.addr);
+	memcpy(&ctx->router.addr, dg->from, len);
+	ctx->router.len = len;
+	ctx->time = dg->when.tv_sec;
+	ctx->usec = (uint32_t)dg->when.tv_usec;
+	ctx->has_agent = (uint8_t)trap->has_agent;
+	memcpy(&ctx->agent, trap->agent, 4);
+}
+
 void
-pipeline_datagram(struct pipeline *p, const unsigned char *buf, size_t len,
-    const struct sockaddr *from, socklen_t fromlen, const struct timeval *when,
+pipeline_datagram(struct pipeline *p, const struct datagram *dg,
     uint64_t now)
 {
+	struct access *ac = p->cfg.access;
 	enum decode_status st;
 	struct trap trap;
+	struct event ctx;
+	size_t nspans;
+	int charged = 0;
 
-	p->stats.datagrams++;
-	if (p->cfg.access != NULL &&
-	    !access_sender(p->cfg.access, from, now)) {
-		p->stats.rejected++;
+	p->now = now;
+	if (ac != NULL && !access_sender(ac, dg->from, now))
+		return;
+	st = decode_trap(dg->buf, dg->len, &trap, p->spans, DECODE_MAX_STRINGS,
+	    &nspans);
+	if (st != DECODE_OK) {
+		refused(p, st, &trap, dg->from, mono_s(p));
 		return;
 	}
-	p->now = now;
-	if (fromlen > sizeof(p->proto.router.addr))
-		fromlen = sizeof(p->proto.router.addr);
-	memcpy(&p->proto.router.addr, from, fromlen);
-	p->proto.router.len = fromlen;
-	p->proto.time = when->tv_sec;
-	p->proto.usec = (uint32_t)when->tv_usec;
-	p->repeat = p->charged = p->limited = 0;
-	p->dgram = buf;
-	p->dgram_len = len;
-	/* Never answer an inform the access checks refuse (REJECTED). */
-	switch ((st = decode_trap(buf, len, &trap, accept_trap, on_string, p))) {
-	case DECODE_OK:
-		p->stats.decoded++;
-		if (trap.inform)
-			acknowledge(p, &trap, from, fromlen);
-		break;
-	case DECODE_MALFORMED:
-	case DECODE_UNSUPPORTED:
-		refused(p, st, &trap, from, mono_s(p));
-		break;
-	case DECODE_REJECTED:
-		/* An inform over the rate limit is counted there. */
-		if (!p->limited)
-			p->stats.rejected++;
-		break;
-	}
+	if (ac != NULL && !access_community(ac, dg->from, trap.community,
+	    trap.community_len, now))
+		return;
+	p->stats.decoded++;
+	context_of(&ctx, dg, &trap);
+	if (trap.inform && !(charged = inform_in(p, &trap, dg, nspans)))
+		return;
+	for (size_t i = 0; i < nspans; i++)
+		string_in(p, &ctx, &p->spans[i], charged);
 }
 
 void
@@ -764,6 +543,36 @@ pipeline_flush(struct pipeline *p)
 	for (size_t i = 0; i < p->cfg.nrules; i++)
 		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++)
 			sink_flush(p->cfg.rules[i].outputs[j].sink);
+}
+
+static void
+on_timer(void *arg, uint64_t now)
+{
+	pipeline_release(arg, now, 0);
+}
+
+/* Before each sleep: write what is ready, flush every sink, and set the
+ * timer for the oldest event's wait or the next report. */
+static void
+end_of_round(void *arg, uint64_t now)
+{
+	struct pipeline *p = arg;
+	int ms;
+
+	pipeline_release(p, now, 0);
+	pipeline_flush(p);
+	ms = pipeline_timeout_ms(p, now);
+	loop_timer_at(p->loop, p->timer, ms < 0 ? 0 : now + (uint64_t)ms);
+}
+
+int
+pipeline_attach(struct pipeline *p, struct loop *l)
+{
+	p->loop = l;
+	p->timer = loop_timer_new(l, on_timer, p);
+	if (p->timer < 0 || loop_hook_add(l, end_of_round, p) < 0)
+		return -1;
+	return 0;
 }
 
 const struct pipeline_stats *

@@ -23,6 +23,7 @@
 #include "render.h"
 #include "resolve.h"
 #include "sink.h"
+#include "unparsed.h"
 
 #define RULE_MAX_OUTPUTS 4
 #define PIPELINE_MAX_RULES 64
@@ -57,20 +58,23 @@ struct pipeline_config {
 };
 
 /*
- * unparsed counts strings that look like text (no NUL before their end,
- * at least half printable ASCII) and hold no message; unparsed_messages
- * those of them that begin with "@in " or "@out " (they are warned
- * about); binary_strings the other OCTET STRING varbinds without a
- * message (BITS, binary, empty).  --unparsed=forward writes both.  informs counts InformRequests accepted,
- * inform_repeats the retransmissions among them (acknowledged, not
- * written again), responses the acknowledgements sent, response_errors
- * those the socket refused.
+ * The pipeline's counters.  Datagrams: decoded (traps and informs from an
+ * allowed sender with an allowed community), malformed, unsupported;
+ * informs those answered, informs_limited those refused whole by the
+ * rate limit (not answered: the sender sends again), inform_repeats the
+ * retransmissions among the answered (not written again), responses the
+ * answers sent, response_errors those the socket refused.  Events: every
+ * message parsed lands in exactly one of emitted (written to at least
+ * one output), filtered, or the access checker's rate_limited.  Strings
+ * without a message: strings (unparsed.h); forwarded those written.
  */
 struct pipeline_stats {
-	uint64_t datagrams, decoded, malformed, unsupported, rejected;
-	uint64_t unparsed, unparsed_messages, binary_strings;
-	uint64_t informs, inform_repeats, responses, response_errors;
-	uint64_t events, filtered, unresolved, waited_out;
+	uint64_t decoded, malformed, unsupported;
+	struct unparsed_stats strings;
+	uint64_t informs, informs_limited, inform_repeats;
+	uint64_t responses, response_errors;
+	uint64_t events, emitted, filtered, forwarded;
+	uint64_t unresolved, waited_out;
 };
 
 struct pipeline;
@@ -88,14 +92,12 @@ void pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg)
 int pipeline_config_needs_dns(const struct pipeline_config *cfg);
 
 /*
- * The receiver whose receive_reply() answers informs; without one (NULL,
- * the default) informs are decoded but never acknowledged.
+ * One datagram, through every stage in turn (pipeline.c reads top to
+ * bottom); an inform is answered through the datagram's reply handle.
+ * now: ms on the loop's monotonic clock.
  */
-void pipeline_set_receiver(struct pipeline *p, struct receiver *rx);
-
-void pipeline_datagram(struct pipeline *p, const unsigned char *buf,
-    size_t len, const struct sockaddr *from, socklen_t fromlen,
-    const struct timeval *when, uint64_t now);
+void pipeline_datagram(struct pipeline *p, const struct datagram *dg,
+    uint64_t now);
 
 /* Write the events that are ready (all of them with force), and the
  * summary of unreported unusable datagrams when it is due (report.h). */
@@ -104,6 +106,11 @@ void pipeline_release(struct pipeline *p, uint64_t now, int force);
 /* ms until the oldest waiting event must be written or a summary may be
  * due; -1 if nothing waits. */
 int pipeline_timeout_ms(const struct pipeline *p, uint64_t now);
+
+/* Let the loop write what is ready and flush the sinks at the end of
+ * each round, and wake up for the oldest event's wait. */
+struct loop;
+int pipeline_attach(struct pipeline *p, struct loop *l);
 
 /* Write out the buffers of every sink. */
 void pipeline_flush(struct pipeline *p);

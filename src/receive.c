@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sock_diag.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,32 +16,23 @@
 #include "log.h"
 #include "receive.h"
 
-#ifndef SO_RXQ_OVFL
-#define SO_RXQ_OVFL 40
+#ifndef SO_MEMINFO
+#define SO_MEMINFO 55
 #endif
 
 #define CMSG_ROOM (CMSG_SPACE(sizeof(struct timeval)) + \
-    CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo)))
-
-/* The local address a datagram was sent to (IP_PKTINFO, IPV6_PKTINFO):
- * the source of the answer to an inform, as snmptrapd does it. */
-struct local_addr {
-	int family;             /* 0: not known */
-	struct in_pktinfo v4;
-	struct in6_pktinfo v6;
-};
+    CMSG_SPACE(sizeof(struct in6_pktinfo)))
 
 struct receiver {
 	int fds[RECEIVE_MAX_SOCKETS];
-	uint32_t drops[RECEIVE_MAX_SOCKETS];    /* last SO_RXQ_OVFL value */
+	/* The kernel's drop count of each socket when we took it. */
+	uint32_t drops_base[RECEIVE_MAX_SOCKETS];
 	size_t nfds;
-	size_t current;                         /* socket being read */
-	struct local_addr *current_local;       /* its datagram's */
+	int warned_buffer;                      /* said once, not per socket */
 	struct receive_stats stats;
 	struct mmsghdr msgs[RECEIVE_BATCH];
 	struct iovec iov[RECEIVE_BATCH];
 	struct sockaddr_storage from[RECEIVE_BATCH];
-	struct local_addr local[RECEIVE_BATCH];
 	union {
 		char buf[CMSG_ROOM];
 		struct cmsghdr align;
@@ -79,6 +71,23 @@ receive_parse_address(const char *text, unsigned port,
 	return -1;
 }
 
+/* Headers for the first n slots: the kernel changes only those it
+ * filled, so after a batch of n only n need it again. */
+static void
+prepare(struct receiver *r, int n)
+{
+	for (int k = 0; k < n; k++) {
+		struct msghdr *mh = &r->msgs[k].msg_hdr;
+		mh->msg_name = &r->from[k];
+		mh->msg_namelen = sizeof(r->from[k]);
+		mh->msg_iov = &r->iov[k];
+		mh->msg_iovlen = 1;
+		mh->msg_control = r->cmsg[k].buf;
+		mh->msg_controllen = sizeof(r->cmsg[k].buf);
+		mh->msg_flags = 0;
+	}
+}
+
 static struct receiver *
 receiver_new(void)
 {
@@ -95,12 +104,49 @@ receiver_new(void)
 		r->iov[i].iov_base = r->data + (size_t)i * RECEIVE_DATAGRAM_MAX;
 		r->iov[i].iov_len = RECEIVE_DATAGRAM_MAX;
 	}
+	prepare(r, RECEIVE_BATCH);
 	return r;
+}
+
+/* The kernel's count of datagrams dropped on fd (SO_MEMINFO's
+ * SK_MEMINFO_DROPS: full buffer, bad checksum); 0 if it will not say. */
+static uint32_t
+kernel_drops(int fd)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	memset(mem, 0, sizeof(mem));
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+	    len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
+}
+
+/* Once for all sockets, with the advice that fits who we are. */
+static void
+warn_buffer(struct receiver *r, int got, int asked, int adopted)
+{
+	if (r->warned_buffer)
+		return;
+	r->warned_buffer = 1;
+	if (adopted)
+		log_msg(LOG_NOTICE, "receive buffer is %d bytes, not the %d "
+		    "asked for: set ReceiveBuffer= in the socket unit (or "
+		    "raise net.core.rmem_max with sysctl)", got, asked);
+	else if (geteuid() == 0)
+		log_msg(LOG_NOTICE, "receive buffer is %d bytes, not the %d "
+		    "asked for: raise net.core.rmem_max with sysctl (this "
+		    "process may not force it: no CAP_NET_ADMIN)", got, asked);
+	else
+		log_msg(LOG_NOTICE, "receive buffer is %d bytes, not the %d "
+		    "asked for: raise net.core.rmem_max with sysctl, or start "
+		    "as root", got, asked);
 }
 
 /* Options every socket gets, bound by us or passed by systemd. */
 static void
-tune(int fd, int rcvbuf)
+tune(struct receiver *r, int fd, int rcvbuf, int adopted)
 {
 	int one = 1, got = 0;
 	socklen_t len = sizeof(got);
@@ -111,7 +157,7 @@ tune(int fd, int rcvbuf)
 	/* One of the two applies, depending on the socket's family. */
 	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	r->drops_base[r->nfds] = kernel_drops(fd);
 	if (rcvbuf <= 0)
 		return;
 	/* A socket passed by systemd may have its buffer already (the
@@ -126,9 +172,7 @@ tune(int fd, int rcvbuf)
 	/* The kernel reports twice what it books for data. */
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0 &&
 	    got / 2 < rcvbuf)
-		log_msg(LOG_NOTICE, "receive buffer is %d bytes, not the %d "
-		    "asked for (raise net.core.rmem_max, or start as root)",
-		    got / 2, rcvbuf);
+		warn_buffer(r, got / 2, rcvbuf, adopted);
 }
 
 static int
@@ -171,7 +215,7 @@ bind_one(struct receiver *r, const struct sockaddr_storage *ss, socklen_t len,
 			    text, port, strerror(e));
 		return -1;
 	}
-	tune(fd, rcvbuf);
+	tune(r, fd, rcvbuf, 0);
 	r->fds[r->nfds++] = fd;
 	return 0;
 }
@@ -245,7 +289,7 @@ receive_adopt(const int *fds, size_t nfds, int rcvbuf, char *err,
 		return NULL;
 	}
 	for (size_t i = 0; i < nfds; i++) {
-		tune(fds[i], rcvbuf);
+		tune(r, fds[i], rcvbuf, 1);
 		r->fds[r->nfds++] = fds[i];
 	}
 	return r;
@@ -276,7 +320,7 @@ receive_socket(const struct receiver *r, size_t i)
 
 /* The address the datagram was sent to, if the control data has it. */
 static void
-local_of(const struct cmsghdr *c, struct local_addr *local)
+local_of(const struct cmsghdr *c, struct reply_to *local)
 {
 	if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 		memcpy(&local->v4, CMSG_DATA(c), sizeof(local->v4));
@@ -288,70 +332,75 @@ local_of(const struct cmsghdr *c, struct local_addr *local)
 	}
 }
 
-/* Receive time, local address and the kernel's drop counter from the
- * control data. */
-static struct timeval
-control(struct receiver *r, size_t sock, struct msghdr *mh,
-    const struct timeval *fallback, struct local_addr *local)
+/* Receive time and local address from the control data. */
+static void
+control(struct msghdr *mh, struct datagram *d)
 {
-	struct timeval when = *fallback;
-
-	local->family = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET) {
-			local_of(c, local);
-			continue;
-		}
-		if (c->cmsg_type == SO_TIMESTAMP) {
-			memcpy(&when, CMSG_DATA(c), sizeof(when));
-		} else if (c->cmsg_type == SO_RXQ_OVFL) {
-			uint32_t drops;
-			memcpy(&drops, CMSG_DATA(c), sizeof(drops));
-			r->stats.kernel_drops += (uint32_t)(drops - r->drops[sock]);
-			r->drops[sock] = drops;
-		}
+		if (c->cmsg_level != SOL_SOCKET)
+			local_of(c, &d->reply);
+		else if (c->cmsg_type == SO_TIMESTAMP)
+			memcpy(&d->when, CMSG_DATA(c), sizeof(d->when));
 	}
-	return when;
 }
 
 int
-receive_batch(struct receiver *r, size_t i, receive_fn *fn, void *arg)
+receive_batch(struct receiver *r, size_t i, struct datagram *out,
+    size_t *nout)
 {
 	struct timeval now;
+	size_t kept = 0;
 	int n;
 
-	for (int k = 0; k < RECEIVE_BATCH; k++) {
-		struct msghdr *mh = &r->msgs[k].msg_hdr;
-		mh->msg_name = &r->from[k];
-		mh->msg_namelen = sizeof(r->from[k]);
-		mh->msg_iov = &r->iov[k];
-		mh->msg_iovlen = 1;
-		mh->msg_control = r->cmsg[k].buf;
-		mh->msg_controllen = sizeof(r->cmsg[k].buf);
-		mh->msg_flags = 0;
-	}
+	*nout = 0;
 	do {
 		n = recvmmsg(r->fds[i], r->msgs, RECEIVE_BATCH, MSG_DONTWAIT,
 		    NULL);
 	} while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return 0;
-	r->current = i;
 	gettimeofday(&now, NULL);
+	r->stats.datagrams += (uint64_t)n;
 	for (int k = 0; k < n; k++) {
 		struct msghdr *mh = &r->msgs[k].msg_hdr;
-		struct timeval when = control(r, i, mh, &now, &r->local[k]);
-		r->stats.datagrams++;
+		struct datagram *d = &out[kept];
 		if (mh->msg_flags & MSG_TRUNC) {
 			r->stats.truncated++;
 			continue;
 		}
-		r->current_local = &r->local[k];
-		fn(arg, r->iov[k].iov_base, r->msgs[k].msg_len,
-		    (const struct sockaddr *)&r->from[k], mh->msg_namelen,
-		    &when);
+		d->buf = r->iov[k].iov_base;
+		d->len = r->msgs[k].msg_len;
+		d->from = (const struct sockaddr *)&r->from[k];
+		d->fromlen = mh->msg_namelen;
+		d->when = now;
+		d->reply.fd = r->fds[i];
+		d->reply.family = 0;
+		control(mh, d);
+		kept++;
 	}
+	prepare(r, n);
+	*nout = kept;
 	return n;
+}
+
+void
+receive_count_drops(struct receiver *r)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < r->nfds; i++)
+		sum += (uint32_t)(kernel_drops(r->fds[i]) - r->drops_base[i]);
+	r->stats.kernel_drops = sum;
+}
+
+uint64_t
+receive_drops_before(const struct receiver *r)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < r->nfds; i++)
+		sum += r->drops_base[i];
+	return sum;
 }
 
 /*
@@ -365,12 +414,12 @@ union pktinfo_room {
 };
 
 static void
-set_source(struct msghdr *mh, const struct local_addr *local,
+set_source(struct msghdr *mh, const struct reply_to *local,
     union pktinfo_room *room)
 {
 	struct cmsghdr *c;
 
-	if (local == NULL || local->family == 0)
+	if (local->family == 0)
 		return;
 	memset(room, 0, sizeof(*room));
 	mh->msg_control = room->buf;
@@ -394,7 +443,7 @@ set_source(struct msghdr *mh, const struct local_addr *local,
 }
 
 int
-receive_reply(struct receiver *r, const void *buf, size_t len,
+receive_reply(const struct reply_to *reply, const void *buf, size_t len,
     const struct sockaddr *to, socklen_t tolen)
 {
 	union pktinfo_room room;
@@ -407,10 +456,10 @@ receive_reply(struct receiver *r, const void *buf, size_t len,
 	mh.msg_namelen = tolen;
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
-	set_source(&mh, r->current_local, &room);
+	set_source(&mh, reply, &room);
 	/* Never wait: a full send buffer costs the sender a retry. */
 	do {
-		n = sendmsg(r->fds[r->current], &mh, MSG_DONTWAIT);
+		n = sendmsg(reply->fd, &mh, MSG_DONTWAIT);
 	} while (n < 0 && errno == EINTR);
 	return n == (ssize_t)len ? 0 : -1;
 }
@@ -419,4 +468,30 @@ const struct receive_stats *
 receive_stats(const struct receiver *r)
 {
 	return &r->stats;
+}
+
+void
+receive_describe(const struct receiver *r, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->nfds && used < size; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char text[ADDR_TEXT_LEN];
+		unsigned port;
+		int n;
+
+		if (getsockname(r->fds[i], (struct sockaddr *)&ss, &len) < 0)
+			continue;
+		addr_format((const struct sockaddr *)&ss, text, sizeof(text));
+		port = ntohs(((const struct sockaddr_in *)&ss)->sin_port);
+		n = snprintf(buf + used, size - used, "%sUDP %s%s%s:%u",
+		    used ? ", " : "", ss.ss_family == AF_INET6 ? "[" : "",
+		    text, ss.ss_family == AF_INET6 ? "]" : "", port);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
 }

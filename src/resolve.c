@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "keyhash.h"
 #include "namecache.h"
+#include "loop.h"
 #include "resolve.h"
 
 #define NS_T_PTR 12
@@ -49,6 +50,9 @@ struct resolver {
 	/* Sockets c-ares has open, as its socket state callback tells. */
 	struct pollfd socks[RESOLVE_MAX_SOCKETS];
 	int nsocks;
+	/* The event loop it is attached to, or NULL. */
+	struct loop *loop;
+	int timer, hook;
 };
 
 struct query {
@@ -56,14 +60,6 @@ struct query {
 	uint32_t flight;
 };
 
-uint64_t
-resolve_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int
 resolve_valid_name(const char *name)
@@ -113,7 +109,19 @@ rounds_within(unsigned timeout_ms, unsigned wait_ms, int nservers)
 	return rounds;
 }
 
-/* c-ares opens and closes its sockets; keep the set we poll in step. */
+/* A socket of c-ares is ready. */
+static void
+on_socket(void *arg, int fd, short revents)
+{
+	struct resolver *r = arg;
+
+	ares_process_fd(r->channel,
+	    revents & (POLLIN | POLLERR | POLLHUP) ? fd : ARES_SOCKET_BAD,
+	    revents & POLLOUT ? fd : ARES_SOCKET_BAD);
+}
+
+/* c-ares opens and closes its sockets; keep the set we poll in step,
+ * and the loop's registrations with it. */
 static void
 sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
@@ -125,6 +133,8 @@ sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	if (!readable && !writable) {
 		if (i < r->nsocks)
 			r->socks[i] = r->socks[--r->nsocks];
+		if (r->loop != NULL)
+			loop_fd_del(r->loop, fd);
 		return;
 	}
 	if (i == r->nsocks) {
@@ -138,6 +148,8 @@ sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	r->socks[i].events = (short)((readable ? POLLIN : 0) |
 	    (writable ? POLLOUT : 0));
 	r->socks[i].revents = 0;
+	if (r->loop != NULL)
+		loop_fd_add(r->loop, fd, r->socks[i].events, on_socket, r);
 }
 
 /* A channel with tries rounds, the servers given (NULL: resolv.conf's),
@@ -267,6 +279,7 @@ resolver_free(struct resolver *r)
 {
 	if (r == NULL)
 		return;
+	resolver_detach(r);
 	if (r->channel != NULL)
 		ares_destroy(r->channel);   /* runs every callback (cancelled) */
 	namecache_free(r->cache);
@@ -478,7 +491,7 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		free(q);        /* the resolver is going away */
 		return;
 	}
-	now = resolve_now();
+	now = loop_now();
 	f = &r->flights[q->flight];
 	if (status == ARES_SUCCESS && first_ptr(abuf, alen, f->name, &ttl)) {
 		r->stats.answered++;
@@ -605,46 +618,56 @@ resolve_in_flight(const struct resolver *r)
 	return r->nflights;
 }
 
-int
-resolver_pollfds(struct resolver *r, struct pollfd *pfd, int max)
+/* Time-outs of c-ares: a call with no socket handles them. */
+static void
+on_timer(void *arg, uint64_t now)
 {
-	int n = r->nsocks < max ? r->nsocks : max;
+	struct resolver *r = arg;
 
-	memcpy(pfd, r->socks, (size_t)n * sizeof(*pfd));
-	for (int i = 0; i < n; i++)
-		pfd[i].revents = 0;
-	return n;
+	(void)now;
+	ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+}
+
+/* Before each sleep: the timer follows c-ares's next time-out. */
+static void
+arm(void *arg, uint64_t now)
+{
+	struct resolver *r = arg;
+	struct timeval tv, *t = ares_timeout(r->channel, NULL, &tv);
+
+	loop_timer_at(r->loop, r->timer, t == NULL ? 0 : now +
+	    (uint64_t)t->tv_sec * 1000 + ((uint64_t)t->tv_usec + 999) / 1000);
+}
+
+int
+resolver_attach(struct resolver *r, struct loop *l)
+{
+	r->loop = l;
+	r->timer = loop_timer_new(l, on_timer, r);
+	r->hook = loop_hook_add(l, arm, r);
+	if (r->timer < 0 || r->hook < 0) {
+		resolver_detach(r);
+		return -1;
+	}
+	for (int i = 0; i < r->nsocks; i++)
+		if (loop_fd_add(l, r->socks[i].fd, r->socks[i].events,
+		    on_socket, r) < 0) {
+			resolver_detach(r);
+			return -1;
+		}
+	return 0;
 }
 
 void
-resolver_process(struct resolver *r, const struct pollfd *pfd, int n)
+resolver_detach(struct resolver *r)
 {
-	int any = 0;
-
-	for (int i = 0; i < n; i++) {
-		ares_socket_t rd = ARES_SOCKET_BAD, wr = ARES_SOCKET_BAD;
-		if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
-			rd = pfd[i].fd;
-		if (pfd[i].revents & POLLOUT)
-			wr = pfd[i].fd;
-		if (rd != ARES_SOCKET_BAD || wr != ARES_SOCKET_BAD) {
-			ares_process_fd(r->channel, rd, wr);
-			any = 1;
-		}
-	}
-	/* Time-outs are handled by a call with no socket. */
-	if (!any)
-		ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-}
-
-int
-resolver_timeout_ms(struct resolver *r)
-{
-	struct timeval tv, *t = ares_timeout(r->channel, NULL, &tv);
-
-	if (t == NULL)
-		return -1;
-	return (int)(t->tv_sec * 1000 + (t->tv_usec + 999) / 1000);
+	if (r == NULL || r->loop == NULL)
+		return;
+	for (int i = 0; i < r->nsocks; i++)
+		loop_fd_del(r->loop, r->socks[i].fd);
+	loop_timer_free(r->loop, r->timer);
+	loop_hook_del(r->loop, r->hook);
+	r->loop = NULL;
 }
 
 const struct resolve_stats *

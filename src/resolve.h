@@ -57,6 +57,8 @@ struct resolver *resolver_new(const struct resolve_config *cfg, char *err,
 void resolver_free(struct resolver *r);
 
 /*
+ * Tickets: between the resolver and the wait queue (waitq.h) only.
+ *
  * The name of sa at time now (ms, CLOCK_MONOTONIC).  On RESOLVE_NAME the
  * name is in name (HOST_NAME_LEN + 1 bytes).  A miss starts a query and
  * returns RESOLVE_PENDING.  When the address is in the table in flight,
@@ -85,10 +87,14 @@ void resolve_release(struct resolver *r, resolve_ticket ticket);
 /* Addresses in the table in flight (queried or held). */
 size_t resolve_in_flight(const struct resolver *r);
 
-/* Event loop integration: fds to poll, their events, and the next timer. */
-int resolver_pollfds(struct resolver *r, struct pollfd *pfd, int max);
-void resolver_process(struct resolver *r, const struct pollfd *pfd, int n);
-int resolver_timeout_ms(struct resolver *r);    /* -1: no query pending */
+/*
+ * Register with the event loop: c-ares's sockets as it opens and closes
+ * them, and a timer for its time-outs.  Detach before the loop goes (a
+ * resolver replaced at a reload is detached, then freed).
+ */
+struct loop;
+int resolver_attach(struct resolver *r, struct loop *l);
+void resolver_detach(struct resolver *r);
 
 const struct resolve_stats *resolver_stats(const struct resolver *r);
 
@@ -96,7 +102,5 @@ const struct resolve_stats *resolver_stats(const struct resolver *r);
  * and not one that looks like an address (addr_like_name()). */
 int resolve_valid_name(const char *name);
 
-/* The CLOCK_MONOTONIC time in ms, the clock of this module. */
-uint64_t resolve_now(void);
 
 #endif

@@ -241,3 +241,30 @@ runtime_file_stats(const struct runtime *rt, uint64_t *lines, uint64_t *errors)
 		*errors += sink_stats(rt->files[i])->errors;
 	}
 }
+
+void
+runtime_describe(const struct runtime *rt, char *buf, size_t size)
+{
+	const struct sink *seen[OPTIONS_MAX_RULES * RULE_MAX_OUTPUTS];
+	size_t nseen = 0, used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < rt->nrules; i++) {
+		for (size_t j = 0; j < rt->rules[i].noutputs; j++) {
+			const struct sink *sk = rt->rules[i].outputs[j].sink;
+			size_t k;
+			int n;
+			for (k = 0; k < nseen && seen[k] != sk; k++)
+				;
+			if (k < nseen || used >= size)
+				continue;
+			seen[nseen++] = sk;
+			n = snprintf(buf + used, size - used, "%s%s",
+			    used ? ", " : "", sink_name(sk));
+			if (n > 0)
+				used += (size_t)n;
+		}
+	}
+	if (nseen == 0)
+		snprintf(buf, size, "nowhere (every output is off)");
+}

@@ -38,6 +38,9 @@ int runtime_uses_syslog(const struct options *o);
 int runtime_uses_json(const struct options *o);
 
 /* Lines written to and lost on the log files. */
+/* The outputs lines go to, each once: "standard output, /x.log, syslog". */
+void runtime_describe(const struct runtime *rt, char *buf, size_t size);
+
 void runtime_file_stats(const struct runtime *rt, uint64_t *lines,
     uint64_t *errors);
 

@@ -254,6 +254,14 @@ sink_path(const struct sink *s)
 	return s->path;
 }
 
+const char *
+sink_name(const struct sink *s)
+{
+	if (s->syslogq != NULL)
+		return "syslog";
+	return s->path != NULL ? s->path : s->name;
+}
+
 const struct sink_stats *
 sink_stats(const struct sink *s)
 {

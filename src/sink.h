@@ -34,6 +34,8 @@ struct sink *sink_file(struct privsep *ps, const char *path, char *err,
 
 /* The path of a file sink, NULL for others. */
 const char *sink_path(const struct sink *s);
+/* What a person calls it: "standard output", the file's path, "syslog". */
+const char *sink_name(const struct sink *s);
 
 /*
  * syslog(3) through the queue of its writer thread (syslogq.h): one line

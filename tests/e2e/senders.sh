@@ -107,8 +107,13 @@ same=$(wc -l <"$WORK/answered-same.txt")
 check "... and for copies of one" test "$same" -lt 20
 check "... written once if answered" \
     test "$(grep -c '^10\.9\.1\.1$' "$OUT")" -eq $((same > 0))
-check "... the others counted as rate-limited" test "$(counter rate_limited)" \
+check "... the others counted as refused by the rate limit" \
+    test "$(counter informs_limited)" \
     -eq $((40 - $(wc -l <"$WORK/answered.txt") - same))
+# Their events (a retransmission of one written has none: it is not
+# parsed again) are the rate-limited ones.
+check "... and the refused distinct informs' events as rate-limited" \
+    test "$(counter rate_limited)" -ge $((20 - $(wc -l <"$WORK/answered.txt")))
 
 # Bound to every address, the answer comes from the address the inform
 # was sent to (IP_PKTINFO): a sender whose socket is connected to it, as

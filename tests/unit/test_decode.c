@@ -31,6 +31,22 @@ collect(void *arg, const char *text, size_t len)
 
 static unsigned char buf[70000];
 
+/* decode_trap(), and every span it returns through collect(). */
+static enum decode_status
+decode(const unsigned char *b, size_t len, struct trap *t)
+{
+	static struct span spans[DECODE_MAX_STRINGS];
+	size_t n = 12345;
+	enum decode_status st = decode_trap(b, len, t, spans,
+	    DECODE_MAX_STRINGS, &n);
+
+	if (st != DECODE_OK)
+		assert_int_equal(n, 0);
+	for (size_t i = 0; i < n; i++)
+		collect(NULL, spans[i].text, spans[i].len);
+	return st;
+}
+
 static size_t
 build(int version, const char *community, const char *const *s, size_t n)
 {
@@ -50,7 +66,7 @@ v1_and_v2c(void **state)
 	for (int v = 1; v <= 2; v++) {
 		size_t len = build(v, "public", s, 2);
 		nseen = 0;
-		assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+		assert_int_equal(decode(buf, len, &t),
 		    DECODE_OK);
 		assert_int_equal(t.version, v);
 		assert_int_equal(t.community_len, 6);
@@ -71,23 +87,14 @@ every_truncation_is_malformed(void **state)
 	(void)state;
 	for (size_t cut = 0; cut < len; cut++) {
 		nseen = 0;
-		assert_int_not_equal(decode_trap(buf, cut, &t, NULL, collect, NULL),
+		assert_int_not_equal(decode(buf, cut, &t),
 		    DECODE_OK);
 		/* A broken datagram yields no string at all. */
 		assert_int_equal(nseen, 0);
 	}
 }
 
-/* Nor is an inform ever acknowledged half read: every cut is refused
- * before the accept function (which answers it) is called. */
-static int
-count_accept(void *arg, const struct trap *trap)
-{
-	(void)trap;
-	(*(int *)arg)++;
-	return 1;
-}
-
+/* Nor is an inform ever acknowledged half read: every cut is refused. */
 static void
 every_truncated_inform_is_malformed(void **state)
 {
@@ -95,20 +102,18 @@ every_truncated_inform_is_malformed(void **state)
 	size_t len = trapgen_build_ex(2, 1, 77, "public", "10.0.0.9", s, 1,
 	    buf, sizeof(buf));
 	struct trap t;
-	int accepted = 0;
 
 	(void)state;
 	assert_true(len > 0);
 	for (size_t cut = 0; cut < len; cut++) {
 		nseen = 0;
-		assert_int_not_equal(decode_trap(buf, cut, &t, count_accept,
-		    collect, &accepted), DECODE_OK);
+		assert_int_not_equal(decode(buf, cut, &t), DECODE_OK);
 		assert_int_equal(nseen, 0);
 	}
-	assert_int_equal(accepted, 0);
-	assert_int_equal(decode_trap(buf, len, &t, count_accept, collect,
-	    &accepted), DECODE_OK);
-	assert_int_equal(accepted, 1);
+	nseen = 0;
+	assert_int_equal(decode(buf, len, &t), DECODE_OK);
+	assert_true(t.inform);
+	assert_int_equal(nseen, 1);
 }
 
 static void
@@ -125,20 +130,20 @@ wrong_pdu_types(void **state)
 		;
 	assert_true(at < len);
 	buf[at] = 0xa0;
-	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	assert_int_equal(decode(buf, len, &t),
 	    DECODE_UNSUPPORTED);
 	assert_int_equal(t.version, 2);
 	assert_int_equal(t.pdu, 0xa0);
 	/* Response, Report: not notifications either. */
 	buf[at] = 0xa2;
-	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	assert_int_equal(decode(buf, len, &t),
 	    DECODE_UNSUPPORTED);
 	buf[at] = 0xa8;
-	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	assert_int_equal(decode(buf, len, &t),
 	    DECODE_UNSUPPORTED);
 	/* A v1 trap tag in a v2c message. */
 	buf[at] = 0xa4;
-	assert_int_not_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	assert_int_not_equal(decode(buf, len, &t),
 	    DECODE_OK);
 }
 
@@ -159,7 +164,7 @@ snmpv3_is_unsupported(void **state)
 
 	(void)state;
 	nseen = 0;
-	assert_int_equal(decode_trap(v3, sizeof(v3), &t, NULL, collect, NULL),
+	assert_int_equal(decode(v3, sizeof(v3), &t),
 	    DECODE_UNSUPPORTED);
 	assert_int_equal(t.version, 3);
 	assert_int_equal(nseen, 0);
@@ -259,7 +264,7 @@ v1_header_as_lenient_as_net_snmp(void **state)
 		int ours;
 
 		nseen = 0;
-		ours = decode_trap(b, len, &t, NULL, collect, NULL) == DECODE_OK;
+		ours = decode(b, len, &t) == DECODE_OK;
 		assert_int_equal(net_snmp_verdict(b, len) == 0, cases[i].ok);
 		if (ours != cases[i].ok)
 			fail_msg("case %zu: decode says %d", i, ours);
@@ -284,25 +289,25 @@ claimed_agent_address(void **state)
 	(void)state;
 	len = trapgen_build_ex(1, 0, 0, "public", "192.0.2.9", s, 1, buf,
 	    sizeof(buf));
-	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_int_equal(decode(buf, len, &t), DECODE_OK);
 	assert_true(t.has_agent);
 	assert_memory_equal(t.agent, "\xc0\x00\x02\x09", 4);
 	len = trapgen_build_ex(1, 0, 0, "public", "0.0.0.0", s, 1, buf,
 	    sizeof(buf));
-	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_int_equal(decode(buf, len, &t), DECODE_OK);
 	assert_false(t.has_agent);
 	len = trapgen_build_ex(2, 0, 0, "public", "198.51.100.3", s, 1, buf,
 	    sizeof(buf));
-	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_int_equal(decode(buf, len, &t), DECODE_OK);
 	assert_true(t.has_agent);
 	assert_memory_equal(t.agent, "\xc6\x33\x64\x03", 4);
 	len = trapgen_build_ex(2, 0, 0, "public", NULL, s, 1, buf, sizeof(buf));
-	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_int_equal(decode(buf, len, &t), DECODE_OK);
 	assert_false(t.has_agent);
 	/* 0.0.0.0 says "unknown" in v2c too: %g is then the sender. */
 	len = trapgen_build_ex(2, 0, 0, "public", "0.0.0.0", s, 1, buf,
 	    sizeof(buf));
-	assert_int_equal(decode_trap(buf, len, &t, NULL, NULL, NULL), DECODE_OK);
+	assert_int_equal(decode(buf, len, &t), DECODE_OK);
 	assert_false(t.has_agent);
 }
 
@@ -327,7 +332,7 @@ inform_and_its_response(void **state)
 	    buf, sizeof(buf));
 	assert_true(len > 0);
 	nseen = 0;
-	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	assert_int_equal(decode(buf, len, &t),
 	    DECODE_OK);
 	assert_true(t.inform);
 	assert_int_equal(t.request_id, 0x5a5a1234);
@@ -433,7 +438,7 @@ response_never_longer_than_inform(void **state)
 			b[m++] = (unsigned char)n;
 			memcpy(b + m, pdu, n);
 			m += n;
-			assert_int_equal(decode_trap(b, m, &t, NULL, NULL, NULL),
+			assert_int_equal(decode(b, m, &t),
 			    DECODE_OK);
 			assert_true(t.inform);
 			rlen = decode_inform_response(&t, resp, sizeof(resp));
@@ -474,14 +479,13 @@ junk(void **state)
 	struct trap t;
 
 	(void)state;
-	assert_int_equal(decode_trap(zero, 0, &t, NULL, collect, NULL),
+	assert_int_equal(decode(zero, 0, &t),
 	    DECODE_MALFORMED);
-	assert_int_equal(decode_trap(zero, 1, &t, NULL, collect, NULL),
+	assert_int_equal(decode(zero, 1, &t),
 	    DECODE_MALFORMED);
-	assert_int_equal(decode_trap(ones, sizeof(ones), &t, NULL, collect, NULL),
+	assert_int_equal(decode(ones, sizeof(ones), &t),
 	    DECODE_MALFORMED);
-	assert_int_equal(decode_trap(huge_len, sizeof(huge_len), &t, NULL, collect,
-	    NULL), DECODE_MALFORMED);
+	assert_int_equal(decode(huge_len, sizeof(huge_len), &t), DECODE_MALFORMED);
 }
 
 static void
@@ -497,7 +501,7 @@ large_string(void **state)
 	len = build(1, "public", s, 1);
 	assert_true(len > 60000);
 	nseen = 0;
-	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL), DECODE_OK);
+	assert_int_equal(decode(buf, len, &t), DECODE_OK);
 	assert_int_equal(nseen, 1);
 }
 
@@ -517,14 +521,14 @@ many_strings_in_order(void **state)
 	/* More strings than the decoder notes on its first walk. */
 	len = build(2, "public", s, 40);
 	nseen = 0;
-	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	assert_int_equal(decode(buf, len, &t),
 	    DECODE_OK);
 	assert_int_equal(nseen, 40);
 	assert_string_equal(seen[0], "s0");
 	assert_string_equal(seen[7], "s7");
 	len = build(1, "public", s, 5);
 	nseen = 0;
-	assert_int_equal(decode_trap(buf, len, &t, NULL, collect, NULL),
+	assert_int_equal(decode(buf, len, &t),
 	    DECODE_OK);
 	assert_int_equal(nseen, 5);
 	assert_string_equal(seen[4], "s4");
@@ -552,8 +556,7 @@ agrees_with_snmp_pdu_parse(void **state)
 			int i = 0;
 
 			nseen = 0;
-			assert_int_equal(decode_trap(buf, len, &t, NULL, collect,
-			    NULL), DECODE_OK);
+			assert_int_equal(decode(buf, len, &t), DECODE_OK);
 			clen = sizeof(community);
 			p = snmp_comstr_parse(buf, &plen, community, &clen,
 			    &version);

@@ -246,20 +246,26 @@ informs_written_once(void **state)
 	six.sin6_family = AF_INET6;
 	six.sin6_port = htons(40000);
 	inet_pton(AF_INET6, "2001:db8::1", &six.sin6_addr);
-	assert_false(inform_seen(t, SA(a), 7, 1, now));
-	assert_true(inform_seen(t, SA(a), 7, 1, now + 5));
-	assert_false(inform_seen(t, SA(a), 8, 1, now + 5));
-	assert_false(inform_seen(t, SA(a_other_port), 7, 1, now + 5));
-	assert_false(inform_seen(t, SA(six), 7, 1, now + 5));
-	assert_true(inform_seen(t, SA(six), 7, 1, now + 6));
+	assert_false(inform_seen(t, SA(a), 7, 1, now, 1));
+	assert_true(inform_seen(t, SA(a), 7, 1, now + 5, 1));
+	assert_false(inform_seen(t, SA(a), 8, 1, now + 5, 1));
+	assert_false(inform_seen(t, SA(a_other_port), 7, 1, now + 5, 1));
+	assert_false(inform_seen(t, SA(six), 7, 1, now + 5, 1));
+	assert_true(inform_seen(t, SA(six), 7, 1, now + 6, 1));
 	/* Remembered for a minute from the first copy, not from the last. */
-	assert_true(inform_seen(t, SA(a), 7, 1, now + 59));
-	assert_false(inform_seen(t, SA(a), 7, 1, now + 60));
+	assert_true(inform_seen(t, SA(a), 7, 1, now + 59, 1));
+	assert_false(inform_seen(t, SA(a), 7, 1, now + 60, 1));
 	/* The same request-id with other varbinds is another inform (a
 	 * rebooted sender, or a forged copy sent ahead): written too. */
-	assert_false(inform_seen(t, SA(a), 9, 1, now + 70));
-	assert_false(inform_seen(t, SA(a), 9, 2, now + 71));
-	assert_true(inform_seen(t, SA(a), 9, 2, now + 72));
+	assert_false(inform_seen(t, SA(a), 9, 1, now + 70, 1));
+	assert_false(inform_seen(t, SA(a), 9, 2, now + 71, 1));
+	assert_true(inform_seen(t, SA(a), 9, 2, now + 72, 1));
+	/* Looked up without remembering (an inform the rate limit
+	 * refused): its retransmission is still new. */
+	assert_false(inform_seen(t, SA(a), 10, 1, now + 80, 0));
+	assert_false(inform_seen(t, SA(a), 10, 1, now + 81, 0));
+	assert_false(inform_seen(t, SA(a), 10, 1, now + 82, 1));
+	assert_true(inform_seen(t, SA(a), 10, 1, now + 83, 0));
 	assert_int_equal(inform_fingerprint("abc", 3),
 	    inform_fingerprint("abc", 3));
 	assert_int_not_equal(inform_fingerprint("abc", 3),
