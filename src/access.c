@@ -24,6 +24,7 @@
 #include "access.h"
 #include "loop.h"
 #include "addr.h"
+#include "decode.h"
 #include "keyhash.h"
 #include "log.h"
 
@@ -523,4 +524,29 @@ access_detach(struct access *a)
 	loop_timer_free(a->loop, a->timer);
 	loop_hook_del(a->loop, a->hook);
 	a->loop = NULL;
+}
+
+int
+access_check_cidr(const char *v, char *err, size_t errlen)
+{
+	uint8_t family, addr[16];
+	unsigned bits;
+
+	if (access_parse_cidr(v, &family, addr, &bits) == 0)
+		return 0;
+	snprintf(err, errlen, "invalid address '%s' (expected ADDRESS or "
+	    "ADDRESS/BITS, IPv4 or IPv6)", v);
+	return -1;
+}
+
+/* The decoder holds a community of TRAP_COMMUNITY_MAX - 1 bytes at most
+ * (net-snmp's own limit): a longer one could never match. */
+int
+access_check_community(const char *v, char *err, size_t errlen)
+{
+	if (strlen(v) < TRAP_COMMUNITY_MAX)
+		return 0;
+	snprintf(err, errlen, "community of %zu bytes: at most %d (a longer "
+	    "one could never match)", strlen(v), TRAP_COMMUNITY_MAX - 1);
+	return -1;
 }

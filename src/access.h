@@ -77,4 +77,11 @@ const struct access_stats *access_stats(const struct access *a);
 int access_parse_cidr(const char *text, uint8_t *family, uint8_t addr[16],
     unsigned *bits);
 
+/*
+ * The settings' checks (0, or -1 with the reason in err): an address or
+ * network of allow_from; a community the decoder can hold whole.
+ */
+int access_check_cidr(const char *v, char *err, size_t errlen);
+int access_check_community(const char *v, char *err, size_t errlen);
+
 #endif

@@ -330,3 +330,19 @@ filter_match_names(const struct filter *f, const char *src_name,
 	    field_match(&p[FILTER_HOST_SOURCE], src_name, NULL, 1) &&
 	    field_match(&p[FILTER_HOST_DEST], dst_name, NULL, 1);
 }
+
+int
+filter_check(enum filter_field field, const char *v, char *err,
+    size_t errlen)
+{
+	struct filter *f = filter_new();
+	int rc;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = filter_add(f, field, v, err, errlen);
+	filter_free(f);
+	return rc;
+}

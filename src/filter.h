@@ -67,4 +67,8 @@ const char *filter_field_name(enum filter_field field);
 /* '*' wildcard match, anchored; exposed for the unit tests. */
 int filter_wildcard(const char *pattern, const char *text, int nocase);
 
+/* The settings' check of one pattern of field: 0, or -1 (err). */
+int filter_check(enum filter_field field, const char *pattern, char *err,
+    size_t errlen);
+
 #endif

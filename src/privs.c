@@ -62,3 +62,22 @@ privs_drop(const struct privs *p, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+/* The user must exist: refused here rather than at the start as root. */
+int
+privs_check_user(const char *v, char *err, size_t errlen)
+{
+	if (*v == '\0') {
+		snprintf(err, errlen, "must not be empty");
+		return -1;
+	}
+	errno = 0;
+	if (getpwnam(v) != NULL)
+		return 0;
+	if (errno != 0)
+		snprintf(err, errlen, "cannot look up user '%s': %s", v,
+		    strerror(errno));
+	else
+		snprintf(err, errlen, "unknown user '%s'", v);
+	return -1;
+}

@@ -23,4 +23,10 @@ int privs_lookup(const char *user, struct privs *p, char *err, size_t errlen);
  */
 int privs_drop(const struct privs *p, char *err, size_t errlen);
 
+/*
+ * The settings' check of run_as: the user exists (refused at the load
+ * rather than at the start as root).  0, or -1 with the reason in err.
+ */
+int privs_check_user(const char *v, char *err, size_t errlen);
+
 #endif

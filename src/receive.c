@@ -495,3 +495,26 @@ receive_describe(const struct receiver *r, char *buf, size_t size)
 		used += (size_t)n;
 	}
 }
+
+/* An address to bind: IPv4 or IPv6, not an IPv4-mapped IPv6 one. */
+int
+receive_check_listen(const char *v, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+
+	if (receive_parse_address(v, 0, &ss, &len) < 0) {
+		snprintf(err, errlen, "invalid listen address '%s' (expected "
+		    "an IPv4 or IPv6 address)", v);
+		return -1;
+	}
+	if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		char v4[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], v4, sizeof(v4));
+		snprintf(err, errlen, "invalid listen address '%s': an "
+		    "IPv4-mapped address; write the IPv4 address %s", v, v4);
+		return -1;
+	}
+	return 0;
+}

@@ -98,4 +98,10 @@ void receive_describe(const struct receiver *r, char *buf, size_t size);
 int receive_parse_address(const char *text, unsigned port,
     struct sockaddr_storage *ss, socklen_t *len);
 
+/*
+ * The settings' check of a listen address: IPv4 or IPv6, not an
+ * IPv4-mapped IPv6 one.  0, or -1 with the reason in err.
+ */
+int receive_check_listen(const char *v, char *err, size_t errlen);
+
 #endif

@@ -34,24 +34,20 @@ static const char *const weekdays[7] = {
 	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
 };
 
-struct template *
-render_compile(const char *text, char *err, size_t errlen)
+int
+render_check(const char *text, char *err, size_t errlen)
 {
-	size_t n = strlen(text), nops = 0;
-	struct template *t;
-	const char *p, *lit;
-
-	for (p = text; *p; p++) {
+	for (const char *p = text; *p; p++) {
 		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f) {
 			snprintf(err, errlen, "template contains a control "
 			    "character at position %zu", (size_t)(p - text) + 1);
-			return NULL;
+			return -1;
 		}
 		if (*p != '%')
 			continue;
 		if (p[1] == '\0') {
 			snprintf(err, errlen, "template ends with a lone '%%'");
-			return NULL;
+			return -1;
 		}
 		if (strchr(tokens, p[1]) == NULL) {
 			snprintf(err, errlen, "unknown template token '%%%c' at "
@@ -59,10 +55,22 @@ render_compile(const char *text, char *err, size_t errlen)
 			    "%%I %%m %%M %%o %%O %%p %%g %%r %%R %%s %%S %%t %%T "
 			    "%%w %%y %%Y %%z %%%%)",
 			    p[1], (size_t)(p - text) + 1);
-			return NULL;
+			return -1;
 		}
 		p++;
 	}
+	return 0;
+}
+
+struct template *
+render_compile(const char *text, char *err, size_t errlen)
+{
+	size_t n = strlen(text), nops = 0;
+	struct template *t;
+	const char *p, *lit;
+
+	if (render_check(text, err, errlen) < 0)
+		return NULL;
 	/* At most one op per byte. */
 	t = calloc(1, sizeof(*t) + (n + 1) * sizeof(struct op));
 	if (t == NULL || (t->text = strdup(text)) == NULL) {

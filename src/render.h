@@ -30,6 +30,12 @@ struct render_names {
 	const char *src, *dst, *router;
 };
 
+/*
+ * Whether text is a valid template (the settings' check, which compiles
+ * nothing): 0, or -1 with the reason in err.
+ */
+int render_check(const char *text, char *err, size_t errlen);
+
 /* Compile text; on error returns NULL with a message in err. */
 struct template *render_compile(const char *text, char *err, size_t errlen);
 void render_free(struct template *t);

@@ -675,3 +675,55 @@ resolver_stats(const struct resolver *r)
 {
 	return &r->stats;
 }
+
+/* Digits only, 1..65535. */
+static int
+valid_port(const char *p)
+{
+	unsigned long v;
+	char *end;
+
+	if (*p < '0' || *p > '9' || strlen(p) > 5)
+		return 0;
+	v = strtoul(p, &end, 10);
+	return *end == '\0' && v >= 1 && v <= 65535;
+}
+
+/* ADDRESS, ADDRESS:PORT, [IPV6] or [IPV6]:PORT, as c-ares reads them. */
+int
+resolve_check_server(const char *v, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 1], bin[16];
+	const char *text = v, *port = NULL, *colon = strchr(v, ':');
+	size_t n = strlen(v);
+
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+		n = close ? (size_t)(close - v - 1) : sizeof(addr);
+		if (close && close[1] == ':')
+			port = close + 2;
+		else if (close && close[1] != '\0')
+			n = sizeof(addr);
+		v++;
+	} else if (colon != NULL && strchr(colon + 1, ':') == NULL) {
+		n = (size_t)(colon - v);
+		port = colon + 1;
+	}
+	if (n < sizeof(addr)) {
+		memcpy(addr, v, n);
+		addr[n] = '\0';
+	}
+	if (n >= sizeof(addr) || (inet_pton(AF_INET, addr, bin) != 1 &&
+	    inet_pton(AF_INET6, addr, bin) != 1)) {
+		snprintf(err, errlen, "invalid DNS server '%s' (expected ADDRESS "
+		    "or ADDRESS:PORT, an IPv6 address with a port in [ ])",
+		    text);
+		return -1;
+	}
+	if (port != NULL && !valid_port(port)) {
+		snprintf(err, errlen, "invalid DNS server '%s': the port must "
+		    "be a number from 1 to 65535", text);
+		return -1;
+	}
+	return 0;
+}

@@ -103,4 +103,10 @@ const struct resolve_stats *resolver_stats(const struct resolver *r);
 int resolve_valid_name(const char *name);
 
 
+/*
+ * The settings' check of a DNS server: ADDRESS, ADDRESS:PORT, [IPV6] or
+ * [IPV6]:PORT, as c-ares reads them.  0, or -1 with the reason in err.
+ */
+int resolve_check_server(const char *v, char *err, size_t errlen);
+
 #endif

@@ -3,19 +3,18 @@
  * defaults, checks, values from text, the merge of a rule with the top
  * level, --check-config's printing and --help.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <pwd.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
 
+/* The modules whose values the rows check and bound. */
 #include "access.h"
 #include "filter.h"
 #include "namecache.h"
+#include "privs.h"
 #include "receive.h"
 #include "render.h"
 #include "resolve.h"
@@ -51,10 +50,6 @@ const struct name_table settings_priorities = NAMES("level", priority_names);
 static const struct name_table unparsed_table = NAMES(NULL, unparsed_names);
 static const struct name_table format_table = NAMES(NULL, format_names);
 
-static setting_check_fn check_not_empty, check_ident, check_template,
-    check_pattern, check_cidr, check_listen, check_user, check_dns_server,
-    check_community, check_facility;
-
 /* Where a setting lives: at the top level only, or also in rules, which
  * inherit the top level's value when they do not set it. */
 #define TOP(field) .places = SETTING_TOP, \
@@ -64,7 +59,7 @@ static setting_check_fn check_not_empty, check_ident, check_template,
 	.rule_offset = offsetof(struct rule_options, out.field)
 #define RULE(field) .places = SETTING_RULE, \
 	.rule_offset = offsetof(struct rule_options, field)
-#define FILTER(f) .type = SETTING_FILTER, .arg = f, .check = check_pattern, \
+#define FILTER(f) .type = SETTING_FILTER, .arg = f, \
 	.places = SETTING_TOP | SETTING_RULE, .group = GROUP_FILTER, \
 	.top_offset = offsetof(struct options, filter), \
 	.rule_offset = offsetof(struct rule_options, filter)
@@ -116,12 +111,12 @@ const struct setting settings[] = {
 	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "PORT",
 	  .help = "The UDP port to listen on" },
 	{ .option = "listen", .key = "listen", .type = SETTING_LIST,
-	  TOP(listen), .check = check_listen, .unique = 1,
+	  TOP(listen), .check = receive_check_listen, .unique = 1,
 	  .apply = SETTING_RESTART, .group = GROUP_GENERAL,
 	  .metavar = "ADDR", .help = "Listen on this address only "
 	  "(repeatable;\ndefault every IPv4 and IPv6 address)" },
 	{ .option = "run-as", .key = "run_as", .type = SETTING_STRING,
-	  TOP(run_as), .def = "nobody", .check = check_user,
+	  TOP(run_as), .def = "nobody", .check = privs_check_user,
 	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "USER",
 	  .help = "After initialization, run as this user\nwhen started "
 	  "as root" },
@@ -139,11 +134,11 @@ const struct setting settings[] = {
 
 	/* Access control. */
 	{ .option = "allow-from", .key = "access.allow_from",
-	  .type = SETTING_LIST, TOP(allow_from), .check = check_cidr,
+	  .type = SETTING_LIST, TOP(allow_from), .check = access_check_cidr,
 	  .group = GROUP_ACCESS, .metavar = "CIDR", .help = "Accept traps only "
 	  "from these senders\n(repeatable; default everyone)" },
 	{ .option = "community", .key = "access.community",
-	  .type = SETTING_LIST, TOP(community), .check = check_community,
+	  .type = SETTING_LIST, TOP(community), .check = access_check_community,
 	  .group = GROUP_ACCESS,
 	  .metavar = "STRING", .help = "Accept only traps with this "
 	  "community\n(repeatable; default any)" },
@@ -227,7 +222,7 @@ const struct setting settings[] = {
 	  .help = "Show port numbers instead of service names" },
 	{ .option = "template", .short_option = 't', .key = "template",
 	  .type = SETTING_STRING, OUT(template), .def = RENDER_DEFAULT,
-	  .check = check_template, .group = GROUP_OUTPUT,
+	  .check = render_check, .group = GROUP_OUTPUT,
 	  .metavar = "TEMPLATE", .help = "The line's template" },
 	{ .key = "format", .type = SETTING_NAME, OUT(json),
 	  .names = &format_table, .def = "text" },
@@ -247,7 +242,7 @@ const struct setting settings[] = {
 	  .metavar = "FACILITY", .help = "Also send lines to syslog(3), "
 	  "with\nthis facility (default daemon)" },
 	{ .key = "syslog.facility", .type = SETTING_NAME, OUT(syslog_facility),
-	  .names = &settings_facilities, .check = check_facility,
+	  .names = &settings_facilities, .check = syslogq_check_facility,
 	  .def = "daemon" },
 	{ .option = "syslog-priority", .key = "syslog.priority",
 	  .type = SETTING_NAME, OUT(syslog_priority),
@@ -255,11 +250,11 @@ const struct setting settings[] = {
 	  .metavar = "LEVEL", .help = "Their level" },
 	{ .option = "syslog-ident", .key = "syslog.ident",
 	  .type = SETTING_STRING, TOP(syslog_ident), .def = "linklog",
-	  .check = check_ident, .group = GROUP_OUTPUT, .metavar = "NAME",
+	  .check = syslogq_check_ident, .group = GROUP_OUTPUT, .metavar = "NAME",
 	  .help = "Their program name" },
 	{ .option = "syslog-template", .key = "syslog.template",
 	  .type = SETTING_STRING, OUT(syslog_template),
-	  .def = RENDER_SYSLOG_DEFAULT, .check = check_template,
+	  .def = RENDER_SYSLOG_DEFAULT, .check = render_check,
 	  .group = GROUP_OUTPUT, .metavar = "TEMPLATE", .help = "Their template" },
 	{ .key = "syslog.format", .type = SETTING_NAME, OUT(syslog_json),
 	  .names = &format_table, .def = "text" },
@@ -278,7 +273,8 @@ const struct setting settings[] = {
 
 	/* Name resolution. */
 	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,
-	  TOP(dns_servers), .check = check_dns_server, .group = GROUP_DNS, .metavar = "ADDR[:PORT]",
+	  TOP(dns_servers), .check = resolve_check_server, .group = GROUP_DNS,
+	  .metavar = "ADDR[:PORT]",
 	  .help = "DNS server for reverse lookups\n(repeatable; default the "
 	  "system's\nresolver configuration)" },
 	{ .option = "dns-wait", .key = "dns.wait", .type = SETTING_UINT,
@@ -310,212 +306,6 @@ const struct setting settings[] = {
 const size_t settings_count = sizeof(settings) / sizeof(settings[0]);
 
 /* ---- checks ---- */
-
-static int
-check_not_empty(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	(void)row;
-	if (*v != '\0')
-		return 0;
-	snprintf(err, errlen, "must not be empty");
-	return -1;
-}
-
-/*
- * The syslog ident: one word.  rsyslog takes a line's program name up to
- * the first space, so with "my app" it files "my" and the message starts
- * "app[PID]: ...": a JSON line's "@cee:" cookie is no longer first and
- * mmjsonparse refuses it.  128 bytes at most: room left in a JSON line
- * (json.h, JSON_CEE_LINE_MAX).
- */
-#define IDENT_MAX 128
-
-static int
-check_ident(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	if (check_not_empty(row, v, err, errlen) < 0)
-		return -1;
-	if (strlen(v) > IDENT_MAX) {
-		snprintf(err, errlen, "longer than %d bytes", IDENT_MAX);
-		return -1;
-	}
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p <= ' ' || *p == 0x7f) {
-			snprintf(err, errlen, "must be one word, without spaces "
-			    "or control characters (syslog readers end the "
-			    "program name at a space)");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-check_template(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	struct template *t = render_compile(v, err, errlen);
-
-	(void)row;
-	if (t == NULL)
-		return -1;
-	render_free(t);
-	return 0;
-}
-
-static int
-check_pattern(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	struct filter *f = filter_new();
-	int rc;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	rc = filter_add(f, (enum filter_field)row->arg, v, err, errlen);
-	filter_free(f);
-	return rc;
-}
-
-static int
-check_cidr(const struct setting *row, const char *v, char *err, size_t errlen)
-{
-	uint8_t family, addr[16];
-	unsigned bits;
-
-	(void)row;
-	if (access_parse_cidr(v, &family, addr, &bits) == 0)
-		return 0;
-	snprintf(err, errlen, "invalid address '%s' (expected ADDRESS or "
-	    "ADDRESS/BITS, IPv4 or IPv6)", v);
-	return -1;
-}
-
-/* An address to bind: IPv4 or IPv6, not an IPv4-mapped IPv6 one. */
-static int
-check_listen(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
-
-	(void)row;
-	if (receive_parse_address(v, 0, &ss, &len) < 0) {
-		snprintf(err, errlen, "invalid listen address '%s' (expected "
-		    "an IPv4 or IPv6 address)", v);
-		return -1;
-	}
-	if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		char v4[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], v4, sizeof(v4));
-		snprintf(err, errlen, "invalid listen address '%s': an "
-		    "IPv4-mapped address; write the IPv4 address %s", v, v4);
-		return -1;
-	}
-	return 0;
-}
-
-/* The user must exist: refused here rather than at the start as root. */
-static int
-check_user(const struct setting *row, const char *v, char *err, size_t errlen)
-{
-	if (check_not_empty(row, v, err, errlen) < 0)
-		return -1;
-	errno = 0;
-	if (getpwnam(v) != NULL)
-		return 0;
-	if (errno != 0)
-		snprintf(err, errlen, "cannot look up user '%s': %s", v,
-		    strerror(errno));
-	else
-		snprintf(err, errlen, "unknown user '%s'", v);
-	return -1;
-}
-
-/* Digits only, 1..65535. */
-static int
-valid_port(const char *p)
-{
-	unsigned long v;
-	char *end;
-
-	if (*p < '0' || *p > '9' || strlen(p) > 5)
-		return 0;
-	v = strtoul(p, &end, 10);
-	return *end == '\0' && v >= 1 && v <= 65535;
-}
-
-/* ADDRESS, ADDRESS:PORT, [IPV6] or [IPV6]:PORT, as c-ares reads them. */
-static int
-check_dns_server(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	char addr[INET6_ADDRSTRLEN + 1], bin[16];
-	const char *text = v, *port = NULL, *colon = strchr(v, ':');
-	size_t n = strlen(v);
-
-	(void)row;
-	if (v[0] == '[') {
-		const char *close = strchr(v, ']');
-		n = close ? (size_t)(close - v - 1) : sizeof(addr);
-		if (close && close[1] == ':')
-			port = close + 2;
-		else if (close && close[1] != '\0')
-			n = sizeof(addr);
-		v++;
-	} else if (colon != NULL && strchr(colon + 1, ':') == NULL) {
-		n = (size_t)(colon - v);
-		port = colon + 1;
-	}
-	if (n < sizeof(addr)) {
-		memcpy(addr, v, n);
-		addr[n] = '\0';
-	}
-	if (n >= sizeof(addr) || (inet_pton(AF_INET, addr, bin) != 1 &&
-	    inet_pton(AF_INET6, addr, bin) != 1)) {
-		snprintf(err, errlen, "invalid DNS server '%s' (expected ADDRESS "
-		    "or ADDRESS:PORT, an IPv6 address with a port in [ ])",
-		    text);
-		return -1;
-	}
-	if (port != NULL && !valid_port(port)) {
-		snprintf(err, errlen, "invalid DNS server '%s': the port must "
-		    "be a number from 1 to 65535", text);
-		return -1;
-	}
-	return 0;
-}
-
-/* net-snmp holds at most 255 bytes of a community: longer never match. */
-static int
-check_community(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	(void)row;
-	if (strlen(v) <= 255)
-		return 0;
-	snprintf(err, errlen, "community of %zu bytes: at most 255 (a longer "
-	    "one could never match)", strlen(v));
-	return -1;
-}
-
-/* kern is the kernel's own: traffic must not pose as kernel messages. */
-static int
-check_facility(const struct setting *row, const char *v, char *err,
-    size_t errlen)
-{
-	(void)row;
-	if (strcasecmp(v, "kern") != 0)
-		return 0;
-	snprintf(err, errlen, "facility '%s' refused: it is reserved for the "
-	    "kernel's messages, and traffic lines must not pose as them", v);
-	return -1;
-}
 
 /* ---- lookups ---- */
 
@@ -675,8 +465,11 @@ settings_check_text(const struct setting *row, const char *text, char *err,
 			    row->names->what, text, names);
 		return -1;
 	}
+	if (row->type == SETTING_FILTER)
+		return filter_check((enum filter_field)row->arg, text, err,
+		    errlen);
 	if (row->check != NULL)
-		return row->check(row, text, err, errlen);
+		return row->check(text, err, errlen);
 	return 0;
 }
 
@@ -804,13 +597,11 @@ settings_set_text(const struct setting *row, void *value, const char *text,
 	int typed = row->type == SETTING_NAME || row->type == SETTING_BOOL ||
 	    row->type == SETTING_UINT;
 
-	if (!typed && row->check != NULL &&
-	    row->check(row, text, err, errlen) < 0)
+	if (!typed && settings_check_text(row, text, err, errlen) < 0)
 		return -2;
 	if (set_text(row, value, text, append, err, errlen) < 0)
 		return typed ? -1 : -2;
-	if (typed && row->check != NULL &&
-	    row->check(row, text, err, errlen) < 0)
+	if (typed && row->check != NULL && row->check(text, err, errlen) < 0)
 		return -2;
 	return 0;
 }

@@ -69,11 +69,12 @@ struct name_table {
 	size_t n;
 };
 
-struct setting;
-
-/* A check of one value beyond its type; 0, or -1 with a reason in err. */
-typedef int setting_check_fn(const struct setting *row, const char *value,
-    char *err, size_t errlen);
+/*
+ * A check of one value beyond its type, provided by the module the value
+ * is for (render_check, access_check_cidr, ...); 0, or -1 with a reason
+ * in err.
+ */
+typedef int setting_check_fn(const char *value, char *err, size_t errlen);
 
 struct setting {
 	const char *option;             /* long option, or NULL */

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <strings.h>
 
 #include "log.h"
 #include "syslogq.h"
@@ -577,4 +578,46 @@ syslogq_free(struct syslogq *q)
 	pthread_mutex_destroy(&q->lock);
 	free(q->ring);
 	free(q);
+}
+
+/* ---- the settings' checks of the writer's values ---- */
+
+/*
+ * The syslog ident: one word.  rsyslog takes a line's program name up to
+ * the first space, so with "my app" it files "my" and the message starts
+ * "app[PID]: ...": a JSON line's "@cee:" cookie is no longer first and
+ * mmjsonparse refuses it.  128 bytes at most: room left in a JSON line
+ * (json.h, JSON_CEE_LINE_MAX): SYSLOGQ_IDENT_MAX.
+ */
+int
+syslogq_check_ident(const char *v, char *err, size_t errlen)
+{
+	if (*v == '\0') {
+		snprintf(err, errlen, "must not be empty");
+		return -1;
+	}
+	if (strlen(v) > SYSLOGQ_IDENT_MAX) {
+		snprintf(err, errlen, "longer than %d bytes", SYSLOGQ_IDENT_MAX);
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p <= ' ' || *p == 0x7f) {
+			snprintf(err, errlen, "must be one word, without spaces "
+			    "or control characters (syslog readers end the "
+			    "program name at a space)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* kern is the kernel's own: traffic must not pose as kernel messages. */
+int
+syslogq_check_facility(const char *v, char *err, size_t errlen)
+{
+	if (strcasecmp(v, "kern") != 0)
+		return 0;
+	snprintf(err, errlen, "facility '%s' refused: it is reserved for the "
+	    "kernel's messages, and traffic lines must not pose as them", v);
+	return -1;
 }

@@ -71,4 +71,12 @@ void syslogq_stats(const struct syslogq *q, struct syslogq_stats *st);
 uint64_t syslogq_stop(struct syslogq *q, unsigned timeout_ms);
 void syslogq_free(struct syslogq *q);
 
+/*
+ * The settings' checks (0, or -1 with the reason in err): an ident is one
+ * word of at most SYSLOGQ_IDENT_MAX bytes; a facility is not kern.
+ */
+#define SYSLOGQ_IDENT_MAX 128
+int syslogq_check_ident(const char *v, char *err, size_t errlen);
+int syslogq_check_facility(const char *v, char *err, size_t errlen);
+
 #endif
