@@ -109,74 +109,33 @@ daemon_options(const struct daemon *d)
 	return d->cur ? &d->cur->opt : &d->first;
 }
 
+/* The resolver of o: its settings are the rows of PART_RESOLVER. */
 static struct resolver *
 make_resolver(const struct options *o, char *err, size_t errlen)
 {
-	char servers[OPTIONS_MAX_LIST * 64] = "";
-	struct resolve_config rc = {
-		.servers = NULL,
-		.timeout_ms = o->dns_timeout_ms,
-		.wait_ms = o->dns_wait_ms,
-		.cache_size = o->dns_cache_size,
-		.ttl_max = o->dns_ttl,
-		.negative_ttl = o->dns_negative_ttl,
-		.max_pending = o->dns_max_pending,
-	};
+	char buf[OPTIONS_MAX_LIST * 64];
+	struct resolve_config rc;
 
-	for (size_t i = 0; i < o->dns_servers.n; i++) {
-		if (i > 0)
-			strncat(servers, ",", sizeof(servers) - strlen(servers) - 1);
-		strncat(servers, o->dns_servers.v[i],
-		    sizeof(servers) - strlen(servers) - 1);
-	}
-	if (o->dns_servers.n > 0)
-		rc.servers = servers;
+	memset(&rc, 0, sizeof(rc));
+	settings_part_config(PART_RESOLVER, o, &rc, buf, sizeof(buf));
 	return resolver_new(&rc, err, errlen);
 }
 
-/* Whether the running resolver can stay.  Without dns.servers it cannot:
- * a reload re-reads /etc/resolv.conf, where the servers may have moved. */
-static int
-same_dns(const struct options *a, const struct options *b)
-{
-	if (a->dns_servers.n != b->dns_servers.n || b->dns_servers.n == 0)
-		return 0;
-	for (size_t i = 0; i < a->dns_servers.n; i++)
-		if (strcmp(a->dns_servers.v[i], b->dns_servers.v[i]) != 0)
-			return 0;
-	return a->dns_wait_ms == b->dns_wait_ms &&
-	    a->dns_timeout_ms == b->dns_timeout_ms &&
-	    a->dns_cache_size == b->dns_cache_size &&
-	    a->dns_ttl == b->dns_ttl &&
-	    a->dns_negative_ttl == b->dns_negative_ttl &&
-	    a->dns_max_pending == b->dns_max_pending;
-}
-
-static int
-same_addresses(const struct options *a, const struct options *b)
-{
-	if (a->port != b->port || a->listen.n != b->listen.n)
-		return 0;
-	for (size_t i = 0; i < a->listen.n; i++)
-		if (strcmp(a->listen.v[i], b->listen.v[i]) != 0)
-			return 0;
-	return 1;
-}
-
 /*
- * What a reload cannot change (SETTING_RESTART rows): o gets the values
- * linklog was started with, and the reload says once what it keeps.
+ * What a reload cannot change (the rows of SETTING_RESTART parts): o gets
+ * the values linklog was started with, and the reload says once what it
+ * keeps.
  */
 static void
 keep_restart_only(const struct daemon *d, struct options *o, char *msg,
     size_t size)
 {
-	static const char *const systemd_keys[] = { "port", "listen", NULL };
 	char names[512];
-	int n, systemd = d->socket_activated && !same_addresses(&d->cur->opt, o);
+	int n, systemd = d->socket_activated &&
+	    !settings_part_same(PART_RECEIVER, &d->cur->opt, o, SETTING_SOCKET);
 
 	n = settings_keep_restart(d->pinned, o,
-	    d->socket_activated ? systemd_keys : NULL, names, sizeof(names));
+	    d->socket_activated ? SETTING_SOCKET : 0, names, sizeof(names));
 	snprintf(msg, size, "%s%s%s%s%s%s",
 	    systemd ? "reload: port and listen are not used: the sockets come "
 	    "from systemd (change ListenDatagram= in the socket unit)" : "",
@@ -231,7 +190,8 @@ build_resolver(struct state *st, const struct state *cur,
 	if (mode != BUILD_CHECK && !pipeline_config_needs_dns(&st->pc))
 		return 0;
 	if (mode != BUILD_CHECK && cur != NULL && cur->resolver != NULL &&
-	    same_dns(&cur->opt, &st->opt))
+	    settings_part_apply(PART_RESOLVER) == SETTING_REUSE &&
+	    settings_part_same(PART_RESOLVER, &cur->opt, &st->opt, 0))
 		st->resolver = cur->resolver;
 	else if ((st->resolver = make_resolver(&st->opt, err, errlen)) == NULL)
 		return -1;

@@ -54,12 +54,19 @@ static const struct name_table format_table = NAMES(NULL, format_names);
  * inherit the top level's value when they do not set it. */
 #define TOP(field) .places = SETTING_TOP, \
 	.top_offset = offsetof(struct options, field)
-#define OUT(field) .places = SETTING_TOP | SETTING_RULE, .inherit = 1, \
+#define OUT(field) .part = PART_OUTPUT, \
+	.places = SETTING_TOP | SETTING_RULE, .inherit = 1, \
 	.top_offset = offsetof(struct options, out.field), \
 	.rule_offset = offsetof(struct rule_options, out.field)
-#define RULE(field) .places = SETTING_RULE, \
+/* A top-level setting of another part than PART_OUTPUT's. */
+#define IN(part_, field) .part = PART_##part_, TOP(field)
+/* The resolver's, copied to its field of struct resolve_config. */
+#define DNS(field, to) IN(RESOLVER, field), \
+	.conf_offset = offsetof(struct resolve_config, to), \
+	.conf_size = sizeof(((struct resolve_config *)0)->to)
+#define RULE(field) .part = PART_OUTPUT, .places = SETTING_RULE, \
 	.rule_offset = offsetof(struct rule_options, field)
-#define FILTER(f) .type = SETTING_FILTER, .arg = f, \
+#define FILTER(f) .type = SETTING_FILTER, .arg = f, .part = PART_OUTPUT, \
 	.places = SETTING_TOP | SETTING_RULE, .group = GROUP_FILTER, \
 	.top_offset = offsetof(struct options, filter), \
 	.rule_offset = offsetof(struct rule_options, filter)
@@ -76,7 +83,10 @@ static const struct name_table format_table = NAMES(NULL, format_names);
  *   .min, .max (SETTING_UINT), .names (SETTING_NAME), .check (a function
  *             refusing bad values, run for the file and the command line)
  *   .def      the default, written as in the file ("1000", "true", "raw")
- *   .apply    SETTING_RESTART if a reload must keep the running value
+ *   IN(part, field) for a top-level setting of another part than the
+ *             output's (see parts[] below: what a reload does with it),
+ *             DNS(field, to) for the resolver's, copied to struct
+ *             resolve_config's field to (settings_part_config())
  *   .flags    SETTING_EARLY: read from the command line before the file;
  *             SETTING_OPENS: a file path the privileged opener may open
  *   .unique   a list that may not hold one value twice
@@ -97,7 +107,8 @@ const struct setting settings[] = {
 	  .group = GROUP_GENERAL, .help = "Accepted for compatibility: the "
 	  "DNS cache\nis always on, and bounded" },
 	{ .option = "config", .short_option = 'c', .type = SETTING_STRING,
-	  TOP(config_file), .flags = SETTING_EARLY, .group = GROUP_GENERAL, .metavar = "FILE",
+	  TOP(config_file), .flags = SETTING_EARLY, .group = GROUP_GENERAL,
+	  .metavar = "FILE",
 	  .help = "Read settings from FILE (libconfig syntax);\noptions given "
 	  "here win over it" },
 	{ .option = "check-config", .type = SETTING_BOOL, TOP(check_config),
@@ -107,25 +118,27 @@ const struct setting settings[] = {
 	  .arg = ACTION_HELP, .group = GROUP_GENERAL,
 	  .help = "Show this usage information" },
 	{ .option = "port", .short_option = 'p', .key = "port",
-	  .type = SETTING_UINT, TOP(port), .min = 1, .max = 65535, .def = "162",
-	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "PORT",
+	  .type = SETTING_UINT, IN(RECEIVER, port), .flags = SETTING_SOCKET,
+	  .min = 1, .max = 65535, .def = "162",
+	  .group = GROUP_GENERAL, .metavar = "PORT",
 	  .help = "The UDP port to listen on" },
 	{ .option = "listen", .key = "listen", .type = SETTING_LIST,
-	  TOP(listen), .check = receive_check_listen, .unique = 1,
-	  .apply = SETTING_RESTART, .group = GROUP_GENERAL,
+	  IN(RECEIVER, listen), .flags = SETTING_SOCKET,
+	  .check = receive_check_listen, .unique = 1,
+	  .group = GROUP_GENERAL,
 	  .metavar = "ADDR", .help = "Listen on this address only "
 	  "(repeatable;\ndefault every IPv4 and IPv6 address)" },
 	{ .option = "run-as", .key = "run_as", .type = SETTING_STRING,
-	  TOP(run_as), .def = "nobody", .check = privs_check_user,
-	  .apply = SETTING_RESTART, .group = GROUP_GENERAL, .metavar = "USER",
+	  IN(PROCESS, run_as), .def = "nobody", .check = privs_check_user,
+	  .group = GROUP_GENERAL, .metavar = "USER",
 	  .help = "After initialization, run as this user\nwhen started "
 	  "as root" },
 	{ .option = "pid-file", .key = "pid_file", .type = SETTING_STRING,
-	  TOP(pid_file), .apply = SETTING_RESTART, .group = GROUP_GENERAL,
+	  IN(PROCESS, pid_file), .group = GROUP_GENERAL,
 	  .metavar = "FILE", .help = "Write the process id to FILE" },
 	{ .option = "receive-buffer", .key = "receive_buffer",
-	  .type = SETTING_UINT, TOP(receive_buffer), .min = 4096,
-	  .max = 1UL << 30, .def = "8388608", .apply = SETTING_RESTART,
+	  .type = SETTING_UINT, IN(RECEIVER, receive_buffer), .min = 4096,
+	  .max = 1UL << 30, .def = "8388608",
 	  .group = GROUP_GENERAL, .metavar = "BYTES",
 	  .help = "Socket receive buffer" },
 	{ .option = "version", .short_option = 'V', .type = SETTING_ACTION,
@@ -134,16 +147,16 @@ const struct setting settings[] = {
 
 	/* Access control. */
 	{ .option = "allow-from", .key = "access.allow_from",
-	  .type = SETTING_LIST, TOP(allow_from), .check = access_check_cidr,
+	  .type = SETTING_LIST, IN(ACCESS, allow_from), .check = access_check_cidr,
 	  .group = GROUP_ACCESS, .metavar = "CIDR", .help = "Accept traps only "
 	  "from these senders\n(repeatable; default everyone)" },
 	{ .option = "community", .key = "access.community",
-	  .type = SETTING_LIST, TOP(community), .check = access_check_community,
+	  .type = SETTING_LIST, IN(ACCESS, community), .check = access_check_community,
 	  .group = GROUP_ACCESS,
 	  .metavar = "STRING", .help = "Accept only traps with this "
 	  "community\n(repeatable; default any)" },
 	{ .option = "rate-limit", .key = "access.rate_limit",
-	  .type = SETTING_UINT, TOP(rate_limit), .min = 0, .max = 10000000,
+	  .type = SETTING_UINT, IN(ACCESS, rate_limit), .min = 0, .max = 10000000,
 	  .def = "0", .group = GROUP_ACCESS, .metavar = "N",
 	  .help = "Events per second per sender at most;\n0: no limit" },
 
@@ -204,20 +217,20 @@ const struct setting settings[] = {
 	  .group = GROUP_OUTPUT,
 	  .metavar = "FILE", .help = "Append all traffic lines to FILE" },
 	{ .option = "no-dns", .key = "dns.enabled", .type = SETTING_BOOL,
-	  TOP(dns_enabled), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
+	  IN(OUTPUT, dns_enabled), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
 	  .help = "Show IPs instead of host names" },
 	{ .option = "no-dns-dest", .key = "dns.dest", .type = SETTING_BOOL,
-	  TOP(dns_dest), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
+	  IN(OUTPUT, dns_dest), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
 	  .help = "Show destination IPs instead of host names" },
 	{ .option = "no-dns-source", .key = "dns.source", .type = SETTING_BOOL,
-	  TOP(dns_source), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
+	  IN(OUTPUT, dns_source), .def = "true", .arg = 0, .group = GROUP_OUTPUT,
 	  .help = "Show source IPs instead of host names" },
 	{ .option = "quiet", .short_option = 'q', .key = "quiet",
 	  .type = SETTING_BOOL, OUT(quiet), .def = "false", .arg = 1,
 	  .group = GROUP_OUTPUT, .help = "Do not write lines to standard output" },
 	{ .option = "show-port-numbers", .short_option = 's',
 	  .key = "show_port_numbers", .type = SETTING_BOOL,
-	  TOP(show_port_numbers), .def = "false", .arg = 1,
+	  IN(OUTPUT, show_port_numbers), .def = "false", .arg = 1,
 	  .group = GROUP_OUTPUT,
 	  .help = "Show port numbers instead of service names" },
 	{ .option = "template", .short_option = 't', .key = "template",
@@ -228,12 +241,12 @@ const struct setting settings[] = {
 	  .names = &format_table, .def = "text" },
 	{ .key = "json_original", .type = SETTING_BOOL, OUT(json_original),
 	  .def = "false" },
-	{ .option = "json", .type = SETTING_BOOL, TOP(json_everywhere),
+	{ .option = "json", .type = SETTING_BOOL, IN(OUTPUT, json_everywhere),
 	  .arg = 1, .group = GROUP_OUTPUT,
 	  .help = "Every line as one JSON object (ECS field\nnames) on "
 	  "standard output, the log file\nand syslog; not with --template" },
 	{ .option = "unparsed", .key = "unparsed", .type = SETTING_NAME,
-	  TOP(unparsed_raw), .names = &unparsed_table, .def = "drop",
+	  IN(OUTPUT, unparsed_raw), .names = &unparsed_table, .def = "drop",
 	  .group = GROUP_OUTPUT, .metavar = "{drop|forward}",
 	  .help = "Drop or forward trap strings that\nhold no log message" },
 	{ .option = "syslog", .key = "syslog.enabled", .type = SETTING_BOOL,
@@ -249,7 +262,7 @@ const struct setting settings[] = {
 	  .names = &settings_priorities, .def = "info", .group = GROUP_OUTPUT,
 	  .metavar = "LEVEL", .help = "Their level" },
 	{ .option = "syslog-ident", .key = "syslog.ident",
-	  .type = SETTING_STRING, TOP(syslog_ident), .def = "linklog",
+	  .type = SETTING_STRING, IN(OUTPUT, syslog_ident), .def = "linklog",
 	  .check = syslogq_check_ident, .group = GROUP_OUTPUT, .metavar = "NAME",
 	  .help = "Their program name" },
 	{ .option = "syslog-template", .key = "syslog.template",
@@ -259,9 +272,9 @@ const struct setting settings[] = {
 	{ .key = "syslog.format", .type = SETTING_NAME, OUT(syslog_json),
 	  .names = &format_table, .def = "text" },
 	{ .option = "syslog-queue", .key = "syslog.queue_size",
-	  .type = SETTING_UINT, TOP(syslog_queue_size), .min = 1,
+	  .type = SETTING_UINT, IN(SYSLOG_WRITER, syslog_queue_size), .min = 1,
 	  .max = SYSLOGQ_MAX_SIZE, .def = XSTR(SYSLOGQ_DEFAULT_SIZE),
-	  .apply = SETTING_RESTART, .group = GROUP_OUTPUT, .metavar = "N",
+	  .group = GROUP_OUTPUT, .metavar = "N",
 	  .help = "Lines waiting for syslog at most, then\ndropped and "
 	  "counted" },
 	{ .key = "final", .type = SETTING_BOOL, RULE(final), .def = "false" },
@@ -273,37 +286,75 @@ const struct setting settings[] = {
 
 	/* Name resolution. */
 	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,
-	  TOP(dns_servers), .check = resolve_check_server, .group = GROUP_DNS,
+	  DNS(dns_servers, servers), .flags = SETTING_SYSTEM,
+	  .check = resolve_check_server, .group = GROUP_DNS,
 	  .metavar = "ADDR[:PORT]",
 	  .help = "DNS server for reverse lookups\n(repeatable; default the "
 	  "system's\nresolver configuration)" },
 	{ .option = "dns-wait", .key = "dns.wait", .type = SETTING_UINT,
-	  TOP(dns_wait_ms), .min = 0, .max = 600000, .def = "1000",
+	  DNS(dns_wait_ms, wait_ms), .min = 0, .max = 600000, .def = "1000",
 	  .group = GROUP_DNS, .metavar = "MS",
 	  .help = "Longest wait for a name" },
 	{ .option = "dns-timeout", .key = "dns.timeout", .type = SETTING_UINT,
-	  TOP(dns_timeout_ms), .min = 1, .max = 60000, .def = "500",
+	  DNS(dns_timeout_ms, timeout_ms), .min = 1, .max = 60000, .def = "500",
 	  .group = GROUP_DNS, .metavar = "MS", .help = "Time-out of one query" },
 	{ .option = "dns-cache-size", .key = "dns.cache_size",
-	  .type = SETTING_UINT, TOP(dns_cache_size), .min = 1,
+	  .type = SETTING_UINT, DNS(dns_cache_size, cache_size), .min = 1,
 	  .max = NAMECACHE_MAX, .def = "8192", .group = GROUP_DNS,
 	  .metavar = "N", .help = "Cached names at most (~300 bytes each)" },
 	{ .option = "dns-ttl", .key = "dns.ttl", .type = SETTING_UINT,
-	  TOP(dns_ttl), .min = 0, .max = 604800, .def = "3600",
+	  DNS(dns_ttl, ttl_max), .min = 0, .max = 604800, .def = "3600",
 	  .group = GROUP_DNS, .metavar = "S",
 	  .help = "Longest time a name is kept" },
 	{ .option = "dns-negative-ttl", .key = "dns.negative_ttl",
-	  .type = SETTING_UINT, TOP(dns_negative_ttl), .min = 0,
+	  .type = SETTING_UINT, DNS(dns_negative_ttl, negative_ttl), .min = 0,
 	  .max = 604800, .def = "300", .group = GROUP_DNS, .metavar = "S",
 	  .help = "Time a failed lookup is kept" },
 	{ .option = "dns-max-pending", .key = "dns.max_pending",
-	  .type = SETTING_UINT, TOP(dns_max_pending), .min = 1,
+	  .type = SETTING_UINT, DNS(dns_max_pending, max_pending), .min = 1,
 	  .max = RESOLVE_MAX_PENDING, .def = "4096", .group = GROUP_DNS,
 	  .metavar = "N",
 	  .help = "Addresses looked up at once; beyond: no lookup" },
 };
 
 const size_t settings_count = sizeof(settings) / sizeof(settings[0]);
+
+/*
+ * The parts of the daemon, and what a reload does with each: the
+ * sockets, the user and the pid file, and the syslog writer's queue are
+ * made once, at start; the resolver (its cache, the lookups in flight)
+ * stays while its settings are the same; the rest is built again.
+ */
+static const struct {
+	const char *name;
+	enum setting_apply apply;
+} parts[PART_COUNT] = {
+	[PART_COMMAND] = { "command line", SETTING_RELOAD },
+	[PART_PROCESS] = { "process", SETTING_RESTART },
+	[PART_RECEIVER] = { "receiver", SETTING_RESTART },
+	[PART_SYSLOG_WRITER] = { "syslog writer", SETTING_RESTART },
+	[PART_ACCESS] = { "access", SETTING_RELOAD },
+	[PART_RESOLVER] = { "resolver", SETTING_REUSE },
+	[PART_OUTPUT] = { "output", SETTING_RELOAD },
+};
+
+enum setting_apply
+settings_part_apply(enum setting_part part)
+{
+	return parts[part].apply;
+}
+
+const char *
+settings_part_name(enum setting_part part)
+{
+	return parts[part].name;
+}
+
+static int
+row_restart(const struct setting *row)
+{
+	return parts[row->part].apply == SETTING_RESTART;
+}
 
 /* ---- checks ---- */
 
@@ -767,6 +818,80 @@ oom:
 	return -1;
 }
 
+int
+settings_part_same(enum setting_part part, const struct options *a,
+    const struct options *b, unsigned flags)
+{
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		const void *vb;
+		if (row->part != part || (flags && !(row->flags & flags)) ||
+		    !(row->places & SETTING_TOP))
+			continue;
+		vb = settings_value(row, (struct options *)b, NULL);
+		if ((row->flags & SETTING_SYSTEM) && row->type == SETTING_LIST &&
+		    ((const struct string_list *)vb)->n == 0)
+			return 0;
+		if (!same_value(row, settings_value(row, (struct options *)a,
+		    NULL), vb))
+			return 0;
+	}
+	return 1;
+}
+
+/* A list as "a,b" in buf (used of size so far); NULL when empty. */
+static const char *
+joined(const struct string_list *l, char *buf, size_t size, size_t *used)
+{
+	char *start = buf + *used;
+
+	if (l->n == 0 || *used >= size)
+		return NULL;
+	*start = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		int n = snprintf(buf + *used, size - *used, "%s%s",
+		    i ? "," : "", l->v[i]);
+		if (n < 0 || (size_t)n >= size - *used)
+			break;
+		*used += (size_t)n;
+	}
+	*used += 1;
+	return start;
+}
+
+void
+settings_part_config(enum setting_part part, const struct options *o,
+    void *config, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		const void *v = settings_value(row, (struct options *)o, NULL);
+		char *to = (char *)config + row->conf_offset;
+		const char *s;
+		size_t z;
+		if (row->part != part || row->conf_size == 0)
+			continue;
+		switch (row->type) {
+		case SETTING_UINT:
+			z = *(const unsigned *)v;
+			if (row->conf_size == sizeof(size_t))
+				memcpy(to, &z, sizeof(z));
+			else
+				memcpy(to, v, sizeof(unsigned));
+			break;
+		case SETTING_LIST:
+			s = joined(v, buf, size, &used);
+			memcpy(to, &s, sizeof(s));
+			break;
+		default:
+			memcpy(to, v, row->conf_size);
+			break;
+		}
+	}
+}
+
 /* ---- settings read at start only ---- */
 
 struct settings_pinned {
@@ -793,7 +918,7 @@ settings_pin(const struct options *o)
 	size_t max = 0;
 
 	for (size_t i = 0; i < settings_count; i++)
-		if (settings[i].apply == SETTING_RESTART)
+		if (row_restart(&settings[i]))
 			max += 1 + OPTIONS_MAX_LIST;
 	if (p == NULL || (p->owned = calloc(max, sizeof(char *))) == NULL) {
 		free(p);
@@ -805,7 +930,7 @@ settings_pin(const struct options *o)
 		void *to = settings_value(row, &p->o, NULL);
 		const struct string_list *lf = from;
 		struct string_list *lt = to;
-		if (row->apply != SETTING_RESTART)
+		if (!row_restart(row))
 			continue;
 		memcpy(to, from, value_size(row));
 		if (row->type == SETTING_STRING)
@@ -830,7 +955,7 @@ settings_pinned_free(struct settings_pinned *p)
 
 int
 settings_keep_restart(const struct settings_pinned *p, struct options *o,
-    const char *const *unlisted, char *names, size_t size)
+    unsigned unlisted, char *names, size_t size)
 {
 	size_t used = 0;
 	int n = 0;
@@ -841,13 +966,11 @@ settings_keep_restart(const struct settings_pinned *p, struct options *o,
 		const void *pinned = settings_value(row,
 		    (struct options *)&p->o, NULL);
 		void *value = settings_value(row, o, NULL);
-		int listed = row->key != NULL;
-		if (row->apply != SETTING_RESTART ||
+		int listed = row->key != NULL && !(row->flags & unlisted);
+		if (!row_restart(row) ||
 		    same_value(row, pinned, value))
 			continue;
 		memcpy(value, pinned, value_size(row));
-		for (size_t k = 0; listed && unlisted && unlisted[k]; k++)
-			listed = strcmp(unlisted[k], row->key) != 0;
 		if (!listed || used >= size)
 			continue;
 		used += (size_t)snprintf(names + used, size - used, "%s%s",

@@ -2,11 +2,13 @@
  * settings.h - the one table that describes every setting of linklog.
  *
  * Each row names a setting once: its long and short option, its key in
- * the configuration file, its type, bounds and default, whether a reload
- * applies it, where it lives in struct options (options.h) and its help
- * text.  The command line (options.c), the configuration file
- * (conffile.c), --check-config's printing, --help, the defaults and the
- * merge of a rule's outputs with the top level are all driven by it.
+ * the configuration file, its type, bounds and default, the part of the
+ * daemon it configures (which decides what a reload does with it), where
+ * it lives in struct options (options.h) and its help text.  The command
+ * line (options.c), the configuration file (conffile.c), --check-config's
+ * printing, --help, the defaults, the merge of a rule's outputs with the
+ * top level, the resolver's configuration and what a reload keeps are
+ * all driven by it.
  * The table itself is in settings.c.
  */
 #ifndef LINKLOG_SETTINGS_H
@@ -39,12 +41,33 @@ enum {
 	SETTING_EARLY = 1,
 	/* A file the privileged file opener opens (conffile_paths()). */
 	SETTING_OPENS = 2,
+	/* Unset, the system's configuration is read at each build of its
+	 * part (dns.servers: /etc/resolv.conf): the part is never reused. */
+	SETTING_SYSTEM = 4,
+	/* Not used when systemd passes the sockets (port, listen). */
+	SETTING_SOCKET = 8,
 };
 
-/* What a reload does with a changed value. */
+/* What a reload does with the part of the daemon a setting is for. */
 enum setting_apply {
-	SETTING_RELOAD,         /* applied by a reload (SIGHUP) */
+	SETTING_RELOAD,         /* built again by each reload (SIGHUP) */
+	SETTING_REUSE,          /* kept while none of its settings changed */
 	SETTING_RESTART,        /* kept as started until the next restart */
+};
+
+/*
+ * The part of the running daemon a setting configures: the table of
+ * parts in settings.c says what a reload does with each.
+ */
+enum setting_part {
+	PART_COMMAND,           /* the command line's own: -c, --help */
+	PART_PROCESS,           /* user and pid file: at start only */
+	PART_RECEIVER,          /* the sockets: at start only */
+	PART_SYSLOG_WRITER,     /* the syslog writer's queue: at start only */
+	PART_ACCESS,            /* allow_from, community, rate limit */
+	PART_RESOLVER,          /* reused while its settings are the same */
+	PART_OUTPUT,            /* filters, templates, outputs, rules */
+	PART_COUNT
 };
 
 /* The sections of --help, in this order. */
@@ -82,8 +105,10 @@ struct setting {
 	const char *key;                /* "port", "dns.servers", or NULL */
 	enum setting_type type;
 	unsigned places;                /* SETTING_TOP | SETTING_RULE */
-	enum setting_apply apply;
-	unsigned flags;                 /* SETTING_EARLY, SETTING_OPENS */
+	enum setting_part part;         /* what it configures */
+	unsigned flags;                 /* SETTING_EARLY, SETTING_OPENS, ... */
+	size_t conf_offset, conf_size;  /* in its part's config (conf_size 0:
+	                                 * none), for settings_part_config() */
 	unsigned long min, max;         /* SETTING_UINT */
 	const char *def;                /* default, as written in the file */
 	size_t top_offset;              /* in struct options */
@@ -151,6 +176,26 @@ void settings_print(const struct options *o, FILE *f);
 /* Print the --help text. */
 void settings_usage(FILE *f);
 
+/* What a reload does with part, and its name ("resolver"). */
+enum setting_apply settings_part_apply(enum setting_part part);
+const char *settings_part_name(enum setting_part part);
+
+/*
+ * Whether the settings of part (those with one of flags; 0: all) are the
+ * same in a and b: for SETTING_REUSE, whether the running part may stay.
+ * Never for a part with an unset SETTING_SYSTEM row in b.
+ */
+int settings_part_same(enum setting_part part, const struct options *a,
+    const struct options *b, unsigned flags);
+
+/*
+ * The module's configuration of part from o: each row with a conf_size
+ * is copied to its place in config (a number to an unsigned or a size_t,
+ * a list as "a,b" written in buf, NULL when empty).
+ */
+void settings_part_config(enum setting_part part, const struct options *o,
+    void *config, char *buf, size_t size);
+
 /*
  * The settings a reload does not apply (SETTING_RESTART), as started:
  * a copy that owns its strings, kept while linklog runs.
@@ -162,11 +207,11 @@ void settings_pinned_free(struct settings_pinned *p);
 /*
  * At a reload: put the values as started back into o, which the new
  * file or command line may have changed.  The keys that were changed go
- * to names ("port, pid_file"), but those of unlisted (a NULL-terminated
- * list, or NULL); returns how many were listed.
+ * to names ("port, pid_file"), but those of rows with one of the flags
+ * unlisted; returns how many were listed.
  */
 int settings_keep_restart(const struct settings_pinned *p, struct options *o,
-    const char *const *unlisted, char *names, size_t size);
+    unsigned unlisted, char *names, size_t size);
 
 /*
  * The distinct values of the SETTING_OPENS rows in o, at the top level and

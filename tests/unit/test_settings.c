@@ -1,7 +1,9 @@
 /* Unit tests for the table of settings (src/settings.c) and of counters
  * (src/stats.c): the rows are consistent, every default is a valid
  * value, the printed settings load back, rules inherit, the restart-only
- * settings are kept, and every counter reaches the statistics line. */
+ * settings are kept, the parts decide what a reload reuses and fill the
+ * resolver's configuration, and every counter reaches the statistics
+ * line. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "conffile.h"
+#include "resolve.h"
 #include "settings.h"
 #include "stats.h"
 
@@ -152,7 +155,6 @@ test_keep_restart(void **state)
 	struct options started, reloaded;
 	struct settings_pinned *p;
 	char names[256], pid[] = "/run/a.pid";
-	static const char *const unlisted[] = { "port", NULL };
 
 	(void)state;
 	settings_defaults(&started);
@@ -164,7 +166,7 @@ test_keep_restart(void **state)
 	reloaded.pid_file = "/run/b.pid";
 	reloaded.port = 99;
 	reloaded.rate_limit = 5;
-	assert_int_equal(settings_keep_restart(p, &reloaded, unlisted, names,
+	assert_int_equal(settings_keep_restart(p, &reloaded, SETTING_SOCKET, names,
 	    sizeof(names)), 1);
 	assert_string_equal(names, "pid_file");
 	assert_string_equal(reloaded.pid_file, "/run/a.pid");
@@ -212,6 +214,100 @@ test_usage_width(void **state)
 	fclose(f);
 }
 
+/*
+ * The parts: what a reload does with each; a row copied to a module's
+ * configuration is the resolver's, and the restart-only rows are at the
+ * top level (settings_pin copies only those).
+ */
+static void
+test_parts(void **state)
+{
+	(void)state;
+	assert_int_equal(settings_part_apply(PART_RECEIVER), SETTING_RESTART);
+	assert_int_equal(settings_part_apply(PART_PROCESS), SETTING_RESTART);
+	assert_int_equal(settings_part_apply(PART_RESOLVER), SETTING_REUSE);
+	assert_int_equal(settings_part_apply(PART_OUTPUT), SETTING_RELOAD);
+	assert_int_equal(settings_part_apply(PART_ACCESS), SETTING_RELOAD);
+	for (int p = 0; p < PART_COUNT; p++)
+		assert_non_null(settings_part_name((enum setting_part)p));
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		if (row->conf_size != 0 && row->part != PART_RESOLVER)
+			fail_msg("%s: a config field outside the resolver",
+			    row->key);
+		if (row->key && row->part == PART_RESOLVER &&
+		    row->conf_size == 0)
+			fail_msg("%s: the resolver's, but not in its config",
+			    row->key);
+		if (settings_part_apply(row->part) == SETTING_RESTART &&
+		    row->places != SETTING_TOP)
+			fail_msg("%s: restart-only in rules", row->key);
+	}
+}
+
+/* The running resolver stays exactly while its rows are the same. */
+static void
+test_resolver_reused(void **state)
+{
+	struct options a, b;
+
+	(void)state;
+	settings_defaults(&a);
+	a.dns_servers.v[0] = "127.0.0.1";
+	a.dns_servers.n = 1;
+	b = a;
+	assert_true(settings_part_same(PART_RESOLVER, &a, &b, 0));
+	b.rate_limit = 7;               /* another part's */
+	b.dns_enabled = 0;              /* the pipeline's, not the resolver's */
+	b.out.template = "%a";
+	assert_true(settings_part_same(PART_RESOLVER, &a, &b, 0));
+	b.dns_timeout_ms = 7;
+	assert_false(settings_part_same(PART_RESOLVER, &a, &b, 0));
+	b = a;
+	b.dns_servers.v[0] = "127.0.0.2";
+	assert_false(settings_part_same(PART_RESOLVER, &a, &b, 0));
+	/* No dns.servers: /etc/resolv.conf is read again, whatever else. */
+	a.dns_servers.n = b.dns_servers.n = 0;
+	assert_false(settings_part_same(PART_RESOLVER, &a, &b, 0));
+	/* Only the rows with a flag: the sockets systemd may pass. */
+	b.port = 99;
+	assert_false(settings_part_same(PART_RECEIVER, &a, &b,
+	    SETTING_SOCKET));
+	b.port = a.port;
+	b.receive_buffer = 8192;
+	assert_true(settings_part_same(PART_RECEIVER, &a, &b,
+	    SETTING_SOCKET));
+	assert_false(settings_part_same(PART_RECEIVER, &a, &b, 0));
+}
+
+/* The resolver's configuration, filled from its rows. */
+static void
+test_resolver_config(void **state)
+{
+	struct options o;
+	struct resolve_config rc;
+	char buf[256];
+
+	(void)state;
+	settings_defaults(&o);
+	memset(&rc, 0xff, sizeof(rc));
+	settings_part_config(PART_RESOLVER, &o, &rc, buf, sizeof(buf));
+	assert_null(rc.servers);
+	assert_int_equal(rc.timeout_ms, 500);
+	assert_int_equal(rc.wait_ms, 1000);
+	assert_int_equal(rc.cache_size, 8192);
+	assert_int_equal(rc.ttl_max, 3600);
+	assert_int_equal(rc.negative_ttl, 300);
+	assert_int_equal(rc.max_pending, 4096);
+	o.dns_servers.v[0] = "127.0.0.1";
+	o.dns_servers.v[1] = "[::1]:5353";
+	o.dns_servers.n = 2;
+	o.dns_cache_size = 5;
+	settings_part_config(PART_RESOLVER, &o, &rc, buf, sizeof(buf));
+	assert_string_equal(rc.servers, "127.0.0.1,[::1]:5353");
+	assert_int_equal(rc.cache_size, 5);
+}
+
 int
 main(void)
 {
@@ -221,6 +317,9 @@ main(void)
 		cmocka_unit_test(test_print_loads_back),
 		cmocka_unit_test(test_rule_inherits),
 		cmocka_unit_test(test_keep_restart),
+		cmocka_unit_test(test_parts),
+		cmocka_unit_test(test_resolver_reused),
+		cmocka_unit_test(test_resolver_config),
 		cmocka_unit_test(test_stats_line),
 		cmocka_unit_test(test_usage_width),
 	};
