@@ -160,6 +160,7 @@ load_value(struct ctx *c, const config_setting_t *s,
 	case SETTING_FILTER:
 		load_strings(c, s, row, value);
 		break;
+	case SETTING_RULES:             /* load_group's: it needs o */
 	case SETTING_ACTION:
 		break;
 	}
@@ -185,20 +186,19 @@ load_group(struct ctx *c, const config_setting_t *g, const char *section,
 		const struct setting *row;
 		snprintf(key, sizeof(key), "%s%s%s", section,
 		    *section ? "." : "", name);
-		if ((row = settings_by_key(key, place)) != NULL) {
+		if ((row = settings_by_key(key, place)) != NULL &&
+		    row->type == SETTING_RULES) {
+			load_rules(c, s, o);
+		} else if (row != NULL) {
 			if (!c->only || (row->flags & c->only))
 				load_value(c, s, row, settings_value(row, o, r));
 		} else if (!*section && settings_is_section(key, place)) {
 			if (is_group(c, s))
 				load_group(c, s, key, place, o, r);
-		} else if (!*section && place == SETTING_TOP &&
-		    strcmp(name, "rules") == 0) {
-			load_rules(c, s, o);
 		} else if (!c->only) {
 			settings_known_keys(section, place, known,
 			    sizeof(known));
-			error_at(c, s, "unknown key (known here: %s%s)", known,
-			    !*section && place == SETTING_TOP ? ", rules" : "");
+			error_at(c, s, "unknown key (known here: %s)", known);
 		}
 	}
 }

@@ -175,22 +175,70 @@ given(const unsigned char *from_cli, const char *key)
 	return from_cli[settings_by_key(key, SETTING_TOP) - settings];
 }
 
+/* "--template or --syslog-template": the options of keys. */
+static void
+options_of(const char *const *keys, char *buf, size_t size)
+{
+	size_t used = 0, n = 0;
+
+	while (keys[n] != NULL)
+		n++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < size; i++) {
+		const struct setting *row = settings_by_key(keys[i], SETTING_TOP);
+		int k = snprintf(buf + used, size - used, "%s--%s",
+		    i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    row && row->option ? row->option : keys[i]);
+		if (k < 0)
+			return;
+		used += (size_t)k;
+	}
+}
+
 /*
- * --json: every output of the run is JSON, whatever the file says, so
- * that --check-config prints what runs.  It asks for JSON and a template
- * asks for text: both on one command line is a usage error.
+ * A flag that implies other settings (--json: every output of the run is
+ * JSON, whatever the file says, so that --check-config prints what runs):
+ * its keys are set at the top level and inherited by every rule.  Given
+ * with a key it contradicts on one command line, a usage error.
  */
 static int
-apply_json(struct options *o, const unsigned char *from_cli)
+apply_implied(struct options *o, const struct setting *row,
+    const unsigned char *from_cli)
 {
-	if (!o->json_everywhere)
-		return -1;
-	if (given(from_cli, "template") || given(from_cli, "syslog.template"))
-		return usage_error("--json writes JSON, not a template: it "
-		    "cannot be used with --template or --syslog-template");
-	o->out.json = o->out.syslog_json = 1;
-	for (size_t i = 0; i < o->nrules; i++)
-		o->rules[i].out.json = o->rules[i].out.syslog_json = -1;
+	char list[256], err[256];
+
+	for (size_t i = 0; row->excludes && row->excludes[i]; i++) {
+		if (!given(from_cli, row->excludes[i]))
+			continue;
+		options_of(row->excludes, list, sizeof(list));
+		return usage_error("--%s %s: it cannot be used with %s",
+		    row->option, row->excludes_why, list);
+	}
+	for (size_t i = 0; row->implies[i] != NULL; i++) {
+		const struct setting *t = settings_by_key(row->implies[i],
+		    SETTING_TOP);
+		(void)settings_set_text(t, settings_value(t, o, NULL),
+		    row->implied, 0, err, sizeof(err));
+		for (size_t r = 0; r < o->nrules; r++)
+			settings_unset(t, settings_value(t, NULL, &o->rules[r]));
+	}
+	return -1;
+}
+
+/* The flags given that imply other settings; -1 or an exit status. */
+static int
+apply_implications(struct options *o, const unsigned char *from_cli)
+{
+	int rc;
+
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		if (row->implies == NULL || row->type != SETTING_BOOL ||
+		    !*(const int *)settings_value(row, o, NULL))
+			continue;
+		if ((rc = apply_implied(o, row, from_cli)) >= 0)
+			return rc;
+	}
 	return -1;
 }
 
@@ -228,5 +276,5 @@ options_parse(struct options *o, int argc, char **argv)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (options are "
 		    "written --name=value)", argv[optind]);
-	return apply_json(o, from_cli);
+	return apply_implications(o, from_cli);
 }

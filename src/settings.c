@@ -243,6 +243,10 @@ const struct setting settings[] = {
 	  .def = "false" },
 	{ .option = "json", .type = SETTING_BOOL, IN(OUTPUT, json_everywhere),
 	  .arg = 1, .group = GROUP_OUTPUT,
+	  .implies = (const char *const[]){ "format", "syslog.format", NULL },
+	  .implied = "json",
+	  .excludes = (const char *const[]){ "template", "syslog.template",
+	  NULL }, .excludes_why = "writes JSON, not a template",
 	  .help = "Every line as one JSON object (ECS field\nnames) on "
 	  "standard output, the log file\nand syslog; not with --template" },
 	{ .option = "unparsed", .key = "unparsed", .type = SETTING_NAME,
@@ -315,6 +319,10 @@ const struct setting settings[] = {
 	  .max = RESOLVE_MAX_PENDING, .def = "4096", .group = GROUP_DNS,
 	  .metavar = "N",
 	  .help = "Addresses looked up at once; beyond: no lookup" },
+
+	/* The rules, each a group of the SETTING_RULE rows. */
+	{ .key = "rules", .type = SETTING_RULES, .part = PART_OUTPUT,
+	  TOP(rules) },
 };
 
 const size_t settings_count = sizeof(settings) / sizeof(settings[0]);
@@ -635,6 +643,7 @@ set_text(const struct setting *row, void *value, const char *text, int append,
 	case SETTING_FILTER:
 		return add_to_filter(value, (enum filter_field)row->arg, text,
 		    append, err, errlen);
+	case SETTING_RULES:
 	case SETTING_ACTION:
 		break;
 	}
@@ -659,9 +668,8 @@ settings_set_text(const struct setting *row, void *value, const char *text,
 
 /* ---- defaults and rules ---- */
 
-/* The "not set here" value of an inherited setting. */
-static void
-unset(const struct setting *row, void *value)
+void
+settings_unset(const struct setting *row, void *value)
 {
 	if (row->type == SETTING_STRING)
 		*(const char **)value = NULL;
@@ -722,7 +730,7 @@ settings_rule_defaults(struct rule_options *r)
 		if (!(row_places(row) & SETTING_RULE))
 			continue;
 		if (row->inherit)
-			unset(row, settings_value(row, NULL, r));
+			settings_unset(row, settings_value(row, NULL, r));
 		else
 			set_default(row, settings_value(row, NULL, r));
 	}
@@ -767,8 +775,9 @@ same_value(const struct setting *row, const void *a, const void *b)
 				return 0;
 		return 1;
 	case SETTING_FILTER:
+	case SETTING_RULES:
 	case SETTING_ACTION:
-		return 1;       /* no restart-only filters */
+		return 1;       /* no restart-only filters or rules */
 	default:
 		return memcmp(a, b, value_size(row)) == 0;
 	}
@@ -1058,6 +1067,7 @@ print_row(FILE *f, const char *indent, const struct setting *row,
 		if (n > 0)
 			fputs(" ];\n", f);
 		break;
+	case SETTING_RULES:             /* after the top level's keys */
 	case SETTING_ACTION:
 		break;
 	}

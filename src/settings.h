@@ -27,6 +27,7 @@ enum setting_type {
 	SETTING_NAME,           /* int, one of the names of a name_table */
 	SETTING_LIST,           /* struct string_list */
 	SETTING_FILTER,         /* patterns of one field in filter_options */
+	SETTING_RULES,          /* rules = ( { ... }, ... ): the rule rows */
 };
 
 /* Where a setting may be given; bits. */
@@ -119,6 +120,13 @@ struct setting {
 	setting_check_fn *check;        /* or NULL */
 	int unique;                     /* SETTING_LIST: no value twice */
 	const char *optarg_key;         /* --opt[=V]: V sets this key */
+	/* A flag that sets other keys to a value (at the top level; rules
+	 * then inherit it), and refuses the keys that would contradict it
+	 * on one command line, saying why. */
+	const char *const *implies;     /* keys, NULL-terminated */
+	const char *implied;            /* their value ("json") */
+	const char *const *excludes;    /* keys, NULL-terminated */
+	const char *excludes_why;       /* "writes JSON, not a template" */
 	enum setting_group group;
 	const char *metavar;            /* "PORT"; NULL: takes no value */
 	const char *help;               /* lines separated by \n */
@@ -159,6 +167,9 @@ void settings_clear(const struct setting *row, void *value);
 /* Check one string or list element of row (type, names, row->check). */
 int settings_check_text(const struct setting *row, const char *text,
     char *err, size_t errlen);
+
+/* The "not set here" value of a rule's inherited setting. */
+void settings_unset(const struct setting *row, void *value);
 
 /* Defaults, as documented in linklog(8), from the table. */
 void settings_defaults(struct options *o);
