@@ -272,17 +272,15 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 	int status;
 
 	/* Bad values first (exit 2), then what can fail at open (exit 1). */
-	if ((st->rt = runtime_build(o, NULL, NULL, NULL, 1, err, errlen)) == NULL)
+	if ((st->rt = runtime_build(o, err, errlen)) == NULL)
 		return 2;
 	st->use_syslog = runtime_uses_syslog(o);
-	if (mode != BUILD_CHECK && st->use_syslog && start_syslog(d, o, err,
-	    errlen) < 0)
-		return 1;
 	if (mode != BUILD_CHECK) {
-		runtime_free(st->rt);
-		st->rt = runtime_build(o, d->out, d->syslog, d->privsep, 0, err,
-		    errlen);
-		if (st->rt == NULL)
+		struct runtime_sinks s = { d->out, NULL, d->privsep };
+		if (st->use_syslog && start_syslog(d, o, err, errlen) < 0)
+			return 1;
+		s.syslog = d->syslog;
+		if (runtime_open(st->rt, o, &s, err, errlen) < 0)
 			return 1;
 	}
 	if ((st->access = access_new(&o->allow_from, &o->community,

@@ -1,6 +1,8 @@
 /*
  * runtime.c - turn options into templates, filters, sinks and rules; a
  * rule's unset outputs come from the top level (settings_effective_rule).
+ * Each template is compiled once per load (runtime_build), then the
+ * outputs are opened with them (runtime_open).
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,8 +17,15 @@
 
 #define MAX_FILES (OPTIONS_MAX_RULES + 1)
 
+/* What a rule's outputs write with, compiled once per load. */
+struct compiled {
+	struct template *tpl, *syslog_tpl;
+	const struct json_format *json, *syslog_json;
+};
+
 struct runtime {
 	struct filter *filter;
+	struct compiled compiled[OPTIONS_MAX_RULES];
 	struct rule rules[OPTIONS_MAX_RULES];
 	size_t nrules;
 	struct template *tpls[2 * (OPTIONS_MAX_RULES + 1)];
@@ -130,56 +139,78 @@ file_sink(struct runtime *rt, struct privsep *opener, const char *path,
 	return s;
 }
 
-/* 0; -1 for an error in rule i; -2 for one in what it inherits. */
+/* Rule i's filter, templates and JSON formats; 0 or -1 (err). */
 static int
-build_rule(struct runtime *rt, const struct options *o, size_t i,
-    struct sink *out, struct sink *syslog_sink, struct privsep *opener,
-    int check, char *err,
-    size_t errlen)
+compile_rule(struct runtime *rt, const struct options *o, size_t i,
+    char *err, size_t errlen)
 {
 	struct rule_options ro = rule_of(o, i);
-	struct output_options m = ro.out;
-	struct rule *r = &rt->rules[i];
-	struct template *t = NULL;
-	const struct json_format *jf = NULL;
+	const struct output_options *m = &ro.out;
+	struct compiled *c = &rt->compiled[i];
 
-	if ((r->filter = make_filter(&ro.filter, err, errlen)) == NULL)
+	if ((rt->rules[i].filter = make_filter(&ro.filter, err,
+	    errlen)) == NULL)
 		return -1;
-	r->final = ro.final;
-	if (m.json)
-		jf = json_format(rt, &m, 0);
-	else if ((t = compile(rt, m.template, err, errlen)) == NULL)
+	rt->rules[i].final = ro.final;
+	if (m->json)
+		c->json = json_format(rt, m, 0);
+	else if ((c->tpl = compile(rt, m->template, err, errlen)) == NULL)
 		return -1;
-	if (m.log_file != NULL && !check) {
-		struct sink *f = file_sink(rt, opener, m.log_file, err,
+	if (!m->syslog)
+		return 0;
+	if (m->syslog_json)
+		c->syslog_json = json_format(rt, m, 1);
+	else if ((c->syslog_tpl = compile(rt, m->syslog_template, err,
+	    errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Rule i's outputs; 0, -1 for an error in rule i, -2 in what it
+ * inherits. */
+static int
+open_rule(struct runtime *rt, const struct options *o, size_t i,
+    const struct runtime_sinks *s, char *err, size_t errlen)
+{
+	struct output_options m = rule_of(o, i).out;
+	const struct compiled *c = &rt->compiled[i];
+	struct rule *r = &rt->rules[i];
+
+	if (m.log_file != NULL) {
+		struct sink *f = file_sink(rt, s->opener, m.log_file, err,
 		    errlen);
 		/* An inherited log_file is the top level's, not the rule's. */
 		if (f == NULL)
 			return o->nrules && o->rules[i].out.log_file == NULL ?
 			    -2 : -1;
-		r->outputs[r->noutputs++] = (struct output){ f, t, 0, jf };
+		r->outputs[r->noutputs++] = (struct output){ f, c->tpl, 0,
+		    c->json };
 	}
-	if (!m.quiet && out != NULL)
-		r->outputs[r->noutputs++] = (struct output){ out, t, 0, jf };
-	if (m.syslog) {
-		struct template *st = NULL;
-		const struct json_format *sj = NULL;
-		if (m.syslog_json)
-			sj = json_format(rt, &m, 1);
-		else if ((st = compile(rt, m.syslog_template, err,
-		    errlen)) == NULL)
-			return -1;
-		if (syslog_sink != NULL)
-			r->outputs[r->noutputs++] = (struct output){
-			    syslog_sink, st,
-			    m.syslog_facility | m.syslog_priority, sj };
-	}
+	if (!m.quiet && s->out != NULL)
+		r->outputs[r->noutputs++] = (struct output){ s->out, c->tpl, 0,
+		    c->json };
+	if (m.syslog && s->syslog != NULL)
+		r->outputs[r->noutputs++] = (struct output){ s->syslog,
+		    c->syslog_tpl, m.syslog_facility | m.syslog_priority,
+		    c->syslog_json };
 	return 0;
 }
 
+/* "rule 2 (line 14): ..." for an error of rule i itself. */
+static void
+in_rule(const struct options *o, size_t i, char *err, size_t errlen)
+{
+	char msg[512];
+
+	if (o->nrules == 0)
+		return;
+	snprintf(msg, sizeof(msg), "rule %zu (line %d): %s", i + 1,
+	    o->rules[i].line, err);
+	snprintf(err, errlen, "%s", msg);
+}
+
 struct runtime *
-runtime_build(const struct options *o, struct sink *out, struct sink *syslog,
-    struct privsep *opener, int check, char *err, size_t errlen)
+runtime_build(const struct options *o, char *err, size_t errlen)
 {
 	struct runtime *rt = calloc(1, sizeof(*rt));
 
@@ -191,15 +222,8 @@ runtime_build(const struct options *o, struct sink *out, struct sink *syslog,
 		goto fail;
 	rt->nrules = nrules_of(o);
 	for (size_t i = 0; i < rt->nrules; i++) {
-		int rc = build_rule(rt, o, i, out, syslog, opener, check,
-		    err, errlen);
-		if (rc < 0) {
-			if (rc == -1 && o->nrules) {
-				char msg[512];
-				snprintf(msg, sizeof(msg), "rule %zu (line %d): %s",
-				    i + 1, o->rules[i].line, err);
-				snprintf(err, errlen, "%s", msg);
-			}
+		if (compile_rule(rt, o, i, err, errlen) < 0) {
+			in_rule(o, i, err, errlen);
 			goto fail;
 		}
 	}
@@ -207,6 +231,20 @@ runtime_build(const struct options *o, struct sink *out, struct sink *syslog,
 fail:
 	runtime_free(rt);
 	return NULL;
+}
+
+int
+runtime_open(struct runtime *rt, const struct options *o,
+    const struct runtime_sinks *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < rt->nrules; i++) {
+		int rc = open_rule(rt, o, i, s, err, errlen);
+		if (rc == -1)
+			in_rule(o, i, err, errlen);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 void

@@ -17,15 +17,26 @@
 struct runtime;
 
 /*
- * Build from o.  out and syslog are the long-lived standard output and
- * syslog sinks (either may be NULL when unused); log files are opened
- * through opener (privsep.h; NULL: directly).  With check set, log files
- * are not opened.  NULL with a message in err on failure.
+ * Compile o's filters, templates and JSON formats (no file is opened:
+ * --check-config stops there).  NULL with a message in err on failure.
+ */
+struct runtime *runtime_build(const struct options *o, char *err,
+    size_t errlen);
+
+/*
+ * Where the outputs go: the long-lived standard output and syslog sinks
+ * (either may be NULL when unused); log files are opened through opener
+ * (privsep.h; NULL: directly).
  */
 struct privsep;
-struct runtime *runtime_build(const struct options *o, struct sink *out,
-    struct sink *syslog, struct privsep *opener, int check, char *err,
-    size_t errlen);
+struct runtime_sinks {
+	struct sink *out, *syslog;
+	struct privsep *opener;
+};
+
+/* Open the log files and wire the rules' outputs; 0, or -1 (err). */
+int runtime_open(struct runtime *rt, const struct options *o,
+    const struct runtime_sinks *s, char *err, size_t errlen);
 void runtime_free(struct runtime *rt);
 
 /* The pipeline's view: filter and rules (resolver etc. left as is). */

@@ -29,8 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	settings_defaults(&o);
 	if (conffile_load(path, &o, err, sizeof(err)) == 0) {
-		struct runtime *rt = runtime_build(&o, NULL, NULL, 1, err,
-		    sizeof(err));
+		struct runtime *rt = runtime_build(&o, err, sizeof(err));
 		runtime_free(rt);
 		if ((null = fopen("/dev/null", "w")) != NULL) {
 			settings_print(&o, null);
