@@ -1,7 +1,8 @@
 /*
  * settings.c - the table of every setting, and what is driven by it:
  * defaults, checks, values from text, the merge of a rule with the top
- * level, --check-config's printing and --help.
+ * level.  What a reload does with them is settings_parts.c's, their
+ * printing (--check-config, --help) settings_print.c's.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -50,6 +51,16 @@ const struct name_table settings_priorities = NAMES("level", priority_names);
 static const struct name_table unparsed_table = NAMES(NULL, unparsed_names);
 static const struct name_table format_table = NAMES(NULL, format_names);
 
+/* A value that may not be empty (a file name). */
+static int
+check_not_empty(const char *v, char *err, size_t errlen)
+{
+	if (*v != '\0')
+		return 0;
+	snprintf(err, errlen, "must not be empty");
+	return -1;
+}
+
 /* Where a setting lives: at the top level only, or also in rules, which
  * inherit the top level's value when they do not set it. */
 #define TOP(field) .places = SETTING_TOP, \
@@ -72,34 +83,47 @@ static const struct name_table format_table = NAMES(NULL, format_names);
 	.rule_offset = offsetof(struct rule_options, filter)
 
 /*
- * Every setting, one row each.  To add a setting: add its field to
- * struct options in options.h (to struct output_options if rules may
- * override it), then one row here:
+ * Every setting, one row each.  To add a setting: its field in struct
+ * options (options.h; in struct output_options if rules may override
+ * it) or, for the resolver, in struct resolve_config too; then one row
+ * here, and its documentation.  A row says:
  *
  *   .option   long option ("dns-wait"), .short_option ('p'), if any
  *   .key      configuration key, "section.name" inside a group
  *   .type     SETTING_BOOL/UINT/STRING/NAME/LIST (see settings.h)
- *   TOP(field) or OUT(field) or RULE(field): where it is stored
- *   .min, .max (SETTING_UINT), .names (SETTING_NAME), .check (a function
- *             refusing bad values, run for the file and the command line)
+ *   where it is stored and which part of the daemon it configures (the
+ *             part decides what a reload does: parts[] in
+ *             settings_parts.c):
+ *             OUT(field)  the output's, at the top level and in rules;
+ *             RULE(field) a rule's only;
+ *             IN(part, field) a top-level setting of part (RECEIVER,
+ *             PROCESS, SYSLOG_WRITER: kept as started; ACCESS, GEO:
+ *             built again at each reload);
+ *             DNS(field, to) the resolver's, copied to resolve_config's
+ *             field to (reused while its rows are the same);
+ *             TOP(field)  the command line's own
+ *   .min, .max (SETTING_UINT: take a bound from the module's header),
+ *             .names (SETTING_NAME), .check (the module's function that
+ *             refuses bad values, for the file and the command line)
  *   .def      the default, written as in the file ("1000", "true", "raw")
- *   IN(part, field) for a top-level setting of another part than the
- *             output's (see parts[] below: what a reload does with it),
- *             DNS(field, to) for the resolver's, copied to struct
- *             resolve_config's field to (settings_part_config())
  *   .flags    SETTING_EARLY: read from the command line before the file;
- *             SETTING_OPENS: a file path the privileged opener may open
+ *             SETTING_OPENS: a file path the privileged opener may open;
+ *             SETTING_SYSTEM: unset, the system's configuration is read;
+ *             SETTING_SOCKET: unused when systemd passes the sockets
  *   .unique   a list that may not hold one value twice
  *   .arg      the value a flag without argument sets (SETTING_BOOL)
+ *   .implies, .implied, .excludes, .excludes_why: a flag that sets other
+ *             keys and refuses those that contradict it (--json)
  *   .group, .metavar, .help   its place and text in --help (the text is
  *             wrapped to the width; \n starts a new line)
  *
- * test_settings checks the rows (unique names, defaults that parse, a
- * --help that fits); config.sh's round trip prints and reloads every key.
- *
  * The command line, the configuration file, the checks, --check-config,
- * --help, the defaults and the merge of rules all follow.  Then document
- * it in linklog(8), linklog.conf(5) and conf/linklog.conf.
+ * --help, the defaults, the merge of rules, the resolver's configuration
+ * and its reuse, and what a reload keeps all follow.  Then document it in
+ * linklog(8), linklog.conf(5) and conf/linklog.conf (docs.sh checks them
+ * against the table).  test_settings checks the rows (unique names,
+ * defaults that parse, a --help that fits, the parts); config.sh's round
+ * trip prints and reloads every key.
  */
 const struct setting settings[] = {
 	/* General. */
@@ -283,7 +307,7 @@ const struct setting settings[] = {
 	  "counted" },
 	{ .key = "final", .type = SETTING_BOOL, RULE(final), .def = "false" },
 	{ .option = "geoip-db", .key = "geoip.databases", .type = SETTING_LIST,
-	  TOP(geoip_databases), .check = check_not_empty, .unique = 1,
+	  IN(GEO, geoip_databases), .check = check_not_empty, .unique = 1,
 	  .group = GROUP_OUTPUT, .metavar = "FILE",
 	  .help = "Country, city or AS of outside\naddresses from this MaxMind "
 	  "DB file\n(repeatable; %c %C %o %O, JSON)" },
@@ -327,45 +351,6 @@ const struct setting settings[] = {
 
 const size_t settings_count = sizeof(settings) / sizeof(settings[0]);
 
-/*
- * The parts of the daemon, and what a reload does with each: the
- * sockets, the user and the pid file, and the syslog writer's queue are
- * made once, at start; the resolver (its cache, the lookups in flight)
- * stays while its settings are the same; the rest is built again.
- */
-static const struct {
-	const char *name;
-	enum setting_apply apply;
-} parts[PART_COUNT] = {
-	[PART_COMMAND] = { "command line", SETTING_RELOAD },
-	[PART_PROCESS] = { "process", SETTING_RESTART },
-	[PART_RECEIVER] = { "receiver", SETTING_RESTART },
-	[PART_SYSLOG_WRITER] = { "syslog writer", SETTING_RESTART },
-	[PART_ACCESS] = { "access", SETTING_RELOAD },
-	[PART_RESOLVER] = { "resolver", SETTING_REUSE },
-	[PART_OUTPUT] = { "output", SETTING_RELOAD },
-};
-
-enum setting_apply
-settings_part_apply(enum setting_part part)
-{
-	return parts[part].apply;
-}
-
-const char *
-settings_part_name(enum setting_part part)
-{
-	return parts[part].name;
-}
-
-static int
-row_restart(const struct setting *row)
-{
-	return parts[row->part].apply == SETTING_RESTART;
-}
-
-/* ---- checks ---- */
-
 /* ---- lookups ---- */
 
 static int
@@ -404,8 +389,8 @@ names_list(const struct name_table *t, const char *quote, char *buf,
 	}
 }
 
-static unsigned
-row_places(const struct setting *row)
+unsigned
+settings_row_places(const struct setting *row)
 {
 	return row->type == SETTING_ACTION ? 0 : row->places;
 }
@@ -414,15 +399,15 @@ const struct setting *
 settings_by_key(const char *key, unsigned place)
 {
 	for (size_t i = 0; i < settings_count; i++)
-		if (settings[i].key && (row_places(&settings[i]) & place) &&
+		if (settings[i].key && (settings_row_places(&settings[i]) & place) &&
 		    strcmp(settings[i].key, key) == 0)
 			return &settings[i];
 	return NULL;
 }
 
 /* The section of a key: "dns" for "dns.wait", "" for "port". */
-static size_t
-section_len(const char *key)
+size_t
+settings_section_len(const char *key)
 {
 	const char *dot = strchr(key, '.');
 
@@ -435,8 +420,8 @@ settings_is_section(const char *key, unsigned place)
 	size_t n = strlen(key);
 
 	for (size_t i = 0; i < settings_count; i++)
-		if (settings[i].key && (row_places(&settings[i]) & place) &&
-		    section_len(settings[i].key) == n &&
+		if (settings[i].key && (settings_row_places(&settings[i]) & place) &&
+		    settings_section_len(settings[i].key) == n &&
 		    strncmp(settings[i].key, key, n) == 0)
 			return 1;
 	return 0;
@@ -466,7 +451,7 @@ settings_known_keys(const char *section, unsigned place, char *buf,
 	for (size_t i = 0; i < settings_count; i++) {
 		const char *key = settings[i].key;
 		size_t len;
-		if (!key || !(row_places(&settings[i]) & place))
+		if (!key || !(settings_row_places(&settings[i]) & place))
 			continue;
 		if (n > 0) {
 			if (strncmp(key, section, n) != 0 || key[n] != '.')
@@ -677,16 +662,16 @@ settings_unset(const struct setting *row, void *value)
 		*(int *)value = -1;
 }
 
-static int
-is_unset(const struct setting *row, const void *value)
+int
+settings_is_unset(const struct setting *row, const void *value)
 {
 	if (row->type == SETTING_STRING)
 		return *(const char *const *)value == NULL;
 	return *(const int *)value < 0;
 }
 
-static size_t
-value_size(const struct setting *row)
+size_t
+settings_value_size(const struct setting *row)
 {
 	switch (row->type) {
 	case SETTING_STRING:
@@ -716,7 +701,7 @@ settings_defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	for (size_t i = 0; i < settings_count; i++)
-		if (row_places(&settings[i]) & SETTING_TOP)
+		if (settings_row_places(&settings[i]) & SETTING_TOP)
 			set_default(&settings[i], settings_value(&settings[i],
 			    o, NULL));
 }
@@ -727,7 +712,7 @@ settings_rule_defaults(struct rule_options *r)
 	memset(r, 0, sizeof(*r));
 	for (size_t i = 0; i < settings_count; i++) {
 		const struct setting *row = &settings[i];
-		if (!(row_places(row) & SETTING_RULE))
+		if (!(settings_row_places(row) & SETTING_RULE))
 			continue;
 		if (row->inherit)
 			settings_unset(row, settings_value(row, NULL, r));
@@ -750,473 +735,8 @@ settings_effective_rule(const struct options *o, size_t i,
 		if (!row->inherit)
 			continue;
 		v = settings_value(row, NULL, out);
-		if (is_unset(row, v))
+		if (settings_is_unset(row, v))
 			memcpy(v, settings_value(row, (struct options *)o, NULL),
-			    value_size(row));
+			    settings_value_size(row));
 	}
-}
-
-static int
-same_value(const struct setting *row, const void *a, const void *b)
-{
-	const struct string_list *la = a, *lb = b;
-	const char *sa, *sb;
-
-	switch (row->type) {
-	case SETTING_STRING:
-		sa = *(const char *const *)a;
-		sb = *(const char *const *)b;
-		return sa == sb || (sa && sb && strcmp(sa, sb) == 0);
-	case SETTING_LIST:
-		if (la->n != lb->n)
-			return 0;
-		for (size_t i = 0; i < la->n; i++)
-			if (strcmp(la->v[i], lb->v[i]) != 0)
-				return 0;
-		return 1;
-	case SETTING_FILTER:
-	case SETTING_RULES:
-	case SETTING_ACTION:
-		return 1;       /* no restart-only filters or rules */
-	default:
-		return memcmp(a, b, value_size(row)) == 0;
-	}
-}
-
-/* Add v to paths (n of max) unless it is there; -1 when out of memory. */
-static int
-add_path(char **paths, size_t *n, size_t max, const char *v)
-{
-	for (size_t k = 0; k < *n; k++)
-		if (strcmp(paths[k], v) == 0)
-			return 0;
-	if (*n == max)
-		return 0;
-	if ((paths[*n] = strdup(v)) == NULL)
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-int
-settings_paths(const struct options *o, char **paths, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < settings_count; i++) {
-		const struct setting *row = &settings[i];
-		const char *v;
-		if (!(row->flags & SETTING_OPENS) || row->type != SETTING_STRING)
-			continue;
-		for (size_t r = 0; r <= o->nrules; r++) {
-			if (r == 0 && !(row->places & SETTING_TOP))
-				continue;
-			if (r > 0 && !(row->places & SETTING_RULE))
-				break;
-			v = *(const char *const *)settings_value(row,
-			    (struct options *)o, r == 0 ? NULL :
-			    (struct rule_options *)&o->rules[r - 1]);
-			if (v != NULL && add_path(paths, &n, max, v) < 0)
-				goto oom;
-		}
-	}
-	return (int)n;
-oom:
-	while (n > 0)
-		free(paths[--n]);
-	return -1;
-}
-
-int
-settings_part_same(enum setting_part part, const struct options *a,
-    const struct options *b, unsigned flags)
-{
-	for (size_t i = 0; i < settings_count; i++) {
-		const struct setting *row = &settings[i];
-		const void *vb;
-		if (row->part != part || (flags && !(row->flags & flags)) ||
-		    !(row->places & SETTING_TOP))
-			continue;
-		vb = settings_value(row, (struct options *)b, NULL);
-		if ((row->flags & SETTING_SYSTEM) && row->type == SETTING_LIST &&
-		    ((const struct string_list *)vb)->n == 0)
-			return 0;
-		if (!same_value(row, settings_value(row, (struct options *)a,
-		    NULL), vb))
-			return 0;
-	}
-	return 1;
-}
-
-/* A list as "a,b" in buf (used of size so far); NULL when empty. */
-static const char *
-joined(const struct string_list *l, char *buf, size_t size, size_t *used)
-{
-	char *start = buf + *used;
-
-	if (l->n == 0 || *used >= size)
-		return NULL;
-	*start = '\0';
-	for (size_t i = 0; i < l->n; i++) {
-		int n = snprintf(buf + *used, size - *used, "%s%s",
-		    i ? "," : "", l->v[i]);
-		if (n < 0 || (size_t)n >= size - *used)
-			break;
-		*used += (size_t)n;
-	}
-	*used += 1;
-	return start;
-}
-
-void
-settings_part_config(enum setting_part part, const struct options *o,
-    void *config, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	for (size_t i = 0; i < settings_count; i++) {
-		const struct setting *row = &settings[i];
-		const void *v = settings_value(row, (struct options *)o, NULL);
-		char *to = (char *)config + row->conf_offset;
-		const char *s;
-		size_t z;
-		if (row->part != part || row->conf_size == 0)
-			continue;
-		switch (row->type) {
-		case SETTING_UINT:
-			z = *(const unsigned *)v;
-			if (row->conf_size == sizeof(size_t))
-				memcpy(to, &z, sizeof(z));
-			else
-				memcpy(to, v, sizeof(unsigned));
-			break;
-		case SETTING_LIST:
-			s = joined(v, buf, size, &used);
-			memcpy(to, &s, sizeof(s));
-			break;
-		default:
-			memcpy(to, v, row->conf_size);
-			break;
-		}
-	}
-}
-
-/* ---- settings read at start only ---- */
-
-struct settings_pinned {
-	struct options o;               /* only the restart-only values */
-	char **owned;                   /* the copies of its strings */
-	size_t nowned;
-};
-
-static const char *
-pin_string(struct settings_pinned *p, const char *v)
-{
-	char *copy;
-
-	if (v == NULL || (copy = strdup(v)) == NULL)
-		return NULL;
-	p->owned[p->nowned++] = copy;
-	return copy;
-}
-
-struct settings_pinned *
-settings_pin(const struct options *o)
-{
-	struct settings_pinned *p = calloc(1, sizeof(*p));
-	size_t max = 0;
-
-	for (size_t i = 0; i < settings_count; i++)
-		if (row_restart(&settings[i]))
-			max += 1 + OPTIONS_MAX_LIST;
-	if (p == NULL || (p->owned = calloc(max, sizeof(char *))) == NULL) {
-		free(p);
-		return NULL;
-	}
-	for (size_t i = 0; i < settings_count; i++) {
-		const struct setting *row = &settings[i];
-		const void *from = settings_value(row, (struct options *)o, NULL);
-		void *to = settings_value(row, &p->o, NULL);
-		const struct string_list *lf = from;
-		struct string_list *lt = to;
-		if (!row_restart(row))
-			continue;
-		memcpy(to, from, value_size(row));
-		if (row->type == SETTING_STRING)
-			*(const char **)to = pin_string(p,
-			    *(const char *const *)from);
-		for (size_t k = 0; row->type == SETTING_LIST && k < lf->n; k++)
-			lt->v[k] = pin_string(p, lf->v[k]);
-	}
-	return p;
-}
-
-void
-settings_pinned_free(struct settings_pinned *p)
-{
-	if (p == NULL)
-		return;
-	for (size_t i = 0; i < p->nowned; i++)
-		free(p->owned[i]);
-	free(p->owned);
-	free(p);
-}
-
-int
-settings_keep_restart(const struct settings_pinned *p, struct options *o,
-    unsigned unlisted, char *names, size_t size)
-{
-	size_t used = 0;
-	int n = 0;
-
-	names[0] = '\0';
-	for (size_t i = 0; i < settings_count; i++) {
-		const struct setting *row = &settings[i];
-		const void *pinned = settings_value(row,
-		    (struct options *)&p->o, NULL);
-		void *value = settings_value(row, o, NULL);
-		int listed = row->key != NULL && !(row->flags & unlisted);
-		if (!row_restart(row) ||
-		    same_value(row, pinned, value))
-			continue;
-		memcpy(value, pinned, value_size(row));
-		if (!listed || used >= size)
-			continue;
-		used += (size_t)snprintf(names + used, size - used, "%s%s",
-		    used ? ", " : "", row->key);
-		n++;
-	}
-	return n;
-}
-
-/* ---- --check-config ---- */
-
-/* A string as libconfig reads it back. */
-static void
-print_quoted(FILE *f, const char *v)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p == '\r')
-			fputs("\\r", f);
-		else if (*p == '\f')
-			fputs("\\f", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
-static void
-print_row(FILE *f, const char *indent, const struct setting *row,
-    const void *value, unsigned place)
-{
-	const char *name = row->key + (section_len(row->key) ?
-	    section_len(row->key) + 1 : 0);
-	const struct string_list *l = value;
-	const struct filter_options *fo = value;
-	size_t n = 0;
-
-	if (row->inherit && place == SETTING_RULE && is_unset(row, value))
-		return;
-	switch (row->type) {
-	case SETTING_BOOL:
-		fprintf(f, "%s%s = %s;\n", indent, name,
-		    *(const int *)value ? "true" : "false");
-		break;
-	case SETTING_UINT:
-		fprintf(f, "%s%s = %u;\n", indent, name,
-		    *(const unsigned *)value);
-		break;
-	case SETTING_STRING:
-		if (*(const char *const *)value == NULL)
-			break;
-		fprintf(f, "%s%s = ", indent, name);
-		print_quoted(f, *(const char *const *)value);
-		fputs(";\n", f);
-		break;
-	case SETTING_NAME:
-		fprintf(f, "%s%s = ", indent, name);
-		print_quoted(f, settings_name_of(row->names,
-		    *(const int *)value));
-		fputs(";\n", f);
-		break;
-	case SETTING_LIST:
-		fprintf(f, "%s%s = [", indent, name);
-		for (size_t i = 0; i < l->n; i++) {
-			fputs(i ? ", " : " ", f);
-			print_quoted(f, l->v[i]);
-		}
-		fprintf(f, "%s];\n", l->n ? " " : "");
-		break;
-	case SETTING_FILTER:
-		for (size_t i = 0; i < fo->n; i++) {
-			if (fo->v[i].field != (enum filter_field)row->arg)
-				continue;
-			fprintf(f, n++ ? ", " : "%s%s = [ ", indent, name);
-			print_quoted(f, fo->v[i].pattern);
-		}
-		if (n > 0)
-			fputs(" ];\n", f);
-		break;
-	case SETTING_RULES:             /* after the top level's keys */
-	case SETTING_ACTION:
-		break;
-	}
-}
-
-/* Every key valid in place, sections grouped at their first row. */
-static void
-print_place(FILE *f, const char *indent, const struct options *o,
-    const struct rule_options *r, unsigned place)
-{
-	char inner[32];
-
-	snprintf(inner, sizeof(inner), "%s  ", indent);
-	for (size_t i = 0; i < settings_count; i++) {
-		const struct setting *row = &settings[i];
-		size_t sl;
-		int seen = 0;
-		if (!row->key || !(row_places(row) & place))
-			continue;
-		if ((sl = section_len(row->key)) == 0) {
-			print_row(f, indent, row, settings_value(row,
-			    (struct options *)o, (struct rule_options *)r), place);
-			continue;
-		}
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = settings[j].key && (row_places(&settings[j]) &
-			    place) && section_len(settings[j].key) == sl &&
-			    strncmp(settings[j].key, row->key, sl) == 0;
-		if (seen)
-			continue;
-		fprintf(f, "%s%.*s = {\n", indent, (int)sl, row->key);
-		for (size_t j = i; j < settings_count; j++)
-			if (settings[j].key && (row_places(&settings[j]) & place) &&
-			    section_len(settings[j].key) == sl &&
-			    strncmp(settings[j].key, row->key, sl) == 0)
-				print_row(f, inner, &settings[j], settings_value(
-				    &settings[j], (struct options *)o,
-				    (struct rule_options *)r), place);
-		fprintf(f, "%s};\n", indent);
-	}
-}
-
-void
-settings_print(const struct options *o, FILE *f)
-{
-	fputs("# effective settings", f);
-	if (o->config_file)
-		fprintf(f, " of %s", o->config_file);
-	fputc('\n', f);
-	print_place(f, "", o, NULL, SETTING_TOP);
-	if (o->nrules == 0)
-		return;
-	fputs("rules = (\n", f);
-	for (size_t i = 0; i < o->nrules; i++) {
-		fputs("  {\n", f);
-		print_place(f, "    ", o, &o->rules[i], SETTING_RULE);
-		fprintf(f, "  }%s\n", i + 1 < o->nrules ? "," : "");
-	}
-	fputs(");\n", f);
-}
-
-/* ---- --help ---- */
-
-static const char *const group_titles[GROUP_COUNT] = {
-	[GROUP_GENERAL] = "General arguments:\n",
-	[GROUP_ACCESS] = "Access control:\n",
-	[GROUP_FILTER] = "Filter arguments (patterns may use * as a wildcard; "
-	    "an option given\nseveral times matches any of its patterns; "
-	    "!PATTERN excludes; different\noptions must all match):\n",
-	[GROUP_OUTPUT] = "Output control arguments:\n",
-	[GROUP_DNS] = "Name resolution:\n",
-};
-
-#define HELP_COLUMN 36
-#define HELP_WIDTH 79
-
-/* One word (or the unbreakable default) of the help text, wrapped. */
-static void
-help_word(FILE *f, const char *w, size_t n, size_t *col)
-{
-	if (*col > 0 && *col + 1 + n > HELP_WIDTH - HELP_COLUMN + 1) {
-		fprintf(f, "\n%*s", HELP_COLUMN - 1, "");
-		*col = 0;
-	}
-	fprintf(f, " %.*s", (int)n, w);
-	*col += 1 + n;
-}
-
-static void
-usage_row(FILE *f, const struct setting *row)
-{
-	char head[64], def[300];
-	size_t col = 0;
-	int n;
-
-	if (row->short_option)
-		n = snprintf(head, sizeof(head), "  -%c, --%s", row->short_option,
-		    row->option);
-	else
-		n = snprintf(head, sizeof(head), "      --%s", row->option);
-	if (row->metavar && n > 0 && (size_t)n < sizeof(head))
-		snprintf(head + n, sizeof(head) - (size_t)n,
-		    row->optarg_key ? "[=%s]" : "=%s", row->metavar);
-	fprintf(f, "%-*s", HELP_COLUMN - 1, head);
-	if (strlen(head) >= HELP_COLUMN - 1)
-		fprintf(f, "\n%*s", HELP_COLUMN - 1, "");
-	/* Words wrapped to the width; the author's \n breaks a line too. */
-	for (const char *p = row->help; *p != '\0'; ) {
-		size_t len = strcspn(p, " \n");
-		if (len > 0)
-			help_word(f, p, len, &col);
-		p += len;
-		if (*p == '\n' && col > 0)
-			col = HELP_WIDTH;       /* the next word starts a line */
-		if (*p != '\0')
-			p++;
-	}
-	if (row->def && row->metavar && row->type != SETTING_BOOL) {
-		snprintf(def, sizeof(def), "(default %s)", row->def);
-		help_word(f, def, strlen(def), &col);
-	}
-	fputc('\n', f);
-}
-
-void
-settings_usage(FILE *f)
-{
-	fputs("Usage: linklog [OPTION]...\n"
-	    "Receive the connection log a Linksys router sends as SNMP traps, "
-	    "and\nwrite one line per connection.\n", f);
-	for (int g = 0; g < GROUP_COUNT; g++) {
-		fprintf(f, "\n%s", group_titles[g]);
-		for (size_t i = 0; i < settings_count; i++)
-			if (settings[i].group == (enum setting_group)g &&
-			    settings[i].option && settings[i].help)
-				usage_row(f, &settings[i]);
-	}
-	fputs("\nTemplate tokens:\n"
-	    "  %a source IP          %A destination IP     %s source host\n"
-	    "  %d destination host   %S source port        %D destination port\n"
-	    "  %i direction (' in' or 'out')               %p protocol (TCP, UDP, "
-	    "-)\n"
-	    "  %t timestamp (%M %T %h:%m:%z)               %T day of the month\n"
-	    "  %I RFC 3339 timestamp (2026-12-01T04:27:22.123+01:00)\n"
-	    "  %h hour   %m minute   %z second   %M month  %w day of the week\n"
-	    "  %y year (4 digits)    %Y year (2 digits)    %r router address\n"
-	    "  %R router name        %g address the trap claims (or %r)\n"
-	    "  %c %C source, destination country (GB)  %o %O their AS "
-	    "(AS20712 ...)\n"
-	    "  %% a percent sign\n"
-	    "\nSee linklog(8) for more.\n", f);
 }

@@ -67,6 +67,7 @@ enum setting_part {
 	PART_SYSLOG_WRITER,     /* the syslog writer's queue: at start only */
 	PART_ACCESS,            /* allow_from, community, rate limit */
 	PART_RESOLVER,          /* reused while its settings are the same */
+	PART_GEO,               /* the geoip databases, read again */
 	PART_OUTPUT,            /* filters, templates, outputs, rules */
 	PART_COUNT
 };
@@ -231,6 +232,12 @@ int settings_keep_restart(const struct settings_pinned *p, struct options *o,
  * memory.
  */
 int settings_paths(const struct options *o, char **paths, size_t max);
+
+/* The table's own helpers, shared by settings*.c. */
+unsigned settings_row_places(const struct setting *row);
+size_t settings_section_len(const char *key);   /* "dns" of "dns.wait" */
+int settings_is_unset(const struct setting *row, const void *value);
+size_t settings_value_size(const struct setting *row);
 
 /* Names of syslog facilities and levels. */
 extern const struct name_table settings_facilities, settings_priorities;
