@@ -168,10 +168,10 @@ pipeline_config_of(struct state *st)
 
 	memset(pc, 0, sizeof(*pc));
 	runtime_pipeline_config(st->rt, pc);
-	pc->show_ports = o->show_port_numbers;
-	pc->names_source = o->dns_enabled && o->dns_source;
-	pc->names_dest = o->dns_enabled && o->dns_dest;
-	pc->names_router = o->dns_enabled;
+	pc->out.show_ports = o->show_port_numbers;
+	pc->out.names_source = o->dns_enabled && o->dns_source;
+	pc->out.names_dest = o->dns_enabled && o->dns_dest;
+	pc->out.names_router = o->dns_enabled;
 	pc->unparsed_raw = o->unparsed_raw;
 	pc->dns_wait_ms = o->dns_wait_ms;
 	pc->access = access_active(st->access) ? st->access : NULL;
@@ -187,7 +187,7 @@ build_resolver(struct state *st, const struct state *cur,
     enum build_mode mode, char *err, size_t errlen)
 {
 	/* --check-config checks the DNS settings even when unused. */
-	if (mode != BUILD_CHECK && !pipeline_config_needs_dns(&st->pc))
+	if (mode != BUILD_CHECK && !emit_needs_names(&st->pc.out))
 		return 0;
 	if (mode != BUILD_CHECK && cur != NULL && cur->resolver != NULL &&
 	    settings_part_apply(PART_RESOLVER) == SETTING_REUSE &&
@@ -206,10 +206,10 @@ filters_need_geo(const struct runtime *rt)
 	struct pipeline_config pc;
 
 	runtime_pipeline_config(rt, &pc);
-	if (filter_needs_geo(pc.filter))
+	if (filter_needs_geo(pc.out.filter))
 		return 1;
-	for (size_t i = 0; i < pc.nrules; i++)
-		if (filter_needs_geo(pc.rules[i].filter))
+	for (size_t i = 0; i < pc.out.nrules; i++)
+		if (filter_needs_geo(pc.out.rules[i].filter))
 			return 1;
 	return 0;
 }

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "decode.h"
 #include "inform.h"
+#include "parse.h"
+#include "unparsed.h"
 #include "keyhash.h"
 
 struct inform_entry {
@@ -106,4 +109,73 @@ inform_answer(const struct trap *trap, const struct reply_to *reply,
 	if (n == 0)
 		return -1;
 	return receive_reply(reply, buf, n, to, tolen);
+}
+
+int
+inform_repeats(struct inform_table *t, const struct trap *trap,
+    const struct sockaddr *from, uint64_t now)
+{
+	return inform_seen(t, from, trap->request_id,
+	    inform_fingerprint(trap->varbinds, trap->varbinds_len),
+	    (time_t)(now / 1000), 0);
+}
+
+/* Answer an accepted inform through the handle of its datagram. */
+static void
+acknowledge(const struct trap *trap, const struct datagram *dg,
+    struct inform_stats *st)
+{
+	if (inform_answer(trap, &dg->reply, dg->from, dg->fromlen) == 0)
+		st->responses++;
+	else
+		st->response_errors++;
+}
+
+/*
+ * An inform passes the rate limit whole or not at all, its answer with
+ * it: answered, it is not sent again, so none of its lines may be
+ * dropped; unanswered, it is sent again, so none may be written.  A
+ * retransmission of one already written is answered and costs one.
+ */
+enum inform_verdict
+inform_admit(struct inform_table *t, struct access *ac,
+    const struct trap *trap, const struct datagram *dg, uint64_t cost,
+    uint64_t events, uint64_t now, struct inform_stats *st)
+{
+	uint64_t fp = inform_fingerprint(trap->varbinds, trap->varbinds_len);
+	time_t sec = (time_t)(now / 1000);
+	int repeat = inform_seen(t, dg->from, trap->request_id, fp, sec, 0);
+
+	if (repeat)
+		cost = 1;
+	if (ac != NULL && !access_rate_n(ac, dg->from, now, cost,
+	    repeat ? 0 : events, ACCESS_EVENTS)) {
+		st->informs_limited++;
+		return INFORM_LIMITED;
+	}
+	st->informs++;
+	acknowledge(trap, dg, st);
+	if (repeat) {
+		st->inform_repeats++;
+		return INFORM_REPEAT;
+	}
+	inform_seen(t, dg->from, trap->request_id, fp, sec, 1);
+	return INFORM_NEW;
+}
+
+void
+inform_cost(const struct span *spans, size_t n, int forward, uint64_t *cost,
+    uint64_t *events)
+{
+	*cost = *events = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = parse_count(spans[i].text, spans[i].len);
+		*events += k;
+		if (k > 0)
+			*cost += k;
+		else if (forward)
+			*cost += unparsed_cost(spans[i].len);
+	}
+	if (*cost == 0)
+		*cost = 1;      /* an answer costs one, whatever it carries */
 }

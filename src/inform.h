@@ -25,6 +25,22 @@
 #define INFORM_WINDOW 60        /* seconds a request-id is remembered */
 
 struct inform_table;
+struct access;
+
+/* informs: answered; informs_limited: refused whole by the rate limit
+ * (not answered: sent again); inform_repeats: retransmissions among the
+ * answered (not written again); responses: answers sent;
+ * response_errors: those the socket refused. */
+struct inform_stats {
+	uint64_t informs, informs_limited, inform_repeats;
+	uint64_t responses, response_errors;
+};
+
+enum inform_verdict {
+	INFORM_NEW,             /* answered: write its strings */
+	INFORM_REPEAT,          /* a retransmission, answered: write nothing */
+	INFORM_LIMITED,         /* over the rate limit: no answer, nothing */
+};
 
 struct inform_table *inform_table_new(void);
 void inform_table_free(struct inform_table *t);
@@ -49,5 +65,27 @@ uint64_t inform_fingerprint(const void *varbinds, size_t len);
  */
 int inform_answer(const struct trap *trap, const struct reply_to *reply,
     const struct sockaddr *to, socklen_t tolen);
+
+/* What an inform's strings cost the rate limit: one per event, and what
+ * a forwarded string costs (unparsed.h) when forward is set; at least
+ * one.  events: how many it holds. */
+void inform_cost(const struct span *spans, size_t n, int forward,
+    uint64_t *cost, uint64_t *events);
+
+/* Whether trap, from `from`, repeats an inform written in the last
+ * INFORM_WINDOW seconds (now: ms on the monotonic clock). */
+int inform_repeats(struct inform_table *t, const struct trap *trap,
+    const struct sockaddr *from, uint64_t now);
+
+/*
+ * One inform decoded from dg: a retransmission of one written costs 1,
+ * a new one cost for its events (ac NULL: no rate limit).  Within the
+ * budget it is answered through dg's reply handle and, when new,
+ * remembered; over it, not answered and counted (events of it are the
+ * rate limit's to count).  Counts in st.
+ */
+enum inform_verdict inform_admit(struct inform_table *t, struct access *ac,
+    const struct trap *trap, const struct datagram *dg, uint64_t cost,
+    uint64_t events, uint64_t now, struct inform_stats *st);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "emit.h"
 #include "inform.h"
 #include "log.h"
 #include "loop.h"
@@ -40,55 +41,6 @@ struct pipeline {
 	char line[RENDER_LINE_MAX];
 };
 
-/* JSON writes every name it knows: source, destination and router. */
-static int
-any_template_uses(const struct pipeline_config *cfg, char token)
-{
-	for (size_t i = 0; i < cfg->nrules; i++) {
-		for (size_t j = 0; j < cfg->rules[i].noutputs; j++) {
-			const struct output *o = &cfg->rules[i].outputs[j];
-			if (o->json != NULL ? strchr("sdR", token) != NULL :
-			    render_uses(o->tpl, token))
-				return 1;
-		}
-	}
-	return 0;
-}
-
-static int
-any_filter_needs(const struct pipeline_config *cfg, int dest)
-{
-	if (dest ? filter_needs_dest_name(cfg->filter) :
-	    filter_needs_source_name(cfg->filter))
-		return 1;
-	for (size_t i = 0; i < cfg->nrules; i++) {
-		const struct filter *f = cfg->rules[i].filter;
-		if (dest ? filter_needs_dest_name(f) : filter_needs_source_name(f))
-			return 1;
-	}
-	return 0;
-}
-
-static void
-lookups_needed(const struct pipeline_config *cfg, int *src, int *dst,
-    int *router)
-{
-	*src = (cfg->names_source && any_template_uses(cfg, 's')) ||
-	    any_filter_needs(cfg, 0);
-	*dst = (cfg->names_dest && any_template_uses(cfg, 'd')) ||
-	    any_filter_needs(cfg, 1);
-	*router = cfg->names_router && any_template_uses(cfg, 'R');
-}
-
-int
-pipeline_config_needs_dns(const struct pipeline_config *cfg)
-{
-	int s, d, r;
-
-	lookups_needed(cfg, &s, &d, &r);
-	return s || d || r;
-}
-
 static void
 configure(struct pipeline *p, const struct pipeline_config *cfg)
 {
@@ -97,9 +49,33 @@ configure(struct pipeline *p, const struct pipeline_config *cfg)
 	p->lookups.resolver = cfg->resolver;
 	p->lookups.wait_ms = cfg->dns_wait_ms;
 	if (cfg->resolver != NULL)
-		lookups_needed(cfg, &p->lookups.source, &p->lookups.dest,
+		emit_lookups(&p->cfg.out, &p->lookups.source, &p->lookups.dest,
 		    &p->lookups.router);
 	waitq_configure(p->waitq, &p->lookups);
+}
+
+/* Filter by names, render and write: the end of an event's way. */
+static void
+emit(struct pipeline *p, const struct event *ev, uint64_t rules,
+    const struct names *n)
+{
+	if ((p->lookups.source && n->src == NULL) ||
+	    (p->lookups.dest && n->dst == NULL) ||
+	    (p->lookups.router && n->router == NULL))
+		p->stats.unresolved++;
+	if (emit_event(&p->cfg.out, ev, rules, n->src, n->dst, n->router,
+	    p->line, sizeof(p->line)))
+		p->stats.emitted++;
+	else
+		p->stats.filtered++;
+}
+
+static void
+emit_text(struct pipeline *p, const struct event *from, const char *text,
+    size_t len)
+{
+	emit_forwarded(&p->cfg.out, from, text, len, p->line, sizeof(p->line));
+	p->stats.forwarded++;
 }
 
 struct pipeline *
@@ -107,7 +83,7 @@ pipeline_new(const struct pipeline_config *cfg)
 {
 	struct pipeline *p;
 
-	if (cfg->nrules > PIPELINE_MAX_RULES)
+	if (cfg->out.nrules > PIPELINE_MAX_RULES)
 		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
@@ -141,117 +117,12 @@ pipeline_free(struct pipeline *p)
 	free(p);
 }
 
-/* Seconds on the monotonic clock, for the intervals of reports and of the
- * inform window: a step of the wall clock must not stretch them. */
-static time_t
-mono_s(const struct pipeline *p)
-{
-	return (time_t)(p->now / 1000);
-}
-
-/*
- * rn: the names text templates print (--no-dns etc. applied); jn: every
- * name known, for JSON, which always has the addresses beside them.
- */
-static void
-write_outputs(struct pipeline *p, const struct rule *r, const struct event *ev,
-    const struct render_names *rn, const struct render_names *jn)
-{
-	for (size_t i = 0; i < r->noutputs; i++) {
-		const struct output *o = &r->outputs[i];
-		size_t len = o->json != NULL ?
-		    json_render_event(o->json, ev, jn, p->line, sizeof(p->line)) :
-		    render_event(o->tpl, ev, rn, p->cfg.show_ports, p->line,
-		    sizeof(p->line));
-		sink_write(o->sink, o->priority, p->line, len);
-	}
-}
-
-/* Filter by names, render and write: the end of an event's way. */
-static void
-emit(struct pipeline *p, const struct event *ev, uint64_t rules,
-    const struct names *n)
-{
-	struct render_names rn = {
-		p->cfg.names_source ? n->src : NULL,
-		p->cfg.names_dest ? n->dst : NULL,
-		n->router,
-	};
-	struct render_names jn = { n->src, n->dst, n->router };
-	int written = 0;
-
-	if ((p->lookups.source && n->src == NULL) ||
-	    (p->lookups.dest && n->dst == NULL) ||
-	    (p->lookups.router && n->router == NULL))
-		p->stats.unresolved++;
-	if (!filter_match_names(p->cfg.filter, n->src, n->dst)) {
-		p->stats.filtered++;
-		return;
-	}
-	for (size_t i = 0; i < p->cfg.nrules; i++) {
-		const struct rule *r = &p->cfg.rules[i];
-		if (!(rules & (UINT64_C(1) << i)))
-			continue;
-		if (!filter_match_names(r->filter, n->src, n->dst))
-			continue;
-		write_outputs(p, r, ev, &rn, &jn);
-		written = 1;
-		if (r->final)
-			break;
-	}
-	if (written)
-		p->stats.emitted++;
-	else
-		p->stats.filtered++;
-}
-
-/* A forwarded string in the format of the output: text or JSON. */
-static size_t
-render_forwarded(struct pipeline *p, const struct output *o,
-    const struct event *from, const char *text, size_t len)
-{
-	if (o->json != NULL)
-		return json_render_raw(o->json, from->time, from->usec,
-		    &from->router, text, len, p->line, sizeof(p->line));
-	return render_raw(from->time, &from->router, text, len, p->line,
-	    sizeof(p->line));
-}
-
-/*
- * Every sink once, whatever the rules' filters say: a forwarded line has
- * no fields to filter on, and --unparsed=forward asked to see it.  It
- * takes the format (text or JSON) of the sink's first output.  from
- * carries the router and the time of the datagram.
- */
-static void
-emit_text(struct pipeline *p, const struct event *from, const char *text,
-    size_t len)
-{
-	const struct sink *done[PIPELINE_MAX_RULES * RULE_MAX_OUTPUTS];
-	size_t ndone = 0;
-
-	for (size_t i = 0; i < p->cfg.nrules; i++) {
-		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++) {
-			const struct output *o = &p->cfg.rules[i].outputs[j];
-			size_t k;
-			for (k = 0; k < ndone && done[k] != o->sink; k++)
-				;
-			if (k < ndone)
-				continue;
-			done[ndone++] = o->sink;
-			sink_write(o->sink, o->priority, p->line,
-			    render_forwarded(p, o, from, text, len));
-		}
-	}
-}
-
 /* Write what the wait queue hands back, and count how it waited. */
 static void
 emit_item(struct pipeline *p, struct waitq_item *it, int count_wait)
 {
 	if (it->text != NULL) {
 		emit_text(p, it->ev, it->text, it->text_len);
-		p->stats.forwarded++;
 		return;
 	}
 	if (it->waited_out && count_wait)
@@ -279,20 +150,9 @@ pipeline_release(struct pipeline *p, uint64_t now, int force)
 	struct waitq_item it;
 
 	p->now = now;
-	report_tick(p->reporter, mono_s(p));
+	report_tick(p->reporter, (time_t)(p->now / 1000));
 	while (waitq_pop(p->waitq, now, force ? WAITQ_ONE : WAITQ_READY, &it))
 		emit_item(p, &it, !force);
-}
-
-int
-pipeline_timeout_ms(const struct pipeline *p, uint64_t now)
-{
-	int reports = report_timeout_ms(p->reporter, now);
-	int names = waitq_timeout_ms(p->waitq, now);
-
-	if (names < 0)
-		return reports;
-	return reports >= 0 && reports < names ? reports : names;
 }
 
 /* The events' last stages: wait for names, or write at once. */
@@ -316,10 +176,10 @@ rules_for(const struct pipeline *p, const struct event *ev)
 {
 	uint64_t rules = 0;
 
-	if (!filter_match_addresses(p->cfg.filter, ev))
+	if (!filter_match_addresses(p->cfg.out.filter, ev))
 		return 0;
-	for (size_t i = 0; i < p->cfg.nrules; i++)
-		if (filter_match_addresses(p->cfg.rules[i].filter, ev))
+	for (size_t i = 0; i < p->cfg.out.nrules; i++)
+		if (filter_match_addresses(p->cfg.out.rules[i].filter, ev))
 			rules |= UINT64_C(1) << i;
 	return rules;
 }
@@ -367,7 +227,6 @@ forward(struct pipeline *p, const struct event *from, const char *text,
 	if (rc == 0)
 		return;
 	emit_text(p, from, text, len);
-	p->stats.forwarded++;
 }
 
 /* The events of one string, PARSE_BATCH at a time; or the string itself
@@ -396,97 +255,37 @@ string_in(struct pipeline *p, const struct event *ctx, const struct span *sp,
 		return;
 	unparsed_string(&p->stats.strings, p->reporter, p->cfg.unparsed_raw,
 	    sp->text, sp->len, (const struct sockaddr *)&ctx->router.addr,
-	    mono_s(p));
+	    (time_t)(p->now / 1000));
 	if (p->cfg.unparsed_raw)
 		forward(p, ctx, sp->text, sp->len, charged);
 }
 
-/* What the strings of a datagram cost the rate limit: one per event, and
- * what a forwarded string costs (unparsed.h). */
-static void
-cost_of(const struct pipeline *p, size_t nspans, uint64_t *cost,
-    uint64_t *events)
-{
-	*cost = *events = 0;
-	for (size_t i = 0; i < nspans; i++) {
-		uint64_t n = parse_count(p->spans[i].text, p->spans[i].len);
-		*events += n;
-		if (n > 0)
-			*cost += n;
-		else if (p->cfg.unparsed_raw)
-			*cost += unparsed_cost(p->spans[i].len);
-	}
-}
-
-/* Count, and say, why a datagram yields nothing. */
-static void
-refused(struct pipeline *p, enum decode_status st, const struct trap *trap,
-    const struct sockaddr *from, time_t when)
-{
-	char detail[64];
-
-	if (st == DECODE_MALFORMED) {
-		p->stats.malformed++;
-		report(p->reporter, REPORT_MALFORMED, from, when, NULL);
-		return;
-	}
-	p->stats.unsupported++;
-	if (trap->version == 3) {
-		report(p->reporter, REPORT_SNMPV3, from, when, NULL);
-		return;
-	}
-	if (trap->pdu == 0)
-		snprintf(detail, sizeof(detail), "unknown SNMP version");
-	else
-		snprintf(detail, sizeof(detail), "%s in SNMPv%s",
-		    decode_pdu_name(trap->pdu), trap->version == 1 ? "1" : "2c");
-	report(p->reporter, REPORT_PDU, from, when, detail);
-}
-
-/* Answer an accepted inform through the handle of its datagram. */
-static void
-acknowledge(struct pipeline *p, const struct trap *trap,
-    const struct datagram *dg)
-{
-	if (inform_answer(trap, &dg->reply, dg->from, dg->fromlen) == 0)
-		p->stats.responses++;
-	else
-		p->stats.response_errors++;
-}
-
 /*
- * An inform passes the rate limit whole or not at all, its answer with
- * it: answered, it is not sent again, so none of its lines may be
- * dropped; unanswered, it is sent again, so none may be written.  A
- * retransmission of one already written is answered and costs one.
+ * The inform's bookkeeping is inform.c's; what its lines cost is counted
+ * here, only when a rate limit needs it and it repeats no inform written.
  * Returns whether its strings are to be written (already charged).
  */
 static int
 inform_in(struct pipeline *p, const struct trap *trap,
     const struct datagram *dg, size_t nspans)
 {
-	uint64_t fp = inform_fingerprint(trap->varbinds, trap->varbinds_len);
 	uint64_t cost = 1, events = 0;
-	int repeat = inform_seen(p->informs, dg->from, trap->request_id, fp,
-	    mono_s(p), 0);
 
-	if (!repeat)
-		cost_of(p, nspans, &cost, &events);
-	if (p->cfg.access != NULL && !access_rate_n(p->cfg.access, dg->from,
-	    p->now, cost > 0 ? cost : 1, events, ACCESS_EVENTS)) {
-		/* Parsed and refused: counted as events over the limit. */
+	if (p->cfg.access != NULL && access_rate_limited(p->cfg.access) &&
+	    !inform_repeats(p->informs, trap, dg->from, p->now))
+		inform_cost(p->spans, nspans, p->cfg.unparsed_raw, &cost,
+		    &events);
+	switch (inform_admit(p->informs, p->cfg.access, trap, dg, cost,
+	    events, p->now, &p->stats.inform)) {
+	case INFORM_NEW:
+		return 1;
+	case INFORM_LIMITED:
+		/* Parsed and refused: its events are over the limit. */
 		p->stats.events += events;
-		p->stats.informs_limited++;
+		return 0;
+	default:
 		return 0;
 	}
-	p->stats.informs++;
-	acknowledge(p, trap, dg);
-	if (repeat) {
-		p->stats.inform_repeats++;
-		return 0;
-	}
-	inform_seen(p->informs, dg->from, trap->request_id, fp, mono_s(p), 1);
-	return 1;
 }
 
 /* The fields every event of the datagram shares. */
@@ -523,7 +322,12 @@ pipeline_datagram(struct pipeline *p, const struct datagram *dg,
 	st = decode_trap(dg->buf, dg->len, &trap, p->spans, DECODE_MAX_STRINGS,
 	    &nspans);
 	if (st != DECODE_OK) {
-		refused(p, st, &trap, dg->from, mono_s(p));
+		if (st == DECODE_MALFORMED)
+			p->stats.malformed++;
+		else
+			p->stats.unsupported++;
+		report_unusable(p->reporter, st, &trap, dg->from,
+		    (time_t)(now / 1000));
 		return;
 	}
 	if (ac != NULL && !access_community(ac, dg->from, trap.community,
@@ -540,9 +344,7 @@ pipeline_datagram(struct pipeline *p, const struct datagram *dg,
 void
 pipeline_flush(struct pipeline *p)
 {
-	for (size_t i = 0; i < p->cfg.nrules; i++)
-		for (size_t j = 0; j < p->cfg.rules[i].noutputs; j++)
-			sink_flush(p->cfg.rules[i].outputs[j].sink);
+	emit_flush(&p->cfg.out);
 }
 
 static void
@@ -557,11 +359,14 @@ static void
 end_of_round(void *arg, uint64_t now)
 {
 	struct pipeline *p = arg;
-	int ms;
+	int reports, ms;
 
 	pipeline_release(p, now, 0);
 	pipeline_flush(p);
-	ms = pipeline_timeout_ms(p, now);
+	reports = report_timeout_ms(p->reporter, now);
+	ms = waitq_timeout_ms(p->waitq, now);
+	if (ms < 0 || (reports >= 0 && reports < ms))
+		ms = reports;
 	loop_timer_at(p->loop, p->timer, ms < 0 ? 0 : now + (uint64_t)ms);
 }
 

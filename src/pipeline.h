@@ -16,8 +16,10 @@
 #include <time.h>
 
 #include "access.h"
+#include "emit.h"
 #include "filter.h"
 #include "geo.h"
+#include "inform.h"
 #include "json.h"
 #include "receive.h"
 #include "render.h"
@@ -25,31 +27,10 @@
 #include "sink.h"
 #include "unparsed.h"
 
-#define RULE_MAX_OUTPUTS 4
-#define PIPELINE_MAX_RULES 64
-
-struct output {
-	struct sink *sink;
-	struct template *tpl;   /* the text line, unless json is set */
-	int priority;           /* syslog facility | level */
-	const struct json_format *json;  /* NULL: text from tpl */
-};
-
-/* Events the filter accepts go to every output of the rule. */
-struct rule {
-	struct filter *filter;
-	struct output outputs[RULE_MAX_OUTPUTS];
-	size_t noutputs;
-	int final;              /* matched: later rules are not tried */
-};
+#define PIPELINE_MAX_RULES EMIT_MAX_RULES
 
 struct pipeline_config {
-	struct filter *filter;          /* every event must pass it first */
-	struct rule *rules;
-	size_t nrules;
-	int show_ports;                 /* -s: numbers, not service names */
-	int names_source, names_dest;   /* print names in %s / %d */
-	int names_router;               /* print the router's name in %R */
+	struct emit_config out;         /* rules, outputs, names shown */
 	int unparsed_raw;               /* --unparsed=forward (or raw) */
 	unsigned dns_wait_ms;
 	struct resolver *resolver;      /* NULL: no lookup is ever made */
@@ -71,8 +52,7 @@ struct pipeline_config {
 struct pipeline_stats {
 	uint64_t decoded, malformed, unsupported;
 	struct unparsed_stats strings;
-	uint64_t informs, informs_limited, inform_repeats;
-	uint64_t responses, response_errors;
+	struct inform_stats inform;
 	uint64_t events, emitted, filtered, forwarded;
 	uint64_t unresolved, waited_out;
 };
@@ -88,8 +68,6 @@ void pipeline_free(struct pipeline *p);
  */
 void pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg);
 
-/* Whether some event may need a DNS lookup (so a resolver is needed). */
-int pipeline_config_needs_dns(const struct pipeline_config *cfg);
 
 /*
  * One datagram, through every stage in turn (pipeline.c reads top to
@@ -103,9 +81,6 @@ void pipeline_datagram(struct pipeline *p, const struct datagram *dg,
  * summary of unreported unusable datagrams when it is due (report.h). */
 void pipeline_release(struct pipeline *p, uint64_t now, int force);
 
-/* ms until the oldest waiting event must be written or a summary may be
- * due; -1 if nothing waits. */
-int pipeline_timeout_ms(const struct pipeline *p, uint64_t now);
 
 /* Let the loop write what is ready and flush the sinks at the end of
  * each round, and wake up for the oldest event's wait. */

@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "keyhash.h"
 #include "log.h"
+#include "decode.h"
 #include "report.h"
 
 #define BUCKETS 128
@@ -237,4 +238,26 @@ report_timeout_ms(const struct reporter *r, uint64_t now_ms)
 	if (!r->pending && backlog_empty(r))
 		return -1;
 	return due > now_ms ? (int)(due - now_ms) : 0;
+}
+
+void
+report_unusable(struct reporter *r, enum decode_status st,
+    const struct trap *trap, const struct sockaddr *sa, time_t now)
+{
+	char detail[64];
+
+	if (st == DECODE_MALFORMED) {
+		report(r, REPORT_MALFORMED, sa, now, NULL);
+		return;
+	}
+	if (trap->version == 3) {
+		report(r, REPORT_SNMPV3, sa, now, NULL);
+		return;
+	}
+	if (trap->pdu == 0)
+		snprintf(detail, sizeof(detail), "unknown SNMP version");
+	else
+		snprintf(detail, sizeof(detail), "%s in SNMPv%s",
+		    decode_pdu_name(trap->pdu), trap->version == 1 ? "1" : "2c");
+	report(r, REPORT_PDU, sa, now, detail);
 }

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "decode.h"
+
 #define REPORT_INTERVAL 60
 #define REPORT_CAP 20
 
@@ -43,6 +45,11 @@ void report_free(struct reporter *r);
  */
 int report(struct reporter *r, enum report_kind kind,
     const struct sockaddr *sa, time_t now, const char *detail);
+
+/* A datagram decode_trap() refused (st: malformed or unsupported), as
+ * the report of its kind: what it was, for unsupported ones. */
+void report_unusable(struct reporter *r, enum decode_status st,
+    const struct trap *trap, const struct sockaddr *sa, time_t now);
 
 /* Write the summary of what no report carried, when it is due (at most
  * once a minute); cheap to call often: works at most once a second. */

@@ -265,9 +265,9 @@ runtime_free(struct runtime *rt)
 void
 runtime_pipeline_config(const struct runtime *rt, struct pipeline_config *pc)
 {
-	pc->filter = rt->filter;
-	pc->rules = (struct rule *)rt->rules;
-	pc->nrules = rt->nrules;
+	pc->out.filter = rt->filter;
+	pc->out.rules = rt->rules;
+	pc->out.nrules = rt->nrules;
 }
 
 void

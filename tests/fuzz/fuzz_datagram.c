@@ -51,11 +51,11 @@ setup(void)
 	rules[1].outputs[1] = (struct output){ null, NULL, 0, &json };
 	rules[1].noutputs = 2;
 	memset(&pc, 0, sizeof(pc));
-	pc.filter = global;
-	pc.rules = rules;
-	pc.nrules = 2;
+	pc.out.filter = global;
+	pc.out.rules = rules;
+	pc.out.nrules = 2;
 	pc.unparsed_raw = 1;
-	pc.names_source = pc.names_dest = 1;
+	pc.out.names_source = pc.out.names_dest = 1;
 	/* A rate limit, so that informs take the whole-or-nothing path
 	 * (the clock stands still: past the limit, every one is refused). */
 	pc.access = access_new(&none, &none, 100000, err, sizeof(err));
