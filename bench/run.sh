@@ -6,8 +6,9 @@
 #   * lines delivered from a 100,000-trap burst at full speed,
 #   * peak RSS;
 # then linklog alone: 100,000 traps/s for 10 s, RSS after 10,000 and after
-# 1,000,000 traps; extra rows for JSON output, syslog output and DNS on (a
-# loopback dnsmasq).  Syslog, in a private mount namespace (its own /dev
+# 1,000,000 traps; extra rows for JSON output, syslog output, DNS on (a
+# loopback dnsmasq) and geoip (a country and an ASN database written by
+# tests/e2e/geodb.pl, against the same outside sources without one).  Syslog, in a private mount namespace (its own /dev
 # and /run): rsyslogd with the package's snippet (debian/etc/30-linklog.conf:
 # a dedicated imuxsock socket, rate limiting off, a ruleset writing a file)
 # as linklog's /dev/log, the path the package sets up; and, for comparison,
@@ -28,6 +29,8 @@ BURST_N=${BURST_N:-100000}
 SUSTAIN_RATE=${SUSTAIN_RATE:-100000}
 SUSTAIN_S=${SUSTAIN_S:-10}
 PAIRS=100
+# The traffic of a row: distinct pairs; the geo rows' sources are outside.
+TRAFFIC="-k $PAIRS"
 mkdir -p "$RESULTS"
 
 # syslog's rows need a private /dev/log: run everything in a namespace
@@ -148,6 +151,18 @@ start_receiver() {
 		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 -s -q --log-file="$FILE" \
 		    "--dns-server=127.0.0.1:$DNSPORT" 2>"$WORK/$1.err" &
 		RPID=$! ;;
+	linklog-outside)
+		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q \
+		    -t '%t [%i, %p] %s:%S -> %d:%D %c %o' \
+		    --log-file="$FILE" 2>"$WORK/$1.err" &
+		RPID=$! ;;
+	linklog-geo)
+		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q \
+		    -t '%t [%i, %p] %s:%S -> %d:%D %c %o' \
+		    --geoip-db="$GEODIR/country.mmdb" \
+		    --geoip-db="$GEODIR/bigasn.mmdb" \
+		    --log-file="$FILE" 2>"$WORK/$1.err" &
+		RPID=$! ;;
 	esac
 	for i in $(seq 1 100); do port_bound "$PORT" && break; sleep 0.05; done
 	sleep 0.2
@@ -164,7 +179,8 @@ steady_us() {
 	for round in 1 2 3; do
 		base=$(count "$FILE")
 		c0=$(cpu_ns "$RPID")
-		"$TRAPSEND" -n "$STEADY_N" -r "$STEADY_RATE" -k "$PAIRS" -t 120 \
+		# shellcheck disable=SC2086
+		"$TRAPSEND" -n "$STEADY_N" -r "$STEADY_RATE" $TRAFFIC -t 120 \
 		    "127.0.0.1:$PORT" >/dev/null
 		wait_quiet "$FILE"
 		c1=$(cpu_ns "$RPID")
@@ -181,7 +197,8 @@ measure() {
 	us=$(steady_us)
 	steady=$(count "$FILE")
 	base=$steady
-	"$TRAPSEND" -n "$BURST_N" -k "$PAIRS" -t 60 "127.0.0.1:$PORT" \
+	# shellcheck disable=SC2086
+	"$TRAPSEND" -n "$BURST_N" $TRAFFIC -t 60 "127.0.0.1:$PORT" \
 	    >"$WORK/burst.txt"
 	wait_quiet "$FILE"
 	burst=$(( $(count "$FILE") - base ))
@@ -220,6 +237,30 @@ if command -v dnsmasq >/dev/null; then
 	DNSMASQ=$!
 	for i in $(seq 1 100); do port_bound "$DNSPORT" && break; sleep 0.05; done
 	measure linklog-dns "linklog (DNS on, dnsmasq)"
+fi
+
+# geoip: a country and an ASN database (65,536 networks) against the
+# same 1,024 distinct outside sources without one.
+GEODIR=$WORK/geo
+mkdir -p "$GEODIR"
+if GEODB_NETS=65536 perl "$top_srcdir/tests/e2e/geodb.pl" "$GEODIR" 2>/dev/null; then
+	TRAFFIC="-o -k 1024"
+	measure linklog-outside "linklog (DNS off, file, %c %o, 1,024 outside sources)"
+	measure linklog-geo "linklog (same, geoip country + ASN)"
+	TRAFFIC="-k $PAIRS"
+	# A million distinct outside sources: the cache's bound holds memory.
+	start_receiver linklog-geo
+	"$TRAPSEND" -o -n 100000 -k 1000000 -r 100000 -t 60 "127.0.0.1:$PORT" >/dev/null
+	wait_quiet "$FILE"
+	geo100k=$(rss_kib "$RPID")
+	"$TRAPSEND" -o -n 900000 -k 1000000 -r 100000 -t 60 "127.0.0.1:$PORT" >/dev/null
+	wait_quiet "$FILE"
+	geo1m=$(rss_kib "$RPID")
+	stop_receiver
+	geolines=$(count "$FILE")
+	echo "  geoip, 1,000,000 distinct outside sources: $geolines lines; RSS $geo100k KiB after 100,000, $geo1m KiB after 1,000,000"
+else
+	NOTES="$NOTES geoip rows skipped: tests/e2e/geodb.pl needs libmaxmind-db-writer-perl."
 fi
 
 # linklog alone: sustained rate, and RSS after 10,000 and 1,000,000 traps.
@@ -272,8 +313,14 @@ floor_us=$(head -n 1 "$WORK/rows" | cut -d'|' -f2)
 	awk -F'|' '$1 == "linklog (DNS off, file)" { t = $2 }
 	    $1 == "linklog (DNS off, file, --json)" { j = $2 }
 	    END { if (t > 0) printf "\nJSON costs %.2fx the CPU per trap of the default text template (target: at most 1.15x).\n", j / t }' "$WORK/rows"
+	awk -F'|' '$1 ~ /1,024 outside sources/ { o = $2 }
+	    $1 == "linklog (same, geoip country + ASN)" { g = $2 }
+	    END { if (o > 0 && g > 0) printf "geoip costs %.2fx the CPU per trap of the same outside traffic without a database (target: at most 1.1x).\n", g / o }' "$WORK/rows"
 	echo
 	echo "linklog alone: $sustained of $total traps at $SUSTAIN_RATE/s for $SUSTAIN_S s delivered (kernel drops: ${drops:-?}); peak RSS $(awk -v a="$rss10k" 'BEGIN{printf "%.1f", a/1024}') MiB after 10,000 traps, $(awk -v a="$rss1m" 'BEGIN{printf "%.1f", a/1024}') MiB after $((total + 10000))."
+	if [ -n "${geo1m:-}" ]; then
+		echo "geoip, 1,000,000 distinct outside sources: peak RSS $(awk -v a="$geo100k" 'BEGIN{printf "%.1f", a/1024}') MiB after 100,000 traps, $(awk -v a="$geo1m" 'BEGIN{printf "%.1f", a/1024}') MiB after 1,000,000 ($geolines lines written; the cache holds 8,192 addresses)."
+	fi
 	if [ -n "${dns1m:-}" ]; then
 		echo "DNS on, 1,000,000 distinct sources: peak RSS $(awk -v a="$dns100k" 'BEGIN{printf "%.1f", a/1024}') MiB after 100,000 traps, $(awk -v a="$dns1m" 'BEGIN{printf "%.1f", a/1024}') MiB after 1,000,000 ($dnslines lines written, ${dnsdrops:-?} dropped by the kernel and counted: one new PTR query per trap at 100,000/s is beyond this machine)."
 	fi

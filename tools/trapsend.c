@@ -6,8 +6,9 @@
  * pairs, at a given rate or as fast as it can, to a loopback address only.
  * Pair k is "@in TCP from 10.a.b.c:(1024 + k % 60000) to 192.168.d.e:22"
  * with a.b.c and d.e taken from k, so with K = N every trap is unique.
+ * -o: sources outside, 11.a.b.c (an internet range), for the geo stage.
  *
- *   trapsend [-1|-2] [-n COUNT] [-r RATE] [-k PAIRS] [-t SECONDS]
+ *   trapsend [-1|-2] [-o] [-n COUNT] [-r RATE] [-k PAIRS] [-t SECONDS]
  *            [-l SENDLOG] ADDRESS:PORT
  */
 #include <arpa/inet.h>
@@ -79,11 +80,11 @@ parse_target(const char *text, struct sockaddr_storage *ss, socklen_t *len)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: trapsend [-1|-2] [-n COUNT] [-r RATE] "
+	fprintf(stderr, "usage: trapsend [-1|-2] [-o] [-n COUNT] [-r RATE] "
 	    "[-k PAIRS] [-t SECONDS] [-l SENDLOG] ADDRESS:PORT\n"
 	    "  sends COUNT traps (default 1000) at RATE per second (0: as "
 	    "fast as possible)\n  to a loopback ADDRESS only; -t bounds the "
-	    "run (default 60 s)\n");
+	    "run (default 60 s); -o: sources 11.a.b.c, outside\n");
 	exit(2);
 }
 
@@ -99,9 +100,11 @@ main(int argc, char **argv)
 	unsigned char **dgram;
 	size_t *dlen;
 	FILE *log = NULL;
+	int outside = 0;
 
-	while ((c = getopt(argc, argv, "12n:r:k:t:l:")) != -1) {
+	while ((c = getopt(argc, argv, "12on:r:k:t:l:")) != -1) {
 		switch (c) {
+		case 'o': outside = 1; break;
 		case '1': version = 1; break;
 		case '2': version = 2; break;
 		case 'n': count = strtoul(optarg, NULL, 10); break;
@@ -136,8 +139,9 @@ main(int argc, char **argv)
 		char msg[128];
 		const char *s[1] = { msg };
 		unsigned char buf[512];
-		snprintf(msg, sizeof(msg), "@in TCP from 10.%lu.%lu.%lu:%lu to "
-		    "192.168.%lu.%lu:22", (k >> 16) & 255, (k >> 8) & 255,
+		snprintf(msg, sizeof(msg), "@in TCP from %d.%lu.%lu.%lu:%lu to "
+		    "192.168.%lu.%lu:22", outside ? 11 : 10, (k >> 16) & 255,
+		    (k >> 8) & 255,
 		    k & 255, 1024 + k % 60000, (k >> 8) & 255, k & 255);
 		dlen[k] = trapgen_build(version, "public", s, 1, buf, sizeof(buf));
 		if (dlen[k] == 0 || (dgram[k] = malloc(dlen[k])) == NULL) {
