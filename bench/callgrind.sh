@@ -11,7 +11,8 @@
 # 1,000/s from tools/trapsend on loopback; a second run with no trap is
 # subtracted, so start-up and exit are not counted.  Prints one line per
 # binary: "BINARY: N instructions per trap".  EXTRA-OPTIONS (e.g. --scan,
-# --geoip-db=FILE) are given to every binary.  Loopback only.
+# --geoip-db=FILE) are given to every binary; CG_SEND, to trapsend (-o:
+# outside sources, which the geo stage looks up).  Loopback only.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$top_srcdir/tests/e2e/lib.sh"
@@ -19,6 +20,7 @@ need valgrind
 N=${CG_TRAPS:-5000}
 RATE=${CG_RATE:-1000}
 PAIRS=${CG_PAIRS:-1024}
+SEND=${CG_SEND:-}
 TRAPSEND=${TRAPSEND:-$(pwd)/tools/trapsend}
 EXTRA=
 for a in "$@"; do
@@ -56,7 +58,8 @@ ir_of() {
 		sleep 0.1
 	done
 	if [ "$count" -gt 0 ]; then
-		"$TRAPSEND" -n "$count" -r "$RATE" -k "$PAIRS" -t 120 \
+		# shellcheck disable=SC2086
+		"$TRAPSEND" $SEND -n "$count" -r "$RATE" -k "$PAIRS" -t 120 \
 		    "127.0.0.1:$port" >/dev/null
 		i=0
 		while [ "$(wc -l <"$WORK/log.txt" 2>/dev/null || echo 0)" -lt "$count" ]; do
