@@ -187,6 +187,8 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	wait_lines "$OUT" 1
 	check_line "and looks up with them" "$OUT" '81.2.69.1 GB'
 	stop_linklog
+else
+	echo "# the reload after --run-as skipped: not root, or no user nobody"
 fi
 
 # No database: the statistics line is as before.
