@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "geo.h"
 #include "log.h"
+#include "loop.h"
 #include "privsep.h"
 #include "runtime.h"
 #include "safeopen.h"
@@ -633,4 +634,49 @@ daemon_free(struct daemon *d)
 	privsep_free(d->privsep);
 	free(d->config_path);
 	free(d);
+}
+
+/* Errors of the settings, one a line, each with linklog's prefix. */
+static void
+print_errors(const char *err)
+{
+	while (*err != '\0') {
+		size_t n = strcspn(err, "\n");
+		fprintf(stderr, "linklog: %.*s\n", (int)n, err);
+		err += n + (err[n] == '\n');
+	}
+}
+
+int
+daemon_configure(int argc, char **argv, struct daemon **dp)
+{
+	char err[4096];
+	int rc;
+
+	if ((*dp = daemon_new(argc, argv, &rc, err, sizeof(err))) == NULL)
+		log_fatal(1, "out of memory");
+	if (daemon_options(*dp)->check_config) {
+		if (rc >= 0) {
+			print_errors(err);
+			return rc == 0 ? 0 : 1;
+		}
+		if (daemon_check(*dp, err, sizeof(err)) != 0) {
+			print_errors(err);
+			return 1;
+		}
+		fprintf(stderr, "linklog: the configuration is valid\n");
+		return 0;
+	}
+	if (rc >= 0)
+		print_errors(err);
+	return rc;
+}
+
+void
+daemon_stop(struct daemon *d)
+{
+	/* What is queued is written, with the names known by now. */
+	pipeline_release(d->pipeline, loop_now(), 1);
+	pipeline_flush(d->pipeline);
+	daemon_stop_syslog(d);
 }

@@ -45,6 +45,17 @@ struct daemon *daemon_new(int argc, char **argv, int *status, char *err,
     size_t errlen);
 void daemon_free(struct daemon *d);
 
+/*
+ * The command line and file read (daemon_new()), and --check-config or
+ * a usage error handled: returns -1 to go on, or the exit status (the
+ * messages printed).  *dp is set either way (daemon_free() it).
+ */
+int daemon_configure(int argc, char **argv, struct daemon **dp);
+
+/* At the stop: what waits is written, the sinks flushed, the syslog
+ * writer given its last SYSLOGQ_STOP_MS. */
+void daemon_stop(struct daemon *d);
+
 const struct options *daemon_options(const struct daemon *d);
 
 /*

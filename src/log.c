@@ -117,3 +117,15 @@ log_ratelimit(time_t *last, time_t interval)
 	*last = ts.tv_sec ? ts.tv_sec : 1;
 	return 1;
 }
+
+void
+log_fatal(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* At level err: under systemd the journal files it as one. */
+	va_start(ap, fmt);
+	log_vmsg(LOG_ERR, fmt, ap);
+	va_end(ap);
+	exit(status);
+}

@@ -18,6 +18,10 @@ void log_msg(int priority, const char *fmt, ...)
 void log_vmsg(int priority, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
+/* The message at level err, then exit(status). */
+void log_fatal(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
 /* True at most once per interval seconds for the given stamp. */
 int log_ratelimit(time_t *last, time_t interval);
 

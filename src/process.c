@@ -12,6 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
 #include "process.h"
 #include "safeopen.h"
 
@@ -101,4 +105,14 @@ failed:
 	snprintf(err, errlen, "cannot remove the pid file '%s': %s", path,
 	    strerror(errno));
 	return -1;
+}
+
+void
+process_notify(const char *state)
+{
+#ifdef HAVE_SYSTEMD
+	sd_notify(0, state);
+#else
+	(void)state;
+#endif
 }

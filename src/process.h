@@ -31,4 +31,8 @@ char *process_write_pid_file(const char *path, char *err, size_t errlen);
 int process_remove_pid_file(const char *path, pid_t pid, char *err,
     size_t errlen);
 
+/* Tell systemd the service's state ("READY=1", "RELOADING=1", ...);
+ * nothing without systemd. */
+void process_notify(const char *state);
+
 #endif

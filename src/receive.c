@@ -11,6 +11,9 @@
 #include <linux/sock_diag.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "addr.h"
 #include "log.h"
@@ -517,4 +520,42 @@ receive_check_listen(const char *v, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int
+receive_from_systemd(int rcvbuf, struct receiver **rx, char *err,
+    size_t errlen)
+{
+#ifdef HAVE_SYSTEMD
+	int fds[RECEIVE_MAX_SOCKETS], n = sd_listen_fds(1);
+
+	*rx = NULL;
+	if (n <= 0)
+		return 0;
+	if (n > RECEIVE_MAX_SOCKETS) {
+		snprintf(err, errlen, "too many sockets passed (at most %d)",
+		    RECEIVE_MAX_SOCKETS);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		fds[i] = SD_LISTEN_FDS_START + i;
+		/* A ListenStream= socket would never see a trap. */
+		if (sd_is_socket_inet(fds[i], AF_UNSPEC, SOCK_DGRAM, -1,
+		    0) <= 0) {
+			snprintf(err, errlen, "socket %d passed by systemd is "
+			    "not a UDP socket: the socket unit needs "
+			    "ListenDatagram=, not ListenStream=", fds[i]);
+			return -1;
+		}
+	}
+	if ((*rx = receive_adopt(fds, (size_t)n, rcvbuf, err, errlen)) == NULL)
+		return -1;
+	return 1;
+#else
+	(void)rcvbuf;
+	(void)err;
+	(void)errlen;
+	*rx = NULL;
+	return 0;
+#endif
 }

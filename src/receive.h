@@ -63,6 +63,14 @@ struct receiver *receive_open(const char *const *listen, size_t nlisten,
 struct receiver *receive_adopt(const int *fds, size_t nfds, int rcvbuf,
     char *err, size_t errlen);
 
+/*
+ * The sockets systemd passed (socket activation), adopted: 1, with *rx
+ * set; 0 if none was passed (or linklog is built without systemd); -1
+ * with a message in err (a stream socket, too many).
+ */
+int receive_from_systemd(int rcvbuf, struct receiver **rx, char *err,
+    size_t errlen);
+
 void receive_close(struct receiver *r);
 
 size_t receive_nsockets(const struct receiver *r);
