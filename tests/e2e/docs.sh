@@ -297,4 +297,17 @@ for f in "$top_srcdir"/src/*.c; do
 done
 missing "every source file is in docs/HACKING.md's layout" "$WORK/x"
 
+# ---- the README's geoip line --------------------------------------------
+# Its trap, with the test databases (81.2.69.0/24: GB, AS20712), prints
+# what the README shows after the time stamp.
+want=$(grep -E '^    [A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} 81\.2\.69\.160:' "$README" |
+    cut -c21-)
+start_linklog --no-dns -t '%t %s:%S (%c, %o) -> %d:%D' \
+    --geoip-db="$WORK/country.mmdb" --geoip-db="$WORK/asn.mmdb"
+send_v1 '@in TCP from 81.2.69.160:51234 to 192.168.1.20:22'
+wait_lines "$OUT" 1
+stop_linklog
+check "the README's geoip line is what linklog prints (${want:-none found})" \
+    test -n "$want" -a "$(cut -c17- "$OUT")" = "$want"
+
 finish
