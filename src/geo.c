@@ -135,35 +135,47 @@ kinds_of(MMDB_entry_s *entry)
  * a hostile tree costs SAMPLE_NODES reads at most).  A city database's
  * first records may carry a country only; city then comes with country.
  */
+#define SAMPLE_STACK (129 * 2)
+
+struct sample {
+	uint32_t stack[SAMPLE_STACK];   /* nodes still to read */
+	size_t top, records;
+	unsigned kinds;
+};
+
+/* One record of a node: a record's kinds noted, a node to read pushed. */
+static void
+sample_record(struct sample *s, uint8_t type, uint64_t record,
+    MMDB_entry_s *entry)
+{
+	if (type == MMDB_RECORD_TYPE_DATA) {
+		s->kinds |= kinds_of(entry);
+		s->records++;
+	} else if (type == MMDB_RECORD_TYPE_SEARCH_NODE &&
+	    s->top < SAMPLE_STACK)
+		s->stack[s->top++] = (uint32_t)record;
+}
+
 static unsigned
 sample_kinds(MMDB_s *db)
 {
-	uint32_t stack[129 * 2];
-	size_t top = 0, nodes = 0, records = 0;
-	unsigned kinds = 0;
+	struct sample s = { .top = 1 };         /* node 0 first */
+	size_t nodes = 0;
 
-	stack[top++] = 0;
-	while (top > 0 && nodes++ < SAMPLE_NODES && records < SAMPLE_RECORDS) {
+	while (s.top > 0 && nodes++ < SAMPLE_NODES &&
+	    s.records < SAMPLE_RECORDS) {
 		MMDB_search_node_s node;
-		if (MMDB_read_node(db, stack[--top], &node) != MMDB_SUCCESS)
+		if (MMDB_read_node(db, s.stack[--s.top], &node) != MMDB_SUCCESS)
 			continue;
 		/* Left first: push right, then left. */
-		if (node.right_record_type == MMDB_RECORD_TYPE_DATA) {
-			kinds |= kinds_of(&node.right_record_entry);
-			records++;
-		} else if (node.right_record_type ==
-		    MMDB_RECORD_TYPE_SEARCH_NODE && top < 258)
-			stack[top++] = (uint32_t)node.right_record;
-		if (node.left_record_type == MMDB_RECORD_TYPE_DATA) {
-			kinds |= kinds_of(&node.left_record_entry);
-			records++;
-		} else if (node.left_record_type ==
-		    MMDB_RECORD_TYPE_SEARCH_NODE && top < 258)
-			stack[top++] = (uint32_t)node.left_record;
+		sample_record(&s, node.right_record_type, node.right_record,
+		    &node.right_record_entry);
+		sample_record(&s, node.left_record_type, node.left_record,
+		    &node.left_record_entry);
 	}
-	if (kinds & KIND_COUNTRY)
-		kinds |= KIND_CITY;
-	return kinds;
+	if (s.kinds & KIND_COUNTRY)
+		s.kinds |= KIND_CITY;
+	return s.kinds;
 }
 
 struct geo *

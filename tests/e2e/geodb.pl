@@ -5,6 +5,7 @@
 #   DIR/country.mmdb  country.iso_code, country.names.en
 #   DIR/city.mmdb     the same and city.names.en
 #   DIR/asn.mmdb      autonomous_system_number, _organization
+#   DIR/other.mmdb    continent only: no kind linklog reads
 # Private ranges are in the files too: linklog must not look them up.
 # The AS names are hostile (quotes, control bytes, markup, a backslash,
 # bytes that are not UTF-8); 1.2.3.0/24's AS record is corrupt (a control
@@ -99,6 +100,11 @@ write_db($asn, 'asn.mmdb');
 # 13: 0x4d) turned into an extended type that does not exist.
 patch('asn.mmdb', 'BADUTF8:XXXX', "BADUTF8:\xff\xfe\xc0\x80");
 patch('asn.mmdb', "\x4dCORRUPTRECORD", "\x00\xffORRUPTRECORD");
+
+# A MaxMind DB whose records hold neither country, city nor AS.
+my $other = tree('Test-Other');
+$other->insert_network('81.2.69.0/24', { continent => { code => 'EU' } });
+write_db($other, 'other.mmdb');
 
 my $n = $ENV{GEODB_NETS} // 0;
 if ($n > 0) {

@@ -117,6 +117,9 @@ lookups(void **state)
 	g = open_files("city.mmdb", "asn.mmdb", err, sizeof(err));
 	if (g == NULL)
 		fail_msg("%s", err);
+	assert_null(open_files("other.mmdb", NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "other.mmdb: no record holds a country, "
+	    "a city or an autonomous_system_number"));
 	geo_describe(g, 0, kinds, sizeof(kinds));
 	assert_string_equal(kinds, "country, city");
 	geo_describe(g, 1, kinds, sizeof(kinds));
