@@ -24,6 +24,7 @@
 #include "conffile.h"
 #include "daemon.h"
 #include "geo.h"
+#include "inside.h"
 #include "log.h"
 #include "loop.h"
 #include "privsep.h"
@@ -38,6 +39,7 @@ struct state {
 	struct options opt;             /* with the configuration it holds */
 	struct runtime *rt;
 	struct access *access;
+	struct inside *inside;          /* the scan stage's LAN */
 	struct resolver *resolver;      /* may be the previous state's */
 	struct geo *geo;                /* NULL: no geoip database */
 	int use_syslog;
@@ -154,6 +156,7 @@ state_free(struct state *st, const struct resolver *keep)
 		return;
 	runtime_free(st->rt);
 	access_free(st->access);
+	inside_free(st->inside);
 	if (st->resolver != keep)
 		resolver_free(st->resolver);
 	geo_free(st->geo);
@@ -177,6 +180,20 @@ pipeline_config_of(struct state *st)
 	pc->dns_wait_ms = o->dns_wait_ms;
 	pc->access = access_active(st->access) ? st->access : NULL;
 	pc->geo = st->geo;
+	pc->scan = (struct scan_config){
+		.enabled = o->scan_enabled, .window = o->scan_window,
+		.quiet = o->scan_quiet, .report = o->scan_report,
+		.ports = o->scan_ports, .hosts = o->scan_hosts,
+		.max_sources = o->scan_max_sources,
+		.max_scanners = o->scan_max_scanners,
+		.action = (enum scan_action)o->scan_action,
+		/* "same": as scan.action. */
+		.action_out = (enum scan_action)(o->scan_action_out == 2 ?
+		    o->scan_action : o->scan_action_out),
+		.inside = st->inside,
+	};
+	pc->repeat = (struct repeat_config){ o->repeats_window,
+	    o->repeats_max_entries };
 }
 
 /*
@@ -289,6 +306,8 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 		return 2;
 	if ((status = build_geo(st, err, errlen)) != 0)
 		return status;
+	if ((st->inside = inside_new(&o->inside, err, errlen)) == NULL)
+		return 2;
 	pipeline_config_of(st);
 	if (build_resolver(st, d->cur, mode, err, errlen) < 0)
 		return 2;

@@ -55,12 +55,20 @@ write_outputs(const struct emit_config *c, const struct rule *r,
     const struct event *ev, const struct render_names *rn,
     const struct render_names *jn, char *line, size_t size)
 {
+	int made = ev->kind == EVENT_SCAN_START ||
+	    ev->kind == EVENT_SCAN_SUMMARY ? OUTPUT_SCAN :
+	    ev->kind == EVENT_REPEAT ? OUTPUT_REPEAT : -1;
+
 	for (size_t i = 0; i < r->noutputs; i++) {
 		const struct output *o = &r->outputs[i];
+		const struct template *t = made >= 0 &&
+		    o->made_tpl[made] != NULL ? o->made_tpl[made] : o->tpl;
+		int prio = made >= 0 && o->made_priority[made] != 0 ?
+		    o->made_priority[made] : o->priority;
 		size_t len = o->json != NULL ?
 		    json_render_event(o->json, ev, jn, line, size) :
-		    render_event(o->tpl, ev, rn, c->show_ports, line, size);
-		sink_write(o->sink, o->priority, line, len);
+		    render_event(t, ev, rn, c->show_ports, line, size);
+		sink_write(o->sink, prio, line, len);
 	}
 }
 

@@ -20,11 +20,18 @@
 #define RULE_MAX_OUTPUTS 4
 #define EMIT_MAX_RULES 64
 
+/* The made kinds with templates of their own: scans, repeats. */
+enum { OUTPUT_SCAN, OUTPUT_REPEAT, OUTPUT_MADE };
+
 struct output {
 	struct sink *sink;
 	struct template *tpl;   /* the text line, unless json is set */
 	int priority;           /* syslog facility | level */
 	const struct json_format *json;  /* NULL: text from tpl */
+	/* Scan and repeat events (scan.h, repeat.h): their templates and
+	 * syslog priorities (NULL: tpl; 0: priority). */
+	struct template *made_tpl[OUTPUT_MADE];
+	int made_priority[OUTPUT_MADE];
 };
 
 /* Events the filter accepts go to every output of the rule. */

@@ -1,6 +1,8 @@
 /*
- * event.h - one connection reported by a router: the unit that flows from
- * the parser through name resolution and filtering to the renderer.
+ * event.h - one connection reported by a router, or an event linklog
+ * makes of several (a scan, a repeat): the unit that flows from the
+ * parser through scan and repeat folding, name resolution and filtering
+ * to the renderer.
  *
  * An event is plain data, copied by value; it holds no pointers, so it can
  * wait in the pipeline's queue after the datagram it came from is gone.
@@ -58,7 +60,66 @@ struct router {
 	socklen_t len;
 };
 
+/*
+ * What an event is.  EVENT_CONNECTION (0) is what the router reported;
+ * the others linklog makes (scan.c, repeat.c; new-host for the
+ * inventory) and carry a struct event_summary.
+ */
+enum event_kind {
+	EVENT_CONNECTION = 0,
+	EVENT_SCAN_START,       /* a source became a scanner */
+	EVENT_SCAN_SUMMARY,     /* what a scanner did (since the last one) */
+	EVENT_REPEAT,           /* an event that came again, counted */
+	EVENT_NEW_HOST,         /* an inside host seen for the first time */
+	EVENT_KINDS
+};
+
+/* The first ports (vertical scan) or targets (horizontal) of a scan. */
+#define EVENT_SAMPLE_MAX 20
+
+/*
+ * The figures of a made event.  count: distinct ports (vertical scan),
+ * distinct targets (horizontal) or times it came (repeat); at_least: the
+ * count is a lower bound.  suppressed: connection events not written one
+ * by one that this event accounts for (since the previous summary of the
+ * same scan).  first/last: the times of the first and last connection.
+ */
+struct event_summary {
+	uint32_t count;
+	uint32_t suppressed;
+	uint32_t events;                /* connection events it covers */
+	time_t first, last;
+	uint32_t first_usec, last_usec;
+	uint8_t horizontal;             /* one port on many targets */
+	uint8_t at_least;
+	uint8_t final;                  /* the scan is over (quiet, stop) */
+	uint8_t any_target;             /* more than one target: no dst.addr */
+	uint8_t any_port;               /* more than one port: no dst.port */
+	uint8_t nsample;
+	uint32_t sample[EVENT_SAMPLE_MAX];      /* ports, or targets (net order) */
+};
+
+/* Microseconds from first to last; 0 if last is not later, at most
+ * about 31 years (the figures of a made event come from linklog's own
+ * clock, but a summary is plain data). */
+static inline uint64_t
+event_duration_us(const struct event_summary *s)
+{
+	time_t d;
+
+	if (s->last < s->first || __builtin_sub_overflow(s->last, s->first,
+	    &d) || d > (time_t)1000000000)
+		return s->last < s->first ? 0 : UINT64_C(1000000000) * 1000000;
+	if (d == 0 && s->last_usec <= s->first_usec)
+		return 0;
+	return (uint64_t)d * 1000000 + s->last_usec - s->first_usec;
+}
+
 struct event {
+	enum event_kind kind;
+	/* A connection of a scanner under scan.action "annotate": written,
+	 * and marked so. */
+	uint8_t scan_mark;
 	enum direction dir;
 	enum protocol proto;
 	struct endpoint src, dst;
@@ -72,6 +133,7 @@ struct event {
 	uint32_t usec;                  /* and the microseconds of that second */
 	uint16_t original_len;
 	char original[EVENT_ORIGINAL_MAX];      /* the message as received */
+	struct event_summary sum;       /* kinds other than connection */
 };
 
 #endif

@@ -57,7 +57,7 @@ push(char ***list, size_t *n, const char *s)
 }
 
 static const char *const field_names[FILTER_NFIELDS] = {
-	"direction", "protocol", "ip", "ip_source", "ip_dest", "host",
+	"kind", "direction", "protocol", "ip", "ip_source", "ip_dest", "host",
 	"host_source", "host_dest", "port", "port_source", "port_dest",
 	"country", "country_source", "country_dest", "asn", "asn_source",
 	"asn_dest",
@@ -100,6 +100,10 @@ valid_choice(enum filter_field field, const char *v)
 		    "abcdefghijklmnopqrstuvwxyz*") == strlen(v);
 	if (field == FILTER_DIRECTION)
 		return strcasecmp(v, "in") == 0 || strcasecmp(v, "out") == 0;
+	if (field == FILTER_KIND)
+		return strcasecmp(v, "connection") == 0 ||
+		    strcasecmp(v, "scan") == 0 || strcasecmp(v, "repeat") == 0 ||
+		    strcasecmp(v, "new-host") == 0;
 	if (field == FILTER_PROTOCOL)
 		return strcasecmp(v, "tcp") == 0 || strcasecmp(v, "udp") == 0;
 	return 1;
@@ -123,6 +127,8 @@ filter_add(struct filter *f, enum filter_field field, const char *pattern,
 	if (!valid_choice(field, v)) {
 		snprintf(err, errlen, "invalid value '%s' (expected %s)", pattern,
 		    field == FILTER_DIRECTION ? "IN or OUT" :
+		    field == FILTER_KIND ? "connection, scan, repeat or "
+		    "new-host" :
 		    field == FILTER_PROTOCOL ? "TCP or UDP" :
 		    is_country_field(field) ? "a two-letter country code, "
 		    "'*' as a wildcard" : is_asn_field(field) ?
@@ -286,6 +292,21 @@ geo_match(const struct patterns *p, const struct event *ev)
 	    field_match(&p[FILTER_ASN_DEST], da, NULL, 0);
 }
 
+/* The name --filter-kind matches: a scan's start and summary are one. */
+static const char *
+kind_text(enum event_kind kind)
+{
+	switch (kind) {
+	case EVENT_CONNECTION: return "connection";
+	case EVENT_SCAN_START:
+	case EVENT_SCAN_SUMMARY: return "scan";
+	case EVENT_REPEAT: return "repeat";
+	case EVENT_NEW_HOST: return "new-host";
+	case EVENT_KINDS: break;
+	}
+	return NULL;
+}
+
 int
 filter_match_addresses(const struct filter *f, const struct event *ev)
 {
@@ -293,6 +314,9 @@ filter_match_addresses(const struct filter *f, const struct event *ev)
 	const struct patterns *p = f->field;
 	const char *sp, *dp;
 
+	if (used(&p[FILTER_KIND]) && !field_match(&p[FILTER_KIND],
+	    kind_text(ev->kind), NULL, 1))
+		return 0;
 	if (used(&p[FILTER_DIRECTION]) && !field_match(&p[FILTER_DIRECTION],
 	    ev->dir == DIR_IN ? "in" : "out", NULL, 1))
 		return 0;

@@ -19,6 +19,7 @@
 #include "event.h"
 
 enum filter_field {
+	FILTER_KIND,            /* connection, scan, repeat, new-host */
 	FILTER_DIRECTION,
 	FILTER_PROTOCOL,
 	FILTER_IP,

@@ -340,12 +340,164 @@ line_end(const struct json_format *f, char *buf, size_t size)
 	return buf + size - 1;
 }
 
+static void
+put_u64(struct jw *w, uint64_t v)
+{
+	char b[24], *p = b + sizeof(b);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(w, p, (size_t)(b + sizeof(b) - p));
+}
+
+static void
+put_time(struct jw *w, const char *key, size_t keylen, time_t sec,
+    uint32_t usec)
+{
+	char t[JSON_TIME_LEN + 1];
+
+	put(w, key, keylen);
+	put(w, "\"", 1);
+	put(w, t, json_format_time(sec, usec, t));
+	put(w, "\"", 1);
+}
+
+/* event.start, .end and .duration (ns, as ECS has it) of a made event. */
+static void
+put_span(struct jw *w, const struct event_summary *s)
+{
+	uint64_t us = event_duration_us(s);
+
+	put_time(w, ",\"start\":", 9, s->first, s->first_usec);
+	put_time(w, ",\"end\":", 7, s->last, s->last_usec);
+	PUT_LIT(w, ",\"duration\":");
+	put_u64(w, us * 1000);
+}
+
+/* A made event's source or destination: the address, a port if one. */
+static void
+put_made_endpoint(struct jw *w, const char *key, size_t keylen,
+    const struct endpoint *ep, int address, const char *domain)
+{
+	char b[ADDR_IPV4_LEN];
+
+	put(w, key, keylen);
+	put(w, "{", 1);
+	if (address) {
+		PUT_LIT(w, "\"ip\":\"");
+		put(w, b, addr_format_ipv4(ep->addr, b));
+		put(w, "\"", 1);
+	}
+	if (!ep->port_unknown) {
+		if (address)
+			put(w, ",", 1);
+		PUT_LIT(w, "\"port\":");
+		put_uint(w, ep->port);
+	}
+	if (domain != NULL && address) {
+		PUT_LIT(w, ",\"domain\":");
+		put_cstring(w, domain);
+	}
+	/* The scanner's country and network, from the geo stage. */
+	if (address)
+		put_geo(w, &ep->geo);
+	put(w, "}", 1);
+}
+
+/* linklog.scan: the figures of a scan start or summary. */
+static void
+put_scan(struct jw *w, const struct event_summary *s)
+{
+	char b[ADDR_IPV4_LEN];
+
+	PUT_LIT(w, ",\"linklog\":{\"scan\":{");
+	if (s->horizontal)
+		PUT_LIT(w, "\"type\":\"horizontal\",\"targets\":");
+	else
+		PUT_LIT(w, "\"type\":\"vertical\",\"ports\":");
+	put_uint(w, s->count);
+	if (s->at_least)
+		PUT_LIT(w, ",\"at_least\":true");
+	PUT_LIT(w, ",\"sample\":[");
+	for (unsigned i = 0; i < s->nsample; i++) {
+		struct in_addr a = { s->sample[i] };
+		if (i > 0)
+			put(w, ",", 1);
+		if (!s->horizontal) {
+			put_uint(w, s->sample[i]);
+			continue;
+		}
+		put(w, "\"", 1);
+		put(w, b, addr_format_ipv4(a, b));
+		put(w, "\"", 1);
+	}
+	PUT_LIT(w, "],\"suppressed\":");
+	put_uint(w, s->suppressed);
+	PUT_LIT(w, ",\"events\":");
+	put_uint(w, s->events);
+	PUT_LIT(w, "}}");
+}
+
+/*
+ * An event linklog made: a scan ("alert", intrusion_detection, action
+ * port-scan; type start, end, or info while it goes on) or a repeat
+ * (action repeated-connection).
+ */
+static size_t
+render_made(const struct json_format *f, const struct event *ev,
+    const struct render_names *names, char *buf, size_t size)
+{
+	struct jw w = { buf, line_end(f, buf, size), 0 };
+	const struct event_summary *s = &ev->sum;
+	int scan = ev->kind != EVENT_REPEAT;
+
+	put_head(&w, f, ev->time, ev->usec);
+	if (scan)
+		PUT_LIT(&w, ",\"event\":{\"kind\":\"alert\",\"category\":"
+		    "[\"network\",\"intrusion_detection\"],\"action\":"
+		    "\"port-scan\"");
+	else
+		PUT_LIT(&w, ",\"event\":{\"kind\":\"event\",\"category\":"
+		    "[\"network\"],\"action\":\"repeated-connection\"");
+	if (ev->kind == EVENT_SCAN_START)
+		PUT_LIT(&w, ",\"type\":[\"start\"]");
+	else if (scan && s->final)
+		PUT_LIT(&w, ",\"type\":[\"end\"]");
+	else if (scan)
+		PUT_LIT(&w, ",\"type\":[\"info\"]");
+	else
+		PUT_LIT(&w, ",\"type\":[\"connection\",\"info\"]");
+	PUT_LIT(&w, ",\"module\":\"linklog\"");
+	put_span(&w, s);
+	put(&w, "}", 1);
+	put_network(&w, ev);
+	put_made_endpoint(&w, ",\"source\":", 10, &ev->src, 1, names->src);
+	put_made_endpoint(&w, ",\"destination\":", 15, &ev->dst,
+	    !s->any_target, names->dst);
+	put_observer(&w, &ev->router, names->router, 1);
+	if (scan) {
+		put_scan(&w, s);
+	} else {
+		PUT_LIT(&w, ",\"linklog\":{\"repeat\":{\"count\":");
+		put_uint(&w, s->count);
+		PUT_LIT(&w, ",\"suppressed\":");
+		put_uint(&w, s->suppressed);
+		PUT_LIT(&w, "}}");
+	}
+	put(&w, "}", 1);
+	return finish(&w, buf);
+}
+
 size_t
 json_render_event(const struct json_format *f, const struct event *ev,
     const struct render_names *names, char *buf, size_t size)
 {
 	struct jw w = { buf, line_end(f, buf, size), 0 };
 
+	if (ev->kind != EVENT_CONNECTION)
+		return render_made(f, ev, names, buf, size);
 	put_head(&w, f, ev->time, ev->usec);
 	PUT_LIT(&w, ",\"event\":{\"kind\":\"event\","
 	    "\"category\":[\"network\"],\"type\":[\"connection\",\"start\"],"
@@ -359,6 +511,10 @@ json_render_event(const struct json_format *f, const struct event *ev,
 	put_endpoint(&w, ",\"source\":", 10, &ev->src, names->src);
 	put_endpoint(&w, ",\"destination\":", 15, &ev->dst, names->dst);
 	put_observer(&w, &ev->router, names->router, 1);
+	/* A scanner's connection written under scan.action "annotate". */
+	if (ev->scan_mark)
+		PUT_LIT(&w, ",\"tags\":[\"port-scan\"],\"linklog\":"
+		    "{\"scan\":{\"annotated\":true}}");
 	put(&w, "}", 1);
 	return finish(&w, buf);
 }

@@ -83,6 +83,16 @@ struct options {
 	unsigned rate_limit;
 
 	struct string_list geoip_databases;     /* MaxMind DB files */
+	struct string_list inside;      /* the LAN; empty: inside.h's */
+	int scan_enabled, scan_action;
+	int scan_action_out;            /* SCAN_SAME: as scan_action */
+	unsigned scan_window, scan_ports, scan_hosts, scan_quiet, scan_report;
+	unsigned scan_max_sources, scan_max_scanners;
+	const char *scan_template, *scan_syslog_template;
+	int scan_priority;
+	unsigned repeats_window, repeats_max_entries;
+	const char *repeats_template, *repeats_syslog_template;
+	int repeats_priority;
 
 	struct rule_options rules[OPTIONS_MAX_RULES];
 	size_t nrules;

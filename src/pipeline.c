@@ -2,7 +2,7 @@
  * pipeline.c - one datagram, top to bottom: the sequence of stages, each
  * called once, in the order of pipeline_datagram().  The stages own
  * their state (access.h, decode.h, parse.h, inform.h, unparsed.h,
- * waitq.h, filter.h, render.h, json.h, sink.h); this file only calls
+ * scan.h, repeat.h, waitq.h, filter.h, render.h, json.h, sink.h); this file only calls
  * them in turn and counts what each decided.  Nothing here allocates
  * after pipeline_new(): the spans of a datagram, the events of a string
  * and the line being written live in struct pipeline.
@@ -24,6 +24,10 @@
 
 /* Events of one string parsed at a time. */
 #define PARSE_BATCH 16
+/* Events the scan and repeat stages hand over at once. */
+#define MADE_MAX 16
+
+static void made_due(struct pipeline *, int);
 
 struct pipeline {
 	struct pipeline_config cfg;
@@ -38,6 +42,9 @@ struct pipeline {
 	int timer;
 	struct span spans[DECODE_MAX_STRINGS];
 	struct event events[PARSE_BATCH];
+	struct scan *scan;
+	struct repeat *repeats;
+	struct event made[MADE_MAX];
 	char line[RENDER_LINE_MAX];
 };
 
@@ -63,8 +70,13 @@ emit(struct pipeline *p, const struct event *ev, uint64_t rules,
 	    (p->lookups.dest && n->dst == NULL) ||
 	    (p->lookups.router && n->router == NULL))
 		p->stats.unresolved++;
-	if (emit_event(&p->cfg.out, ev, rules, n->src, n->dst, n->router,
-	    p->line, sizeof(p->line)))
+	int written = emit_event(&p->cfg.out, ev, rules, n->src, n->dst,
+	    n->router, p->line, sizeof(p->line));
+
+	/* The events linklog made are counted where they are made. */
+	if (ev->kind != EVENT_CONNECTION)
+		return;
+	if (written)
 		p->stats.emitted++;
 	else
 		p->stats.filtered++;
@@ -90,7 +102,10 @@ pipeline_new(const struct pipeline_config *cfg)
 	p->waitq = waitq_new();
 	p->reporter = report_new();
 	p->informs = inform_table_new();
-	if (p->waitq == NULL || p->reporter == NULL || p->informs == NULL) {
+	p->scan = scan_new(&cfg->scan);
+	p->repeats = repeat_new(&cfg->repeat);
+	if (p->waitq == NULL || p->reporter == NULL || p->informs == NULL ||
+	    p->scan == NULL || p->repeats == NULL) {
 		pipeline_free(p);
 		return NULL;
 	}
@@ -104,6 +119,12 @@ pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg)
 	pipeline_release(p, p->now, 1);
 	pipeline_flush(p);
 	configure(p, cfg);
+	if (scan_configure(p->scan, &cfg->scan) < 0)
+		log_msg(LOG_ERR, "out of memory for the scan tables: scan "
+		    "detection is off");
+	if (repeat_configure(p->repeats, &cfg->repeat) < 0)
+		log_msg(LOG_ERR, "out of memory for the repeat table: repeat "
+		    "suppression is off");
 }
 
 void
@@ -114,6 +135,8 @@ pipeline_free(struct pipeline *p)
 	waitq_free(p->waitq);
 	report_free(p->reporter);
 	inform_table_free(p->informs);
+	scan_free(p->scan);
+	repeat_free(p->repeats);
 	free(p);
 }
 
@@ -151,6 +174,7 @@ pipeline_release(struct pipeline *p, uint64_t now, int force)
 
 	p->now = now;
 	report_tick(p->reporter, (time_t)(p->now / 1000));
+	made_due(p, force);
 	while (waitq_pop(p->waitq, now, force ? WAITQ_ONE : WAITQ_READY, &it))
 		emit_item(p, &it, !force);
 }
@@ -185,6 +209,70 @@ rules_for(const struct pipeline *p, const struct event *ev)
 }
 
 /*
+ * An event the scan or repeat stage made, from geo on.  It is charged
+ * to its router's budget like a line, but written even when that is
+ * used up: it stands for at least two events that were not written (a
+ * repeat's, or 15 of a scan's), and its loss would lose their account.
+ */
+static void
+made_in(struct pipeline *p, struct event *ev)
+{
+	uint64_t rules;
+
+	if (p->cfg.access != NULL)
+		(void)access_rate_n(p->cfg.access,
+		    (const struct sockaddr *)&ev->router.addr, p->now, 1, 0,
+		    ACCESS_EVENTS);
+	geo_event(p->cfg.geo, ev);
+	if ((rules = rules_for(p, ev)) != 0)
+		resolve_or_wait(p, ev, rules);
+}
+
+static void
+made_all(struct pipeline *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		made_in(p, &p->made[i]);
+}
+
+/* The scan and repeat stages: whether ev was folded (counted into a
+ * summary or a repeat).  What they make is written before ev. */
+static int
+fold(struct pipeline *p, struct event *ev)
+{
+	size_t n;
+	enum scan_verdict sv = scan_event(p->scan, ev, p->now, p->made, &n);
+	enum repeat_verdict rv;
+
+	made_all(p, n);
+	if (sv == SCAN_SUPPRESS)
+		return 1;
+	rv = repeat_event(p->repeats, ev, p->now, p->made, &n);
+	made_all(p, n);
+	return rv == REPEAT_SUPPRESS;
+}
+
+/* What the stages make as time passes (everything, with force: a stop,
+ * a reload). */
+static void
+made_due(struct pipeline *p, int force)
+{
+	size_t n;
+
+	do {
+		n = force ? scan_flush_all(p->scan, p->now, p->made, MADE_MAX) :
+		    scan_expire(p->scan, p->now, p->made, MADE_MAX);
+		made_all(p, n);
+	} while (n == MADE_MAX);
+	do {
+		n = force ? repeat_flush_all(p->repeats, p->now, p->made,
+		    MADE_MAX) : repeat_expire(p->repeats, p->now, p->made,
+		    MADE_MAX);
+		made_all(p, n);
+	} while (n == MADE_MAX);
+}
+
+/*
  * One connection event, in the order of its stages.  charged: its cost
  * was taken already (an inform's events are charged whole).
  */
@@ -194,9 +282,10 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 	uint64_t rules;
 
 	p->stats.events++;
-	/* The scan and repeat stages go here: they fold events into
-	 * summaries before the rate limit, which charges only what is
-	 * written. */
+	/* Scan and repeat stages: they fold events into summaries before
+	 * the rate limit, which charges only what is written. */
+	if (fold(p, ev))
+		return;
 	if (!charged && p->cfg.access != NULL &&
 	    !access_rate(p->cfg.access,
 	    (const struct sockaddr *)&ev->router.addr, p->now))
@@ -347,6 +436,15 @@ pipeline_flush(struct pipeline *p)
 	emit_flush(&p->cfg.out);
 }
 
+/* The sooner of two time-outs, -1 being none. */
+static int
+sooner(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return b >= 0 && b < a ? b : a;
+}
+
 static void
 on_timer(void *arg, uint64_t now)
 {
@@ -364,9 +462,9 @@ end_of_round(void *arg, uint64_t now)
 	pipeline_release(p, now, 0);
 	pipeline_flush(p);
 	reports = report_timeout_ms(p->reporter, now);
-	ms = waitq_timeout_ms(p->waitq, now);
-	if (ms < 0 || (reports >= 0 && reports < ms))
-		ms = reports;
+	ms = sooner(waitq_timeout_ms(p->waitq, now), sooner(reports,
+	    sooner(scan_timeout_ms(p->scan, now),
+	    repeat_timeout_ms(p->repeats, now))));
 	loop_timer_at(p->loop, p->timer, ms < 0 ? 0 : now + (uint64_t)ms);
 }
 
@@ -383,5 +481,19 @@ pipeline_attach(struct pipeline *p, struct loop *l)
 const struct pipeline_stats *
 pipeline_stats(const struct pipeline *p)
 {
-	return &p->stats;
+	struct pipeline_stats *st = (struct pipeline_stats *)&p->stats;
+	const struct scan_stats *ss = scan_stats(p->scan);
+	const struct repeat_stats *rs = repeat_stats(p->repeats);
+
+	/* The stages own their counters; copied in when asked. */
+	st->scan_suppressed = ss->suppressed;
+	st->scan_annotated = ss->annotated;
+	st->scans = ss->scans;
+	st->scan_summaries = ss->summaries;
+	st->scan_evictions = ss->evictions;
+	st->scanner_evictions = ss->scanner_evictions;
+	st->repeats_suppressed = rs->suppressed;
+	st->repeats = rs->repeats;
+	st->repeat_evictions = rs->evictions;
+	return st;
 }

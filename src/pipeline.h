@@ -1,8 +1,11 @@
 /*
  * pipeline.h - from a received datagram to written lines.
  *
- * Owns the order of events: decode -> parse -> rate limit -> geo -> (wait
- * for names) -> filter -> render -> sinks.  Events leave in the order their datagrams arrived;
+ * Owns the order of events: decode -> parse -> scan and repeat folding
+ * (scan.h, repeat.h) -> rate limit -> geo -> (wait for names) -> filter
+ * -> render -> sinks.  The events the scan and repeat stages make
+ * (starts, summaries, repeats) are charged to their router and take the
+ * same way from geo on, each written before the event that caused it.  Events leave in the order their datagrams arrived;
  * one whose names are still being looked up holds back those behind it for
  * at most the configured wait, after which it is written with addresses.
  */
@@ -23,7 +26,9 @@
 #include "json.h"
 #include "receive.h"
 #include "render.h"
+#include "repeat.h"
 #include "resolve.h"
+#include "scan.h"
 #include "sink.h"
 #include "unparsed.h"
 
@@ -36,6 +41,8 @@ struct pipeline_config {
 	struct resolver *resolver;      /* NULL: no lookup is ever made */
 	struct access *access;          /* NULL: every sender, no limit */
 	struct geo *geo;                /* NULL: no geo database */
+	struct scan_config scan;
+	struct repeat_config repeat;
 };
 
 /*
@@ -46,7 +53,10 @@ struct pipeline_config {
  * retransmissions among the answered (not written again), responses the
  * answers sent, response_errors those the socket refused.  Events: every
  * message parsed lands in exactly one of emitted (written to at least
- * one output), filtered, or the access checker's rate_limited.  Strings
+ * one output), filtered, the access checker's rate_limited,
+ * scan_suppressed (folded into a scan's summary) or repeats_suppressed
+ * (into a repeat).  The events the scan and repeat stages make (scans,
+ * scan_summaries, repeats) are counted apart, outside that identity.  Strings
  * without a message: strings (unparsed.h); forwarded those written.
  */
 struct pipeline_stats {
@@ -55,6 +65,10 @@ struct pipeline_stats {
 	struct inform_stats inform;
 	uint64_t events, emitted, filtered, forwarded;
 	uint64_t unresolved, waited_out;
+	/* The scan and repeat stages' (scan.h, repeat.h). */
+	uint64_t scan_suppressed, scan_annotated, scans, scan_summaries;
+	uint64_t scan_evictions, scanner_evictions;
+	uint64_t repeats_suppressed, repeats, repeat_evictions;
 };
 
 struct pipeline;

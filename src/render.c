@@ -10,8 +10,8 @@
 #include "services.h"
 
 /* Every token of the article's table, plus %r, %R, %g, %I, the geo
- * tokens %c %C %o %O and %%. */
-static const char tokens[] = "aAcCdDhiImMoOpsStTwyYzrRg%";
+ * tokens %c %C %o %O, the tokens of made events (%k %n %u %L %x) and %%. */
+static const char tokens[] = "aAcCdDhiImMoOpsStTwyYzrRgknuLx%";
 
 struct op {
 	char token;             /* 0 for literal text */
@@ -53,7 +53,7 @@ render_check(const char *text, char *err, size_t errlen)
 			snprintf(err, errlen, "unknown template token '%%%c' at "
 			    "position %zu (known: %%a %%A %%c %%C %%d %%D %%h %%i "
 			    "%%I %%m %%M %%o %%O %%p %%g %%r %%R %%s %%S %%t %%T "
-			    "%%w %%y %%Y %%z %%%%)",
+			    "%%w %%y %%Y %%z %%k %%n %%u %%L %%x %%%%)",
 			    p[1], (size_t)(p - text) + 1);
 			return -1;
 		}
@@ -192,17 +192,18 @@ put_router(struct out *o, const struct router *r)
 }
 
 static void
-put_port(struct out *o, const struct endpoint *ep, enum protocol proto,
+put_port(struct out *o, const struct event *ev, const struct endpoint *ep,
     int show_ports)
 {
 	const char *name = NULL;
 
+	/* A made event's "any": a scan's ports, a repeat's source ports. */
 	if (ep->port_unknown) {
-		put(o, "-", 1);
+		put(o, ev->kind != EVENT_CONNECTION ? "*" : "-", 1);
 		return;
 	}
 	if (!show_ports)
-		name = services_name(ep->port, proto);
+		name = services_name(ep->port, ev->proto);
 	if (name != NULL)
 		put_str(o, name);
 	else
@@ -334,6 +335,76 @@ put_rfc3339(struct out *o, const struct tm *tm, uint32_t usec)
 	put_2digits(o, (int)(off % 60));
 }
 
+/* %k: what the event is, as a word or two. */
+static void
+put_kind(struct out *o, const struct event *ev)
+{
+	const char *what = ev->sum.horizontal ? "sweep" : "port scan";
+
+	switch (ev->kind) {
+	case EVENT_CONNECTION: put_str(o, "connection"); return;
+	case EVENT_SCAN_START:
+		put_str(o, what);
+		put_str(o, " start");
+		return;
+	case EVENT_SCAN_SUMMARY:
+		put_str(o, what);
+		put_str(o, ev->sum.final ? " end" : " going on");
+		return;
+	case EVENT_REPEAT: put_str(o, "repeat"); return;
+	case EVENT_NEW_HOST: put_str(o, "new host"); return;
+	case EVENT_KINDS: break;
+	}
+}
+
+/* The seconds from first to last, rounded. */
+static unsigned
+duration_s(const struct event_summary *s)
+{
+	uint64_t us = event_duration_us(s);
+
+	return (unsigned)((us + 500000) / 1000000);
+}
+
+/* The sample: ports, or the targets of a sweep; "..." if there are more. */
+static void
+put_sample(struct out *o, const struct event_summary *s)
+{
+	for (unsigned i = 0; i < s->nsample; i++) {
+		struct in_addr a = { s->sample[i] };
+		if (i > 0)
+			put(o, ",", 1);
+		if (s->horizontal)
+			put_ipv4(o, a);
+		else
+			put_uint(o, s->sample[i]);
+	}
+	if (s->count > s->nsample)
+		put(o, ",...", 4);
+}
+
+/* %n %u %L %x: a connection has none ("-"). */
+static void
+put_figure(struct out *o, char token, const struct event *ev)
+{
+	const struct event_summary *s = &ev->sum;
+
+	if (ev->kind == EVENT_CONNECTION) {
+		put(o, "-", 1);
+		return;
+	}
+	switch (token) {
+	case 'n':
+		if (s->at_least)
+			put(o, ">=", 2);
+		put_uint(o, s->count);
+		break;
+	case 'u': put_uint(o, duration_s(s)); break;
+	case 'L': put_sample(o, s); break;
+	case 'x': put_uint(o, s->suppressed); break;
+	}
+}
+
 static void
 put_token(struct out *o, char token, const struct event *ev,
     const struct render_names *names, int show_ports)
@@ -342,11 +413,21 @@ put_token(struct out *o, char token, const struct event *ev,
 
 	switch (token) {
 	case 'a': put_ipv4(o, ev->src.addr); break;
-	case 'A': put_ipv4(o, ev->dst.addr); break;
+	case 'A':
+		if (ev->sum.any_target && ev->kind != EVENT_CONNECTION)
+			put(o, "*", 1);
+		else
+			put_ipv4(o, ev->dst.addr);
+		break;
 	case 's': put_host(o, &ev->src, names->src); break;
-	case 'd': put_host(o, &ev->dst, names->dst); break;
-	case 'S': put_port(o, &ev->src, ev->proto, show_ports); break;
-	case 'D': put_port(o, &ev->dst, ev->proto, show_ports); break;
+	case 'd':
+		if (ev->sum.any_target && ev->kind != EVENT_CONNECTION)
+			put(o, "*", 1);
+		else
+			put_host(o, &ev->dst, names->dst);
+		break;
+	case 'S': put_port(o, ev, &ev->src, show_ports); break;
+	case 'D': put_port(o, ev, &ev->dst, show_ports); break;
 	case 'i': put(o, ev->dir == DIR_IN ? " in" : "out", 3); break;
 	case 'p': put_protocol(o, ev->proto); break;
 	case 'g': put_agent(o, ev); break;
@@ -370,6 +451,8 @@ put_token(struct out *o, char token, const struct event *ev,
 	case 'M': put(o, months[tm->tm_mon], 3); break;
 	case 'w': put(o, weekdays[tm->tm_wday], 3); break;
 	case 'y': put_uint(o, (unsigned)(tm->tm_year + 1900)); break;
+	case 'k': put_kind(o, ev); break;
+	case 'n': case 'u': case 'L': case 'x': put_figure(o, token, ev); break;
 	case 'Y': put_2digits(o, (tm->tm_year + 1900) % 100); break;
 	}
 }
@@ -387,6 +470,8 @@ render_event(const struct template *t, const struct event *ev,
 		else
 			put_token(&o, op->token, ev, names, show_ports);
 	}
+	if (ev->scan_mark)
+		put(&o, " [scan]", 7);
 	*o.p = '\0';
 	return (size_t)(o.p - buf);
 }

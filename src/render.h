@@ -3,7 +3,9 @@
  *
  * A template is text with %-tokens (the article's table plus %r, %R, %g,
  * %I for an RFC 3339 time, %c %C %o %O for the country and AS of source
- * and destination, and %%).
+ * and destination, %k %n %u %L %x for the events linklog makes, and %%).
+ * A connection of a scanner under scan.action "annotate" ends with
+ * " [scan]".
  * Rendering never re-reads its own output, so a value that contains '%'
  * is printed as is, and every byte of a value that is not printable ASCII
  * (control bytes, DEL, bytes >= 0x80) or is a backslash is written as a
@@ -19,6 +21,20 @@
 #define RENDER_DEFAULT "%t [%i, %p] %s:%S -> %d:%D"
 /* syslog stamps its own time. */
 #define RENDER_SYSLOG_DEFAULT "%r: [%i, %p] %s:%S -> %d:%D"
+
+/*
+ * The events linklog makes (scan.c, repeat.c): %k names the kind, %n %u
+ * %L %x give its figures; "*" stands for what a scan does not have one
+ * of (ports of a vertical scan, targets of a sweep, source ports).
+ */
+#define RENDER_SCAN_DEFAULT \
+	"%t [%k] [%i, %p] %a -> %A:%D: %n distinct in %u s, %x not shown: %L"
+#define RENDER_SCAN_SYSLOG_DEFAULT \
+	"%r: [%k] [%i, %p] %a -> %A:%D: %n distinct in %u s, %x not shown: %L"
+#define RENDER_REPEAT_DEFAULT \
+	"%t [%k] [%i, %p] %s -> %d:%D: %n times in %u s"
+#define RENDER_REPEAT_SYSLOG_DEFAULT \
+	"%r: [%k] [%i, %p] %s -> %d:%D: %n times in %u s"
 
 /* Room for the longest line: a 64 KiB raw string, every byte escaped. */
 #define RENDER_LINE_MAX (4 * 65536 + 4096)

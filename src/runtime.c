@@ -28,8 +28,10 @@ struct runtime {
 	struct compiled compiled[OPTIONS_MAX_RULES];
 	struct rule rules[OPTIONS_MAX_RULES];
 	size_t nrules;
-	struct template *tpls[2 * (OPTIONS_MAX_RULES + 1)];
+	struct template *tpls[2 * (OPTIONS_MAX_RULES + 1) + 4];
 	size_t ntpls;
+	/* Scan and repeat events' templates: [made][syslog]. */
+	struct template *made[OUTPUT_MADE][2];
 	struct json_format json[2 * (OPTIONS_MAX_RULES + 1)];
 	size_t njson;
 	struct sink *files[MAX_FILES];
@@ -166,6 +168,40 @@ compile_rule(struct runtime *rt, const struct options *o, size_t i,
 	return 0;
 }
 
+/* The templates of scan and repeat events, shared by every rule. */
+static int
+compile_made(struct runtime *rt, const struct options *o, char *err,
+    size_t errlen)
+{
+	const char *text[OUTPUT_MADE][2] = {
+		{ o->scan_template, o->scan_syslog_template },
+		{ o->repeats_template, o->repeats_syslog_template },
+	};
+
+	for (int k = 0; k < OUTPUT_MADE; k++)
+		for (int j = 0; j < 2; j++)
+			if ((rt->made[k][j] = compile(rt, text[k][j], err,
+			    errlen)) == NULL)
+				return -1;
+	return 0;
+}
+
+/* The output o of rule r, with the templates and syslog priorities of
+ * scan and repeat events (syslog: the output is syslog's). */
+static void
+add_output(struct rule *r, struct output o, const struct runtime *rt,
+    const struct options *opt, int syslog)
+{
+	int level[OUTPUT_MADE] = { opt->scan_priority, opt->repeats_priority };
+
+	for (int k = 0; k < OUTPUT_MADE; k++) {
+		o.made_tpl[k] = rt->made[k][syslog];
+		o.made_priority[k] = syslog ?
+		    (o.priority & LOG_FACMASK) | level[k] : 0;
+	}
+	r->outputs[r->noutputs++] = o;
+}
+
 /* Rule i's outputs; 0, -1 for an error in rule i, -2 in what it
  * inherits. */
 static int
@@ -183,16 +219,16 @@ open_rule(struct runtime *rt, const struct options *o, size_t i,
 		if (f == NULL)
 			return o->nrules && o->rules[i].out.log_file == NULL ?
 			    -2 : -1;
-		r->outputs[r->noutputs++] = (struct output){ f, c->tpl, 0,
-		    c->json };
+		add_output(r, (struct output){ f, c->tpl, 0, c->json,
+		    { NULL }, { 0 } }, rt, o, 0);
 	}
 	if (!m.quiet && s->out != NULL)
-		r->outputs[r->noutputs++] = (struct output){ s->out, c->tpl, 0,
-		    c->json };
+		add_output(r, (struct output){ s->out, c->tpl, 0, c->json,
+		    { NULL }, { 0 } }, rt, o, 0);
 	if (m.syslog && s->syslog != NULL)
-		r->outputs[r->noutputs++] = (struct output){ s->syslog,
-		    c->syslog_tpl, m.syslog_facility | m.syslog_priority,
-		    c->syslog_json };
+		add_output(r, (struct output){ s->syslog, c->syslog_tpl,
+		    m.syslog_facility | m.syslog_priority, c->syslog_json,
+		    { NULL }, { 0 } }, rt, o, 1);
 	return 0;
 }
 
@@ -218,7 +254,8 @@ runtime_build(const struct options *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if ((rt->filter = make_filter(&o->filter, err, errlen)) == NULL)
+	if ((rt->filter = make_filter(&o->filter, err, errlen)) == NULL ||
+	    compile_made(rt, o, err, errlen) < 0)
 		goto fail;
 	rt->nrules = nrules_of(o);
 	for (size_t i = 0; i < rt->nrules; i++) {

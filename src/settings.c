@@ -14,11 +14,13 @@
 /* The modules whose values the rows check and bound. */
 #include "access.h"
 #include "filter.h"
+#include "inside.h"
 #include "namecache.h"
 #include "privs.h"
 #include "receive.h"
 #include "render.h"
 #include "resolve.h"
+#include "scan.h"
 #include "settings.h"
 #include "syslogq.h"
 
@@ -44,12 +46,21 @@ static const struct name_value facility_names[] = {
 	{ "drop", 0 }, { "forward", 1 }, { "raw", 1 },
 }, format_names[] = {
 	{ "text", 0 }, { "json", 1 },
+}, action_names[] = {
+	{ "summarize", SCAN_SUMMARIZE }, { "annotate", SCAN_ANNOTATE },
+}, action_out_names[] = {
+	/* "same": as scan.action (SCAN_SAME). */
+	{ "same", SCAN_SAME }, { "summarize", SCAN_SUMMARIZE },
+	{ "annotate", SCAN_ANNOTATE },
 };
 
 const struct name_table settings_facilities = NAMES("facility", facility_names);
 const struct name_table settings_priorities = NAMES("level", priority_names);
 static const struct name_table unparsed_table = NAMES(NULL, unparsed_names);
 static const struct name_table format_table = NAMES(NULL, format_names);
+static const struct name_table action_table = NAMES(NULL, action_names);
+static const struct name_table action_out_table = NAMES(NULL,
+    action_out_names);
 
 /* A value that may not be empty (a file name). */
 static int
@@ -188,6 +199,9 @@ const struct setting settings[] = {
 	{ .option = "filter-direction", .key = "filter.direction",
 	  FILTER(FILTER_DIRECTION), .metavar = "{IN|OUT}",
 	  .help = "Only inbound or outbound traffic" },
+	{ .option = "filter-kind", .key = "filter.kind",
+	  FILTER(FILTER_KIND), .metavar = "KIND",
+	  .help = "connection, scan, repeat or new-host" },
 	{ .option = "filter-ip", .key = "filter.ip", FILTER(FILTER_IP),
 	  .metavar = "PATTERN", .help = "Source or destination IP address" },
 	{ .option = "filter-ip-dest", .key = "filter.ip_dest",
@@ -311,6 +325,69 @@ const struct setting settings[] = {
 	  .group = GROUP_OUTPUT, .metavar = "FILE",
 	  .help = "Country, city or AS of outside\naddresses from this MaxMind "
 	  "DB file\n(repeatable; %c %C %o %O, JSON)" },
+
+	/* Scans and repeats (scan.c, repeat.c), and the LAN they need;
+	 * the pipeline's stages, configured anew at each reload. */
+	{ .option = "inside", .key = "inside", .type = SETTING_LIST,
+	  IN(OUTPUT, inside), .check = inside_check, .unique = 1,
+	  .group = GROUP_SCAN, .metavar = "CIDR", .help = "The LAN's "
+	  "networks (repeatable; default\n" INSIDE_DEFAULT ")" },
+	{ .option = "scan", .key = "scan.enabled", .type = SETTING_BOOL,
+	  IN(OUTPUT, scan_enabled), .def = "false", .arg = 1,
+	  .group = GROUP_SCAN,
+	  .help = "Detect port scans: one alert, not a line\nper port" },
+	{ .option = "scan-action", .key = "scan.action", .type = SETTING_NAME,
+	  IN(OUTPUT, scan_action), .names = &action_table, .def = "summarize",
+	  .group = GROUP_SCAN, .metavar = "{summarize|annotate}",
+	  .help = "A scanner's connections: counted into\nits summary, or "
+	  "written and marked" },
+	{ .option = "scan-action-out", .key = "scan.action_out",
+	  .type = SETTING_NAME, IN(OUTPUT, scan_action_out),
+	  .names = &action_out_table, .def = "same", .group = GROUP_SCAN,
+	  .metavar = "{same|summarize|annotate}",
+	  .help = "The same for inside hosts scanning out" },
+	{ .key = "scan.window", .type = SETTING_UINT, IN(OUTPUT, scan_window),
+	  .min = 1, .max = 3600, .def = "60" },
+	{ .key = "scan.ports", .type = SETTING_UINT, IN(OUTPUT, scan_ports),
+	  .min = 2, .max = SCAN_PORTS_MAX, .def = "15" },
+	{ .key = "scan.hosts", .type = SETTING_UINT, IN(OUTPUT, scan_hosts),
+	  .min = 2, .max = SCAN_HOSTS_MAX, .def = "100" },
+	{ .key = "scan.quiet", .type = SETTING_UINT, IN(OUTPUT, scan_quiet),
+	  .min = 1, .max = 3600, .def = "60" },
+	{ .key = "scan.report", .type = SETTING_UINT, IN(OUTPUT, scan_report),
+	  .min = 10, .max = 86400, .def = "600" },
+	{ .key = "scan.max_sources", .type = SETTING_UINT,
+	  IN(OUTPUT, scan_max_sources), .min = 64, .max = 1048576,
+	  .def = "65536" },
+	{ .key = "scan.max_scanners", .type = SETTING_UINT,
+	  IN(OUTPUT, scan_max_scanners), .min = 8, .max = 16384,
+	  .def = "1024" },
+	{ .key = "scan.template", .type = SETTING_STRING,
+	  IN(OUTPUT, scan_template), .def = RENDER_SCAN_DEFAULT,
+	  .check = render_check },
+	{ .key = "scan.syslog_template", .type = SETTING_STRING,
+	  IN(OUTPUT, scan_syslog_template), .def = RENDER_SCAN_SYSLOG_DEFAULT,
+	  .check = render_check },
+	{ .key = "scan.priority", .type = SETTING_NAME,
+	  IN(OUTPUT, scan_priority), .names = &settings_priorities,
+	  .def = "notice" },
+	{ .option = "repeats", .key = "repeats.window", .type = SETTING_UINT,
+	  IN(OUTPUT, repeats_window), .min = 0, .max = 86400, .def = "0",
+	  .group = GROUP_SCAN, .metavar = "SECONDS",
+	  .help = "Count an event that came less than\nSECONDS ago instead of "
+	  "writing it;\n0: off" },
+	{ .key = "repeats.max_entries", .type = SETTING_UINT,
+	  IN(OUTPUT, repeats_max_entries), .min = 64, .max = 1048576,
+	  .def = "65536" },
+	{ .key = "repeats.template", .type = SETTING_STRING,
+	  IN(OUTPUT, repeats_template), .def = RENDER_REPEAT_DEFAULT,
+	  .check = render_check },
+	{ .key = "repeats.syslog_template", .type = SETTING_STRING,
+	  IN(OUTPUT, repeats_syslog_template),
+	  .def = RENDER_REPEAT_SYSLOG_DEFAULT, .check = render_check },
+	{ .key = "repeats.priority", .type = SETTING_NAME,
+	  IN(OUTPUT, repeats_priority), .names = &settings_priorities,
+	  .def = "info" },
 
 	/* Name resolution. */
 	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,

@@ -74,7 +74,8 @@ enum setting_part {
 
 /* The sections of --help, in this order. */
 enum setting_group {
-	GROUP_GENERAL, GROUP_ACCESS, GROUP_FILTER, GROUP_OUTPUT, GROUP_DNS,
+	GROUP_GENERAL, GROUP_ACCESS, GROUP_FILTER, GROUP_OUTPUT, GROUP_SCAN,
+	GROUP_DNS,
 	GROUP_COUNT
 };
 

@@ -168,6 +168,7 @@ static const char *const group_titles[GROUP_COUNT] = {
 	    "an option given\nseveral times matches any of its patterns; "
 	    "!PATTERN excludes; different\noptions must all match):\n",
 	[GROUP_OUTPUT] = "Output control arguments:\n",
+	[GROUP_SCAN] = "Scans and repeats:\n",
 	[GROUP_DNS] = "Name resolution:\n",
 };
 
@@ -248,5 +249,8 @@ settings_usage(FILE *f)
 	    "  %c %C source, destination country (GB)  %o %O their AS "
 	    "(AS20712 ...)\n"
 	    "  %% a percent sign\n"
+	    "Of scans and repeats (scan.template, repeats.template):\n"
+	    "  %k kind   %n count (ports, targets, times)   %u duration (s)\n"
+	    "  %L first ports or targets   %x events not shown\n"
 	    "\nSee linklog(8) for more.\n", f);
 }

@@ -59,6 +59,15 @@ static const struct counter counters[] = {
 	{ "filtered", PIPELINE(filtered), 0 },
 	{ "forwarded", PIPELINE(forwarded), 0 },
 	{ "forward_limited", DAEMON(access.forward_limited), 0 },
+	{ "scan_suppressed", PIPELINE(scan_suppressed), 0 },
+	{ "scan_annotated", PIPELINE(scan_annotated), 0 },
+	{ "scans", PIPELINE(scans), 0 },
+	{ "scan_summaries", PIPELINE(scan_summaries), 0 },
+	{ "scan_evictions", PIPELINE(scan_evictions), 0 },
+	{ "scanner_evictions", PIPELINE(scanner_evictions), 0 },
+	{ "repeats_suppressed", PIPELINE(repeats_suppressed), 0 },
+	{ "repeats", PIPELINE(repeats), 0 },
+	{ "repeat_evictions", PIPELINE(repeat_evictions), 0 },
 	{ "written_stdout", DAEMON(written_stdout), 0 },
 	{ "written_file", DAEMON(written_file), 0 },
 	{ "written_syslog", DAEMON(written_syslog), 0 },
@@ -116,7 +125,7 @@ stats_format(const struct stats_sources *s, char *buf, size_t size)
 void
 stats_log(const struct stats_sources *s)
 {
-	char line[1024];
+	char line[2048];
 
 	stats_format(s, line, sizeof(line));
 	log_msg(LOG_INFO, "statistics: %s", line);
@@ -126,7 +135,7 @@ void
 stats_status(const struct stats_sources *s, uint64_t now, uint64_t *last)
 {
 #ifdef HAVE_SYSTEMD
-	char line[1100];
+	char line[2124];
 
 	if (now - *last < STATS_STATUS_INTERVAL_MS)
 		return;

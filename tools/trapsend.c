@@ -7,9 +7,12 @@
  * Pair k is "@in TCP from 10.a.b.c:(1024 + k % 60000) to 192.168.d.e:22"
  * with a.b.c and d.e taken from k, so with K = N every trap is unique.
  * -o: sources outside, 11.a.b.c (an internet range), for the geo stage.
+ * With -m, pair k is the message TEMPLATE with %p replaced by the port
+ * 1 + k % 65535, %a by the address 203.a.b.c taken from k and %k by k
+ * (a scan: "@in TCP from 198.51.100.9:4000 to 192.168.1.1:%p").
  *
  *   trapsend [-1|-2] [-o] [-n COUNT] [-r RATE] [-k PAIRS] [-t SECONDS]
- *            [-l SENDLOG] ADDRESS:PORT
+ *            [-l SENDLOG] [-m TEMPLATE] ADDRESS:PORT
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -77,11 +80,36 @@ parse_target(const char *text, struct sockaddr_storage *ss, socklen_t *len)
 	return -1;
 }
 
+/* The message of pair k from a -m template. */
+static void
+expand(const char *tpl, unsigned long k, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = tpl; *p && n + 24 < size; p++) {
+		if (p[0] != '%' || (p[1] != 'p' && p[1] != 'a' && p[1] != 'k')) {
+			out[n++] = *p;
+			continue;
+		}
+		p++;
+		if (*p == 'p')
+			n += (size_t)snprintf(out + n, size - n, "%lu",
+			    1 + k % 65535);
+		else if (*p == 'a')
+			n += (size_t)snprintf(out + n, size - n, "203.%lu.%lu.%lu",
+			    (k >> 16) & 255, (k >> 8) & 255, k & 255);
+		else
+			n += (size_t)snprintf(out + n, size - n, "%lu", k);
+	}
+	out[n] = '\0';
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: trapsend [-1|-2] [-o] [-n COUNT] [-r RATE] "
-	    "[-k PAIRS] [-t SECONDS] [-l SENDLOG] ADDRESS:PORT\n"
+	    "[-k PAIRS] [-t SECONDS] [-l SENDLOG] [-m TEMPLATE]\n"
+	    "       ADDRESS:PORT\n"
 	    "  sends COUNT traps (default 1000) at RATE per second (0: as "
 	    "fast as possible)\n  to a loopback ADDRESS only; -t bounds the "
 	    "run (default 60 s); -o: sources 11.a.b.c, outside\n");
@@ -94,7 +122,7 @@ main(int argc, char **argv)
 	int version = 1, c, fd;
 	unsigned long count = 1000, pairs = 100, i;
 	double rate = 0, limit = 60, start, deadline;
-	const char *sendlog = NULL;
+	const char *sendlog = NULL, *tpl = NULL;
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	unsigned char **dgram;
@@ -102,7 +130,7 @@ main(int argc, char **argv)
 	FILE *log = NULL;
 	int outside = 0;
 
-	while ((c = getopt(argc, argv, "12on:r:k:t:l:")) != -1) {
+	while ((c = getopt(argc, argv, "12on:r:k:t:l:m:")) != -1) {
 		switch (c) {
 		case 'o': outside = 1; break;
 		case '1': version = 1; break;
@@ -112,6 +140,7 @@ main(int argc, char **argv)
 		case 'k': pairs = strtoul(optarg, NULL, 10); break;
 		case 't': limit = strtod(optarg, NULL); break;
 		case 'l': sendlog = optarg; break;
+		case 'm': tpl = optarg; break;
 		default: usage();
 		}
 	}
@@ -136,13 +165,15 @@ main(int argc, char **argv)
 	dgram = calloc(pairs, sizeof(*dgram));
 	dlen = calloc(pairs, sizeof(*dlen));
 	for (unsigned long k = 0; k < pairs; k++) {
-		char msg[128];
+		char msg[256];
 		const char *s[1] = { msg };
 		unsigned char buf[512];
 		snprintf(msg, sizeof(msg), "@in TCP from %d.%lu.%lu.%lu:%lu to "
 		    "192.168.%lu.%lu:22", outside ? 11 : 10, (k >> 16) & 255,
 		    (k >> 8) & 255,
 		    k & 255, 1024 + k % 60000, (k >> 8) & 255, k & 255);
+		if (tpl != NULL)
+			expand(tpl, k, msg, sizeof(msg));
 		dlen[k] = trapgen_build(version, "public", s, 1, buf, sizeof(buf));
 		if (dlen[k] == 0 || (dgram[k] = malloc(dlen[k])) == NULL) {
 			fprintf(stderr, "trapsend: cannot build trap %lu\n", k);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* Every token of the template language, and literal text around them. */
-#define FUZZ_TEMPLATE "%t|%I|%a|%A|%s|%d|%S|%D|%i|%p|%T|%h|%m|%M|%w|%y|%Y|%z|%r|%R|%g|%%"
+#define FUZZ_TEMPLATE "%t|%I|%a|%A|%s|%d|%S|%D|%i|%p|%T|%h|%m|%M|%w|%y|%Y|%z|%r|%R|%g|%k|%n|%u|%L|%x|%%"
 
 static inline void
 fuzz_check_line(const char *line, size_t len)

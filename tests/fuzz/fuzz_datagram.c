@@ -1,8 +1,11 @@
 /*
- * fuzz_datagram - one datagram through decode, parse, filter and render,
- * with a template that uses every token and as JSON, to a sink on
- * /dev/null, under a rate limit; every text line and every JSON object
- * is checked.
+ * fuzz_datagram - one datagram through decode, parse, the scan and repeat
+ * stages (with thresholds of 2, so that any two messages make a scan, and
+ * small tables, so that they fill), filter and render, with a template
+ * that uses every token and as JSON, to a sink on /dev/null, under a rate
+ * limit; every text line and every JSON object is checked, those of scan
+ * and repeat events too.  The clock moves on with each input, so windows
+ * close and summaries fall due; the accounting identity holds after each.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -12,6 +15,7 @@
 
 #include "access.h"
 #include "decode.h"
+#include "inside.h"
 #include "fuzz_common.h"
 #include "fuzz_jsoncheck.h"
 #include "json.h"
@@ -44,10 +48,12 @@ setup(void)
 	rules[0].filter = filter_new();
 	filter_add(rules[0].filter, FILTER_PORT_DEST, "22", err, sizeof(err));
 	rules[0].final = 1;
-	rules[0].outputs[0] = (struct output){ null, tpl, 0 };
+	rules[0].outputs[0] = (struct output){ null, tpl, 0, NULL,
+	    { tpl, tpl }, { 0 } };
 	rules[0].noutputs = 1;
 	rules[1].filter = filter_new();
-	rules[1].outputs[0] = (struct output){ null, tpl, 0, NULL };
+	rules[1].outputs[0] = (struct output){ null, tpl, 0, NULL,
+	    { tpl, tpl }, { 0 } };
 	rules[1].outputs[1] = (struct output){ null, NULL, 0, &json };
 	rules[1].noutputs = 2;
 	memset(&pc, 0, sizeof(pc));
@@ -60,6 +66,12 @@ setup(void)
 	 * (the clock stands still: past the limit, every one is refused). */
 	pc.access = access_new(&none, &none, 100000, err, sizeof(err));
 	access_checker = pc.access;
+	pc.scan = (struct scan_config){ .enabled = 1, .window = 5, .quiet = 2,
+	    .report = 10, .ports = 2, .hosts = 2, .max_sources = 64,
+	    .max_scanners = 8, .action = SCAN_SUMMARIZE,
+	    .action_out = SCAN_ANNOTATE,
+	    .inside = inside_new(&none, err, sizeof(err)) };
+	pc.repeat = (struct repeat_config){ 3, 64 };
 	pipeline = pipeline_new(&pc);
 }
 
@@ -67,11 +79,24 @@ static void
 check_event(const struct event *ev)
 {
 	static char line[RENDER_LINE_MAX];
+	static struct event made;
 	struct render_names n = { ev->src.has_name ? ev->src.name : NULL,
 	    ev->dst.has_name ? ev->dst.name : NULL, NULL };
 
 	fuzz_check_line(line, render_event(tpl, ev, &n, 0, line, sizeof(line)));
 	fuzz_json_check_line(line, json_render_event(&json, ev, &n, line,
+	    sizeof(line)), 1);
+	/* The same as a made event, its figures from the message's bytes:
+	 * any count, sample, time and flag. */
+	made = *ev;
+	memcpy(&made.sum, ev->original, sizeof(made.sum) <
+	    sizeof(ev->original) ? sizeof(made.sum) : sizeof(ev->original));
+	made.sum.nsample %= EVENT_SAMPLE_MAX + 1;
+	made.kind = EVENT_SCAN_START + (unsigned char)ev->original[0] % 3;
+	made.scan_mark = (uint8_t)(ev->original[1] & 1);
+	fuzz_check_line(line, render_event(tpl, &made, &n, 0, line,
+	    sizeof(line)));
+	fuzz_json_check_line(line, json_render_event(&json, &made, &n, line,
 	    sizeof(line)), 1);
 }
 
@@ -120,7 +145,8 @@ check_accounting(void)
 	const struct pipeline_stats *ps = pipeline_stats(pipeline);
 	const struct access_stats *as = access_stats(access_checker);
 
-	if (ps->events != ps->emitted + ps->filtered + as->rate_limited)
+	if (ps->events != ps->emitted + ps->filtered + as->rate_limited +
+	    ps->scan_suppressed + ps->repeats_suppressed)
 		abort();
 }
 
@@ -133,6 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct trap trap;
 	struct datagram dg;
 	size_t n;
+	static uint64_t now;
 
 	if (pipeline == NULL)
 		setup();
@@ -144,10 +171,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dg.len = size;
 	dg.from = (struct sockaddr *)&from;
 	dg.fromlen = sizeof(from);
-	dg.when = (struct timeval){ 1700000000, 123456 };
+	now += 700;
+	dg.when = (struct timeval){ 1700000000 + (time_t)(now / 1000), 123456 };
 	dg.reply.fd = -1;       /* an inform's answer fails, and is counted */
-	pipeline_datagram(pipeline, &dg, 0);
-	pipeline_release(pipeline, 0, 1);
+	pipeline_datagram(pipeline, &dg, now);
+	pipeline_release(pipeline, now, 0);
+	/* Now and then a stop or reload: every summary written. */
+	pipeline_release(pipeline, now, size % 7 == 0);
 	pipeline_flush(pipeline);
 	check_accounting();
 	/* And the same path by hand, checking every line it renders. */
