@@ -85,6 +85,8 @@ Nov 29 09:19:00 gw linklog[100]: cannot reopen log file /var/log/linklog/extra.l
 Nov 29 09:20:00 gw linklog[100]: log file /var/log/linklog/extra.log was removed and cannot be created again: Read-only file system
 Nov 29 09:21:00 gw linklog[100]: reload: port, listen and receive_buffer changes take effect at the next restart
 Nov 29 09:22:00 gw linklog[100]: no IPv6 on this machine: listening on IPv4 only
+Nov 29 09:23:00 gw linklog[100]: listening on UDP [::]:162 (sockets from systemd, which had dropped 12 datagrams before linklog started); writing to syslog; DNS on
+Nov 29 09:24:00 gw linklog[101]: listening on UDP 0.0.0.0:9162, [::]:9162; writing to standard output; DNS off
 Nov 30 11:00:00 gw linklog[100]: statistics: received=900 kernel_drops=7 truncated=0 output_errors=0 syslog_dropped=3 events=890
 Nov 30 11:00:01 gw CRON[7]: (root) CMD (true)
 EOF
@@ -150,6 +152,12 @@ R=$WORK/report.Med
 check "at Med: the receive buffer notice" has 'receive buffer 212992 bytes, not the 8388608 asked for'
 check "at Med: syslog recovered" has 'syslog answered again on /dev/log'
 check "at Med: no IPv6" has 'no IPv6: listening on IPv4 only'
+check "at Med: the start line, from systemd's socket" \
+    has 'started: listening on UDP \[::\]:162; writing to syslog; DNS on'
+check "at Med: the start line, sockets of its own" \
+    has 'started: listening on UDP 0.0.0.0:9162, \[::\]:9162; writing to standard output; DNS off'
+check "at Med: what the socket dropped before the start" \
+    has 'datagrams the socket dropped before linklog started.* 12'
 check "at Med: the reloads" has '^ *Configuration reloads: 1$'
 check "at Med: the summed statistics of two processes" has '^ +received +930$'
 check "at Med: the text of an unparsed message" has 'last: @in TCP from 1\.2\.3\.4:99999 to 5\.6\.7\.8:1$'
