@@ -10,7 +10,10 @@
  *    "destination":{"ip":"192.168.1.20","port":22},
  *    "observer":{"ip":"192.168.1.1","vendor":"Linksys","type":"router"}}
  *
- * (without the line breaks).  Owns only the format: it reads an event and
+ * (without the line breaks); with a geoip database an outside end also
+ * has "geo" (country_iso_code, country_name, city_name) and "as"
+ * (number, organization.name), each field only when known (geo.h).
+ * Owns only the format: it reads an event and
  * the names the pipeline found, and writes into the caller's buffer; it
  * never allocates.  Strings are escaped per RFC 8259 (quote, backslash
  * and every control character; DEL too), valid UTF-8 is kept as is, and
