@@ -41,6 +41,8 @@ if command -v systemd-socket-activate >/dev/null; then
 	send_v1 '@in TCP from 10.7.7.7:1 to 192.168.1.20:22'
 	check "a trap on the passed socket is received" wait_lines "$OUT" 1
 	check_line "... and written" "$OUT" "10.7.7.7"
+	check "... and it says the sockets are systemd's, with their earlier drops" \
+	    grep -q "listening on UDP 127.0.0.1:$PORT (sockets from systemd, which had dropped 0 datagrams before linklog started)" "$ERR"
 	stop_linklog
 	check "port 1 was never bound: the passed socket was used" \
 	    test "$LL_STATUS" -eq 0
