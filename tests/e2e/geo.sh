@@ -5,7 +5,7 @@
 # private addresses, a corrupt record, files refused at start, by
 # --check-config and at a reload, a file truncated in place while loaded,
 # one renamed over at SIGHUP; with DNS on and with --no-dns; and after a
-# root start that switched user.
+# root start that switched user; a scan summary with its source's geo.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need snmptrap python3 perl
 perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null ||
@@ -73,6 +73,20 @@ for f in '1 source.geo.country_iso_code="GB"' \
 done
 check "JSON: no city without one, no geo for private ends or a broken record" \
     sh -c "! grep -E '^3 destination\.geo\.city_name=|^[45] source\.(geo|as)\.|^[12456] destination\.(geo|as)\.' '$WORK/fields'"
+
+# A scan summary carries the country and AS of its source.
+start_linklog --no-dns --scan --json --geoip-db="$DB/city.mmdb" --geoip-db="$DB/asn.mmdb"
+for port in $(seq 20 39); do
+	send_v1 "@in TCP from 81.2.69.1:1234 to 192.168.1.20:$port"
+done
+wait_received 20
+stop_linklog
+python3 "$top_srcdir/tests/e2e/jsonfields.py" "$OUT" >"$WORK/scan.fields" 2>&1
+n=$(sed -n 's/^\([0-9]*\) event.kind="alert"$/\1/p' "$WORK/scan.fields" | head -n 1)
+check "a scan summary is written (line ${n:-none})" test -n "$n"
+check_line "the scan summary has the source's country" "$WORK/scan.fields" \
+    "${n:-0} source.geo.country_iso_code=\"GB\""
+check_line "and its AS" "$WORK/scan.fields" "${n:-0} source.as.number=20712"
 
 # Filters: country and AS, source and destination, negation, rule keys.
 filtered() {
