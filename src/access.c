@@ -67,7 +67,7 @@ struct access {
 	char *community[OPTIONS_MAX_LIST];
 	size_t ncommunity;
 	unsigned rate_limit;
-	struct access_stats stats;
+	struct access_stats own, *stats;  /* stats: the daemon's, or NULL: own */
 	struct table *rate, *rejects;
 	struct backlog rate_evicted, rejects_evicted;
 	uint64_t last_second;           /* of the last rate summary */
@@ -76,6 +76,13 @@ struct access {
 	uint64_t next_reject_line;      /* ms: no reject line before */
 	int rate_due, rejects_due;      /* a summary is waiting */
 };
+
+/* Where the counters go: the daemon's, which outlive a reload, if given. */
+static struct access_stats *
+counts(struct access *a)
+{
+	return a->stats != NULL ? a->stats : &a->own;
+}
 
 /* ::ffff:0:0/96, compared byte-wise: addr need not be aligned. */
 static const uint8_t v4mapped_prefix[12] = {
@@ -309,7 +316,7 @@ access_sender(struct access *a, const struct sockaddr *sa, uint64_t now)
 	for (size_t i = 0; i < a->nnets; i++)
 		if (in_net(&a->nets[i], family, addr))
 			return 1;
-	a->stats.rejected_sender++;
+	counts(a)->rejected_sender++;
 	reject(a, sa, now, "not in allow_from");
 	return 0;
 }
@@ -324,7 +331,7 @@ access_community(struct access *a, const struct sockaddr *sa,
 		if (strlen(a->community[i]) == len &&
 		    memcmp(a->community[i], community, len) == 0)
 			return 1;
-	a->stats.rejected_community++;
+	counts(a)->rejected_community++;
 	reject(a, sa, now, "wrong community");
 	return 0;
 }
@@ -369,9 +376,9 @@ access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
 	}
 	s->suppressed += lines;
 	if (unit == ACCESS_STRINGS)
-		a->stats.forward_limited += lines;
+		counts(a)->forward_limited += lines;
 	else
-		a->stats.rate_limited += lines;
+		counts(a)->rate_limited += lines;
 	a->rate_due = 1;
 	return 0;
 }
@@ -484,7 +491,7 @@ access_timeout_ms(const struct access *a, uint64_t now)
 const struct access_stats *
 access_stats(const struct access *a)
 {
-	return &a->stats;
+	return a->stats ? a->stats : &a->own;
 }
 
 static void
@@ -549,4 +556,10 @@ access_check_community(const char *v, char *err, size_t errlen)
 	snprintf(err, errlen, "community of %zu bytes: at most %d (a longer "
 	    "one could never match)", strlen(v), TRAP_COMMUNITY_MAX - 1);
 	return -1;
+}
+
+void
+access_count_into(struct access *a, struct access_stats *to)
+{
+	a->stats = to;
 }

@@ -84,4 +84,10 @@ int access_parse_cidr(const char *text, uint8_t *family, uint8_t addr[16],
 int access_check_cidr(const char *v, char *err, size_t errlen);
 int access_check_community(const char *v, char *err, size_t errlen);
 
+/*
+ * Count into to (the daemon's counters, which outlive this access built
+ * for one configuration) from now on; access_stats() then returns to.
+ */
+void access_count_into(struct access *a, struct access_stats *to);
+
 #endif

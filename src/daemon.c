@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "conffile.h"
+#include "counters.h"
 #include "daemon.h"
 #include "geo.h"
 #include "inside.h"
@@ -60,12 +61,8 @@ struct daemon {
 	struct settings_pinned *pinned; /* restart-only settings, as started */
 	struct privsep *privsep;        /* opens the log files */
 	struct loop *loop;              /* the parts register with it */
-	/* Counters of the parts reloads replaced. */
-	struct access_stats access_base;
-	struct resolve_stats dns_base;
-	struct geo_stats geo_base;
-	uint64_t file_lines, file_errors;
-	int dns_used, geo_used;
+	/* Counted into by every state's parts, whatever reloads replace. */
+	struct counters counters;
 };
 
 enum build_mode { BUILD_CHECK, BUILD_START, BUILD_RELOAD };
@@ -294,7 +291,8 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 		return 2;
 	st->use_syslog = runtime_uses_syslog(o);
 	if (mode != BUILD_CHECK) {
-		struct runtime_sinks s = { d->out, NULL, d->privsep };
+		struct runtime_sinks s = { d->out, NULL, d->privsep,
+		    &d->counters.written_file, &d->counters.output_errors };
 		if (st->use_syslog && start_syslog(d, o, err, errlen) < 0)
 			return 1;
 		s.syslog = d->syslog;
@@ -304,13 +302,18 @@ build_parts(struct daemon *d, struct state *st, enum build_mode mode,
 	if ((st->access = access_new(&o->allow_from, &o->community,
 	    o->rate_limit, err, errlen)) == NULL)
 		return 2;
+	access_count_into(st->access, &d->counters.access);
 	if ((status = build_geo(st, err, errlen)) != 0)
 		return status;
+	if (st->geo != NULL)
+		geo_count_into(st->geo, &d->counters.geo);
 	if ((st->inside = inside_new(&o->inside, err, errlen)) == NULL)
 		return 2;
 	pipeline_config_of(st);
 	if (build_resolver(st, d->cur, mode, err, errlen) < 0)
 		return 2;
+	if (st->resolver != NULL)
+		resolver_count_into(st->resolver, &d->counters.dns);
 	/* Service names: for %S and %D, and JSON's service fields. */
 	if (mode != BUILD_CHECK &&
 	    (!o->show_port_numbers || runtime_uses_json(o)) &&
@@ -377,51 +380,6 @@ switch_syslog(struct daemon *d, const struct state *st)
 		    "ident and facility");
 }
 
-static void
-add_access(struct access_stats *to, const struct access_stats *a)
-{
-	to->rejected_sender += a->rejected_sender;
-	to->rejected_community += a->rejected_community;
-	to->rate_limited += a->rate_limited;
-	to->forward_limited += a->forward_limited;
-}
-
-static void
-add_dns(struct resolve_stats *to, const struct resolve_stats *s)
-{
-	to->sent += s->sent;
-	to->answered += s->answered;
-	to->failed += s->failed;
-	to->timed_out += s->timed_out;
-	to->cache_hits += s->cache_hits;
-	to->over_limit += s->over_limit;
-}
-
-static void
-add_geo(struct geo_stats *to, const struct geo_stats *s)
-{
-	to->lookups += s->lookups;
-	to->cache_hits += s->cache_hits;
-	to->errors += s->errors;
-}
-
-/* Keep the counters of the parts of old that st replaces. */
-static void
-carry_counters(struct daemon *d, const struct state *old,
-    const struct state *st)
-{
-	uint64_t lines, errors;
-
-	runtime_file_stats(old->rt, &lines, &errors);
-	d->file_lines += lines;
-	d->file_errors += errors;
-	add_access(&d->access_base, access_stats(old->access));
-	if (old->resolver != NULL && old->resolver != st->resolver)
-		add_dns(&d->dns_base, resolver_stats(old->resolver));
-	if (old->geo != NULL)
-		add_geo(&d->geo_base, geo_stats(old->geo));
-}
-
 /* The one step: from here on st runs, and the old state is gone. */
 static void
 state_switch(struct daemon *d, struct state *st)
@@ -441,13 +399,12 @@ state_switch(struct daemon *d, struct state *st)
 	}
 	switch_syslog(d, st);
 	if (st->resolver != NULL)
-		d->dns_used = 1;
+		d->counters.dns_used = 1;
 	if (st->geo != NULL)
-		d->geo_used = 1;
+		d->counters.geo_used = 1;
 	d->cur = st;
 	if (old == NULL)
 		return;
-	carry_counters(d, old, st);
 	state_free(old, st->resolver);
 }
 
@@ -462,6 +419,8 @@ daemon_start(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
+	sink_count_into(d->out, &d->counters.written_stdout,
+	    &d->counters.output_errors);
 	if ((d->pinned = settings_pin(&d->first)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return 1;
@@ -594,36 +553,24 @@ daemon_access(const struct daemon *d)
 	return d->cur ? d->cur->access : NULL;
 }
 
-void
-daemon_counters(const struct daemon *d, struct daemon_counters *c)
+struct counters *
+daemon_counters(struct daemon *d)
 {
-	uint64_t lines = 0, errors = 0;
+	return &d->counters;
+}
 
-	memset(c, 0, sizeof(*c));
-	c->access = d->access_base;
-	c->dns = d->dns_base;
-	c->dns_used = d->dns_used;
-	c->geo = d->geo_base;
-	c->geo_used = d->geo_used;
-	if (d->cur != NULL) {
-		runtime_file_stats(d->cur->rt, &lines, &errors);
-		add_access(&c->access, access_stats(d->cur->access));
-		if (d->cur->resolver != NULL)
-			add_dns(&c->dns, resolver_stats(d->cur->resolver));
-		if (d->cur->geo != NULL)
-			add_geo(&c->geo, geo_stats(d->cur->geo));
-	}
-	c->written_file = d->file_lines + lines;
-	c->written_stdout = d->out ? sink_stats(d->out)->lines : 0;
-	if (d->syslogq != NULL) {
-		struct syslogq_stats sq;
-		syslogq_stats(d->syslogq, &sq);
-		c->written_syslog = sq.written;
-		c->syslog_queued = sq.queued;
-		c->syslog_dropped = sq.dropped;
-	}
-	c->output_errors = d->file_errors + errors +
-	    (d->out ? sink_stats(d->out)->errors : 0);
+int
+daemon_stats_rows(struct daemon *d, const struct receive_stats *rx,
+    struct stats *s)
+{
+	return counters_rows(&d->counters, rx, pipeline_stats(d->pipeline), s);
+}
+
+void
+daemon_refresh_counters(struct daemon *d)
+{
+	if (d->syslogq != NULL)
+		syslogq_stats(d->syslogq, &d->counters.syslog);
 }
 
 void

@@ -5,9 +5,10 @@
  * configuration, the runtime (templates, filters, log files), the access
  * checks, the resolver, syslog's ident and facility, the pipeline, the
  * long-lived standard output and syslog sinks and the syslog writer's
- * queue (syslogq.h), started the first time a state uses syslog.  A reload builds and checks
- * a whole new state first and switches to it in one step; a reload that
- * fails changes nothing.  Counters of replaced parts are carried over.
+ * queue (syslogq.h), started the first time a state uses syslog.  A
+ * reload builds and checks a whole new state first and switches to it in
+ * one step; a reload that fails changes nothing.  The counters are the daemon's (counters.h),
+ * handed to the parts a reload replaces: nothing is copied.
  */
 #ifndef LINKLOG_DAEMON_H
 #define LINKLOG_DAEMON_H
@@ -22,18 +23,6 @@
 #include "resolve.h"
 
 struct daemon;
-
-/* Counters since start, whatever reloads replaced. */
-struct daemon_counters {
-	struct access_stats access;
-	struct resolve_stats dns;
-	int dns_used;                   /* a resolver ran at some point */
-	struct geo_stats geo;
-	int geo_used;                   /* a geoip database was loaded */
-	uint64_t written_stdout, written_file, written_syslog;
-	uint64_t syslog_queued, syslog_dropped;
-	uint64_t output_errors;
-};
 
 /*
  * Read the settings: defaults, the file, the command line on top.
@@ -104,6 +93,19 @@ struct pipeline *daemon_pipeline(const struct daemon *d);
 struct resolver *daemon_resolver(const struct daemon *d);
 struct access *daemon_access(const struct daemon *d);
 
-void daemon_counters(const struct daemon *d, struct daemon_counters *c);
+/*
+ * The daemon's counters (counters.h): every state's parts count into
+ * them, so they run from the start whatever reloads replaced.  Before a
+ * statistics line, daemon_refresh_counters() reads the syslog writer's
+ * (a thread of its own) into them.
+ */
+struct counters *daemon_counters(struct daemon *d);
+
+/* The statistics line's rows (counters_rows()): rx's, the pipeline's
+ * and the daemon's counters.  0, or -1 when s is full. */
+struct stats;
+int daemon_stats_rows(struct daemon *d, const struct receive_stats *rx,
+    struct stats *s);
+void daemon_refresh_counters(struct daemon *d);
 
 #endif

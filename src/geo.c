@@ -37,8 +37,15 @@ struct geo {
 	uint32_t nsets;                 /* a power of two */
 	uint32_t clock;
 	struct slot *cache;
-	struct geo_stats stats;
+	struct geo_stats own, *stats;  /* stats: the daemon's, or NULL: own */
 };
+
+/* Where the counters go: the daemon's, which outlive a reload, if given. */
+static struct geo_stats *
+counts(struct geo *g)
+{
+	return g->stats != NULL ? g->stats : &g->own;
+}
 
 /*
  * A sealed copy of path in memory, which nothing outside this process
@@ -233,7 +240,7 @@ geo_describe(const struct geo *g, size_t i, char *buf, size_t size)
 const struct geo_stats *
 geo_stats(const struct geo *g)
 {
-	return &g->stats;
+	return g->stats ? g->stats : &g->own;
 }
 
 int
@@ -365,7 +372,7 @@ lookup(struct geo *g, struct in_addr a, struct geo_data *out)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr = a;
-	g->stats.lookups++;
+	counts(g)->lookups++;
 	for (size_t i = 0; i < g->n; i++) {
 		MMDB_lookup_result_s r;
 		int status;
@@ -375,7 +382,7 @@ lookup(struct geo *g, struct in_addr a, struct geo_data *out)
 			continue;
 		if (status != MMDB_SUCCESS ||
 		    from_record(&r.entry, g->kinds[i], out) < 0) {
-			g->stats.errors++;
+			counts(g)->errors++;
 			memset(out, 0, sizeof(*out));
 			return;
 		}
@@ -396,7 +403,7 @@ cached(struct geo *g, struct in_addr a, struct geo_data *out)
 	for (int w = 0; w < WAYS; w++) {
 		if (set[w].used != 0 && set[w].addr == a.s_addr) {
 			set[w].used = g->clock;
-			g->stats.cache_hits++;
+			counts(g)->cache_hits++;
 			*out = set[w].data;
 			return;
 		}
@@ -426,4 +433,10 @@ geo_event(struct geo *g, struct event *ev)
 {
 	endpoint_geo(g, &ev->src);
 	endpoint_geo(g, &ev->dst);
+}
+
+void
+geo_count_into(struct geo *g, struct geo_stats *to)
+{
+	g->stats = to;
 }

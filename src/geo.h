@@ -60,4 +60,10 @@ void geo_describe(const struct geo *g, size_t i, char *buf, size_t size);
 
 const struct geo_stats *geo_stats(const struct geo *g);
 
+/*
+ * Count into to (the daemon's counters, which outlive these databases)
+ * from now on; geo_stats() then returns to.
+ */
+void geo_count_into(struct geo *g, struct geo_stats *to);
+
 #endif

@@ -49,6 +49,7 @@ struct linklog {
 	int status_timer;
 	uint64_t last_status;
 	char *pid_file;                 /* as written, absolute */
+	struct stats stats;             /* the statistics line's rows */
 	struct socket_ref socks[RECEIVE_MAX_SOCKETS];
 	struct datagram batch[RECEIVE_BATCH];
 };
@@ -57,16 +58,15 @@ struct linklog {
 static void
 statistics(struct linklog *l, uint64_t now, int log)
 {
-	struct daemon_counters c;
-	struct stats_sources s = { receive_stats(l->rx),
-	    pipeline_stats(daemon_pipeline(l->d)), &c };
+	char line[2048];
 
 	receive_count_drops(l->rx);
-	daemon_counters(l->d, &c);
-	if (log)
-		stats_log(&s);
-	else
-		stats_status(&s, now, &l->last_status);
+	daemon_refresh_counters(l->d);
+	if (log) {
+		stats_format(&l->stats, line, sizeof(line));
+		log_msg(LOG_INFO, "statistics: %s", line);
+	} else
+		stats_status(&l->stats, now, &l->last_status);
 }
 
 /* systemd's STATUS line, every STATS_STATUS_INTERVAL_MS. */
@@ -257,6 +257,8 @@ main(int argc, char **argv)
 	    err, sizeof(err)) < 0)
 		log_fatal(2, "%s", err);
 	setup_receiver(&l);
+	if (daemon_stats_rows(l.d, receive_stats(l.rx), &l.stats) < 0)
+		log_fatal(1, "more counters than STATS_MAX");
 	if ((l.signals = signals_new(on_signal, &l, err, sizeof(err))) == NULL)
 		log_fatal(1, "%s", err);
 	setup_loop(&l);

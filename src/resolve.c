@@ -42,7 +42,7 @@ struct resolver {
 	ares_channel channel;
 	struct namecache *cache;
 	struct resolve_config cfg;
-	struct resolve_stats stats;
+	struct resolve_stats own, *stats;  /* stats: the daemon's, or NULL: own */
 	int lib_init;                   /* ares_library_init() to undo */
 	/* The table of lookups in flight: fixed, cfg.max_pending entries. */
 	struct flight *flights;
@@ -54,6 +54,13 @@ struct resolver {
 	struct loop *loop;
 	int timer, hook;
 };
+
+/* Where the counters go: the daemon's, which outlive a reload, if given. */
+static struct resolve_stats *
+counts(struct resolver *r)
+{
+	return r->stats != NULL ? r->stats : &r->own;
+}
 
 struct query {
 	struct resolver *r;
@@ -465,11 +472,11 @@ count_no_name(struct resolver *r, int status)
 {
 	if (status == ARES_SUCCESS || status == ARES_ENOTFOUND ||
 	    status == ARES_ENODATA)
-		r->stats.answered++;
+		counts(r)->answered++;
 	else if (status == ARES_ETIMEOUT)
-		r->stats.timed_out++;
+		counts(r)->timed_out++;
 	else
-		r->stats.failed++;
+		counts(r)->failed++;
 }
 
 /*
@@ -494,7 +501,7 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	now = loop_now();
 	f = &r->flights[q->flight];
 	if (status == ARES_SUCCESS && first_ptr(abuf, alen, f->name, &ttl)) {
-		r->stats.answered++;
+		counts(r)->answered++;
 		f->state = RESOLVE_NAME;
 		if (ttl > r->cfg.ttl_max)
 			ttl = r->cfg.ttl_max;
@@ -540,28 +547,28 @@ resolve_lookup(struct resolver *r, const struct sockaddr *sa, uint64_t now,
 	}
 	switch (namecache_get(r->cache, &key, now, name)) {
 	case NC_NAME:
-		r->stats.cache_hits++;
+		counts(r)->cache_hits++;
 		return RESOLVE_NAME;
 	case NC_NONE:
-		r->stats.cache_hits++;
+		counts(r)->cache_hits++;
 		return RESOLVE_NONE;
 	case NC_MISS:
 		break;
 	}
 	if ((i = flight_new(r, &key, RESOLVE_PENDING, NULL)) == NIL) {
-		r->stats.over_limit++;
+		counts(r)->over_limit++;
 		return RESOLVE_NONE;
 	}
 	if ((q = malloc(sizeof(*q))) == NULL) {
 		flight_free(r, i);
-		r->stats.failed++;
+		counts(r)->failed++;
 		return RESOLVE_NONE;
 	}
 	q->r = r;
 	q->flight = i;
 	*ticket = i + 1;
 	ptr_qname(&key, qname, sizeof(qname));
-	r->stats.sent++;
+	counts(r)->sent++;
 	/* c-ares always calls back, if only with a time-out. */
 	ares_query(r->channel, qname, NS_C_IN, NS_T_PTR, on_answer, q);
 	return RESOLVE_PENDING;
@@ -673,7 +680,7 @@ resolver_detach(struct resolver *r)
 const struct resolve_stats *
 resolver_stats(const struct resolver *r)
 {
-	return &r->stats;
+	return r->stats ? r->stats : &r->own;
 }
 
 /* Digits only, 1..65535. */
@@ -726,4 +733,10 @@ resolve_check_server(const char *v, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+void
+resolver_count_into(struct resolver *r, struct resolve_stats *to)
+{
+	r->stats = to;
 }

@@ -109,4 +109,10 @@ int resolve_valid_name(const char *name);
  */
 int resolve_check_server(const char *v, char *err, size_t errlen);
 
+/*
+ * Count into to (the daemon's counters, which outlive this resolver) from
+ * now on; resolver_stats() then returns to.
+ */
+void resolver_count_into(struct resolver *r, struct resolve_stats *to);
+
 #endif

@@ -123,8 +123,8 @@ make_filter(const struct filter_options *fo, char *err, size_t errlen)
 
 /* One sink per distinct log file path. */
 static struct sink *
-file_sink(struct runtime *rt, struct privsep *opener, const char *path,
-    char *err, size_t errlen)
+file_sink(struct runtime *rt, const struct runtime_sinks *rs,
+    const char *path, char *err, size_t errlen)
 {
 	struct sink *s;
 
@@ -133,10 +133,11 @@ file_sink(struct runtime *rt, struct privsep *opener, const char *path,
 			return rt->files[i];
 	char msg[PATH_MAX + 256];
 
-	if ((s = sink_file(opener, path, msg, sizeof(msg))) == NULL) {
+	if ((s = sink_file(rs->opener, path, msg, sizeof(msg))) == NULL) {
 		snprintf(err, errlen, "cannot open log file %s", msg);
 		return NULL;
 	}
+	sink_count_into(s, rs->file_lines, rs->errors);
 	rt->files[rt->nfiles++] = s;
 	return s;
 }
@@ -213,7 +214,7 @@ open_rule(struct runtime *rt, const struct options *o, size_t i,
 	struct rule *r = &rt->rules[i];
 
 	if (m.log_file != NULL) {
-		struct sink *f = file_sink(rt, s->opener, m.log_file, err,
+		struct sink *f = file_sink(rt, s, m.log_file, err,
 		    errlen);
 		/* An inherited log_file is the top level's, not the rule's. */
 		if (f == NULL)
@@ -305,16 +306,6 @@ runtime_pipeline_config(const struct runtime *rt, struct pipeline_config *pc)
 	pc->out.filter = rt->filter;
 	pc->out.rules = rt->rules;
 	pc->out.nrules = rt->nrules;
-}
-
-void
-runtime_file_stats(const struct runtime *rt, uint64_t *lines, uint64_t *errors)
-{
-	*lines = *errors = 0;
-	for (size_t i = 0; i < rt->nfiles; i++) {
-		*lines += sink_stats(rt->files[i])->lines;
-		*errors += sink_stats(rt->files[i])->errors;
-	}
 }
 
 void

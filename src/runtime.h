@@ -26,12 +26,14 @@ struct runtime *runtime_build(const struct options *o, char *err,
 /*
  * Where the outputs go: the long-lived standard output and syslog sinks
  * (either may be NULL when unused); log files are opened through opener
- * (privsep.h; NULL: directly).
+ * (privsep.h; NULL: directly) and count their lines into file_lines and
+ * errors.
  */
 struct privsep;
 struct runtime_sinks {
 	struct sink *out, *syslog;
 	struct privsep *opener;
+	uint64_t *file_lines, *errors;  /* the daemon's counters, or NULL */
 };
 
 /* Open the log files and wire the rules' outputs; 0, or -1 (err). */
@@ -48,11 +50,7 @@ int runtime_uses_syslog(const struct options *o);
 /* Whether any output is JSON (which names services in network.protocol). */
 int runtime_uses_json(const struct options *o);
 
-/* Lines written to and lost on the log files. */
 /* The outputs lines go to, each once: "standard output, /x.log, syslog". */
 void runtime_describe(const struct runtime *rt, char *buf, size_t size);
-
-void runtime_file_stats(const struct runtime *rt, uint64_t *lines,
-    uint64_t *errors);
 
 #endif

@@ -32,7 +32,8 @@ struct sink {
 	int broken_line;                /* the output ends inside a line */
 	size_t used, pending_lines;
 	time_t last_report;
-	struct sink_stats stats;
+	struct sink_stats stats;        /* this sink's own */
+	uint64_t *lines, *errors;       /* the daemon's too, or NULL */
 	char buf[SINK_BUFFER];
 };
 
@@ -161,9 +162,13 @@ account(struct sink *s, size_t lines, int err)
 {
 	if (err == 0) {
 		s->stats.lines += lines;
+		if (s->lines != NULL)
+			*s->lines += lines;
 		return;
 	}
 	s->stats.errors += lines;
+	if (s->errors != NULL)
+		*s->errors += lines;
 	report(s, err);
 }
 
@@ -266,4 +271,11 @@ const struct sink_stats *
 sink_stats(const struct sink *s)
 {
 	return &s->stats;
+}
+
+void
+sink_count_into(struct sink *s, uint64_t *lines, uint64_t *errors)
+{
+	s->lines = lines;
+	s->errors = errors;
 }

@@ -53,4 +53,10 @@ void sink_close(struct sink *s);
 
 const struct sink_stats *sink_stats(const struct sink *s);
 
+/*
+ * Count the lines written and lost into lines and errors too: the
+ * daemon's counters, which outlive a sink reopened at each reload.
+ */
+void sink_count_into(struct sink *s, uint64_t *lines, uint64_t *errors);
+
 #endif

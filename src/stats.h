@@ -1,10 +1,9 @@
 /*
- * stats.h - the table of linklog's counters and the statistics line
- * built from it (SIGUSR1, the stop, and systemd's STATUS=).
- *
- * Each counter is one row of the table in stats.c: its name in the line
- * and the field of the module's statistics it is read from.  The modules
- * own their counters; this module only names and prints them.
+ * stats.h - the statistics line (SIGUSR1, the stop, and systemd's
+ * STATUS=): a flat table of names and pointers to the counters, in the
+ * order of the line.  The modules own and count their counters; the
+ * table only names and prints them.  Which rows it holds, and in which
+ * order, is counters.c's.
  */
 #ifndef LINKLOG_STATS_H
 #define LINKLOG_STATS_H
@@ -12,29 +11,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon.h"
-#include "pipeline.h"
-#include "receive.h"
+#define STATS_MAX 64
 
-/* Where the counters are read from, at one moment. */
-struct stats_sources {
-	const struct receive_stats *receive;
-	const struct pipeline_stats *pipeline;
-	const struct daemon_counters *daemon;   /* access, DNS, outputs */
+struct stats_row {
+	const char *name;               /* in the statistics line */
+	const uint64_t *value;
+	const int *shown;               /* printed while *shown; NULL: always */
 };
 
-/* "received=1 kernel_drops=0 ...", every counter of the table. */
-void stats_format(const struct stats_sources *s, char *buf, size_t size);
+struct stats {
+	struct stats_row rows[STATS_MAX];
+	size_t n;
+};
 
-/* The line as a diagnostic: "statistics: received=1 ...". */
-void stats_log(const struct stats_sources *s);
+/* Append a row; beyond STATS_MAX, returns -1 (test_settings holds it). */
+int stats_add(struct stats *s, const char *name, const uint64_t *value,
+    const int *shown);
+
+/* "received=1 kernel_drops=0 ...", every row shown. */
+void stats_format(const struct stats *s, char *buf, size_t size);
 
 /*
  * systemd's STATUS= line, at most every STATS_STATUS_INTERVAL_MS (last:
  * when it was sent, updated); does nothing without systemd.
  */
 #define STATS_STATUS_INTERVAL_MS 10000
-void stats_status(const struct stats_sources *s, uint64_t now,
-    uint64_t *last);
+void stats_status(const struct stats *s, uint64_t now, uint64_t *last);
 
 #endif

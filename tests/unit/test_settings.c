@@ -17,6 +17,7 @@
 #include "conffile.h"
 #include "resolve.h"
 #include "settings.h"
+#include "counters.h"
 #include "stats.h"
 
 /* Options, short options and keys are each given once. */
@@ -181,11 +182,12 @@ test_stats_line(void **state)
 {
 	struct receive_stats r = { .datagrams = 7 };
 	struct pipeline_stats p = { .waited_out = 3, .events = 5 };
-	struct daemon_counters c = { .written_file = 2 };
-	struct stats_sources s = { &r, &p, &c };
+	struct counters c = { .written_file = 2 };
+	struct stats s = { .n = 0 };
 	char line[2048];
 
 	(void)state;
+	assert_int_equal(counters_rows(&c, &r, &p, &s), 0);
 	stats_format(&s, line, sizeof(line));
 	assert_non_null(strstr(line, "received=7 "));
 	assert_non_null(strstr(line, " events=5 "));
@@ -195,6 +197,18 @@ test_stats_line(void **state)
 	stats_format(&s, line, sizeof(line));
 	assert_non_null(strstr(line, " waited_out=3"));
 	assert_non_null(strstr(line, " dns_sent=0 "));
+	/* Pointers, not copies: what is counted later is in the next line. */
+	r.datagrams = 8;
+	c.dns.sent = 4;
+	c.syslog.dropped = 6;
+	stats_format(&s, line, sizeof(line));
+	assert_non_null(strstr(line, "received=8 "));
+	assert_non_null(strstr(line, " dns_sent=4 "));
+	assert_non_null(strstr(line, " syslog_dropped=6 "));
+	assert_null(strstr(line, "geoip_"));
+	/* A full table says so. */
+	s.n = STATS_MAX;
+	assert_int_equal(stats_add(&s, "x", NULL, NULL), -1);
 }
 
 /* --help fits 79 columns, whatever the rows' texts. */
