@@ -569,6 +569,10 @@ daemon_stats_rows(struct daemon *d, const struct receive_stats *rx,
 void
 daemon_refresh_counters(struct daemon *d)
 {
+	/* The pipeline's stages' counters are copied into its own when
+	 * pipeline_stats() is called. */
+	if (d->pipeline != NULL)
+		(void)pipeline_stats(d->pipeline);
 	if (d->syslogq != NULL)
 		syslogq_stats(d->syslogq, &d->counters.syslog);
 }

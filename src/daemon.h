@@ -97,7 +97,8 @@ struct access *daemon_access(const struct daemon *d);
  * The daemon's counters (counters.h): every state's parts count into
  * them, so they run from the start whatever reloads replaced.  Before a
  * statistics line, daemon_refresh_counters() reads the syslog writer's
- * (a thread of its own) into them.
+ * (a thread of its own) into them, and has the pipeline gather its
+ * stages'.
  */
 struct counters *daemon_counters(struct daemon *d);
 
