@@ -21,6 +21,9 @@ struct fd_reg {
 	void *arg;
 };
 
+/* run_timers() keeps the due ones in a 32-bit set. */
+_Static_assert(LOOP_MAX_TIMERS <= 32, "LOOP_MAX_TIMERS over 32");
+
 struct timer {
 	uint8_t used;
 	uint64_t when;          /* 0: disarmed */
@@ -198,15 +201,42 @@ poll_set(struct loop *l)
 	return n;
 }
 
+/* The first of the timers in due still armed for now or before; -1:
+ * none (those freed or moved on meanwhile leave due). */
+static int
+first_due(struct loop *l, uint32_t *due, uint64_t now)
+{
+	int first = -1;
+
+	for (int i = 0; i < l->ntimers; i++) {
+		const struct timer *t = &l->timers[i];
+		if (!(*due & (UINT32_C(1) << i)))
+			continue;
+		if (!t->used || t->when == 0 || t->when > now)
+			*due &= ~(UINT32_C(1) << i);
+		else if (first < 0 || t->when < l->timers[first].when)
+			first = i;
+	}
+	return first;
+}
+
+/* The timers due when the round's timers start, earliest first (a
+ * round that ran late has several); one armed again by a callback
+ * waits for the next round. */
 static void
 run_timers(struct loop *l)
 {
 	uint64_t now = loop_now();
+	uint32_t due = 0;
+	int i;
 
-	for (int i = 0; i < l->ntimers; i++) {
+	for (i = 0; i < l->ntimers; i++)
+		if (l->timers[i].used && l->timers[i].when != 0 &&
+		    l->timers[i].when <= now)
+			due |= UINT32_C(1) << i;
+	while ((i = first_due(l, &due, now)) >= 0) {
 		struct timer *t = &l->timers[i];
-		if (!t->used || t->when == 0 || t->when > now)
-			continue;
+		due &= ~(UINT32_C(1) << i);
 		t->when = 0;            /* one-shot: fn may arm it again */
 		t->fn(t->arg, now);
 	}

@@ -7,10 +7,10 @@
  * and re-armed at an absolute time), or a hook called before every
  * sleep (to flush, or to set its timer from its own state).  One round:
  * the hooks, poll(2) until the first timer, the ready descriptors in
- * the order they were registered, then the timers that are due.  A
- * registration removed during a round is never called after it, so a
- * callback may free what another registered (a reload does).  Fixed in
- * size; nothing is allocated after loop_new().
+ * the order they were registered, then the timers that are due,
+ * earliest first.  A registration removed during a round is never
+ * called after it, so a callback may free what another registered (a
+ * reload does).  Fixed in size; nothing is allocated after loop_new().
  */
 #ifndef LINKLOG_LOOP_H
 #define LINKLOG_LOOP_H
