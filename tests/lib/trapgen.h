@@ -24,4 +24,9 @@ size_t trapgen_build_ex(int version, int inform, long reqid,
     const char *community, const char *agent, const char *const *strings,
     size_t n, unsigned char *buf, size_t size);
 
+/* The start of an SNMPv3 message (version 3, then msgGlobalData), which
+ * net-snmp here cannot encode without a user: decoded as unsupported. */
+extern const unsigned char trapgen_snmpv3[];
+extern const size_t trapgen_snmpv3_len;
+
 #endif
