@@ -138,15 +138,34 @@ check_response(const struct trap *inform, size_t size)
 		abort();
 }
 
-/* The accounting identity of linklog(8) STATISTICS, for events. */
+/* The accounting identities of linklog(8) STATISTICS: every datagram
+ * (no sender or community is rejected here) in one datagram counter,
+ * every event in one of emitted, filtered, rate_limited and folded by
+ * the scan or repeat stage, every string without a message (all
+ * forwarded) in forwarded or forward_limited, every inform answered in
+ * responses or response_errors. */
+static uint64_t datagrams, traps;
+
 static void
 check_accounting(void)
 {
 	const struct pipeline_stats *ps = pipeline_stats(pipeline);
 	const struct access_stats *as = access_stats(access_checker);
 
+	if (datagrams != as->rejected_sender + ps->malformed +
+	    ps->unsupported + as->rejected_community + ps->decoded)
+		abort();
+	if (ps->decoded != traps + ps->inform.informs +
+	    ps->inform.informs_limited)
+		abort();
 	if (ps->events != ps->emitted + ps->filtered + as->rate_limited +
 	    ps->scan_suppressed + ps->repeats_suppressed)
+		abort();
+	if (ps->strings.unparsed + ps->strings.binary_strings !=
+	    ps->forwarded + as->forward_limited)
+		abort();
+	if (ps->inform.informs != ps->inform.responses +
+	    ps->inform.response_errors)
 		abort();
 }
 
@@ -179,14 +198,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Now and then a stop or reload: every summary written. */
 	pipeline_release(pipeline, now, size % 7 == 0);
 	pipeline_flush(pipeline);
-	check_accounting();
+	datagrams++;
 	/* And the same path by hand, checking every line it renders. */
 	memset(&ev, 0, sizeof(ev));
 	memcpy(&ev.router.addr, &from, sizeof(from));
 	ev.time = 1700000000;
 	if (decode_trap(data, size, &trap, spans, DECODE_MAX_STRINGS, &n) !=
-	    DECODE_OK)
+	    DECODE_OK) {
+		check_accounting();
 		return 0;
+	}
+	traps += !trap.inform;
+	check_accounting();
 	for (size_t i = 0; i < n; i++)
 		check_string(&ev, spans[i].text, spans[i].len);
 	if (trap.inform)
