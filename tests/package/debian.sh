@@ -55,8 +55,12 @@ check "rsyslogd creates linklog's socket, /run/linklog/dev-log" \
     wait_for_socket /run/linklog/dev-log
 # What the unit's BindPaths= gives the service: /dev/log is that socket.
 ln -s /run/linklog/dev-log /dev/log
-logger -t linklog '127.0.0.1: [ in, TCP] 203.0.113.7:51234 -> 192.168.1.20:ssh'
-logger -t custom '127.0.0.1: [out, UDP] 192.168.1.30:4000 -> 8.8.8.8:domain'
+logger -t linklog -p daemon.info '127.0.0.1: [ in, TCP] 203.0.113.7:51234 -> 192.168.1.20:ssh'
+logger -t custom -p daemon.info '127.0.0.1: [out, UDP] 192.168.1.30:4000 -> 8.8.8.8:domain'
+# A scan line, at scan.priority's default, notice.
+logger -t linklog -p daemon.notice '127.0.0.1: [port scan start] [ in, TCP] 198.51.100.9 -> 192.168.1.1:*: 15 distinct in 3 s, 0 not shown: 1,2,3'
+logger -t linklog -p daemon.warning '127.0.0.1: [ in, TCP] 203.0.113.70:1 -> 192.168.1.20:ssh'
+
 # linklog's own diagnostics come from the journal, on the system socket.
 logger -u "$WORK/system.sock" -t linklog 'statistics: received=1 kernel_drops=0'
 check "a traffic line lands in /var/log/linklog.log" \
@@ -80,6 +84,12 @@ echo "    README: $sample"
 echo "    rsyslogd: $(grep -F -- "$msg" /var/log/linklog.log | tail -n 1)"
 check "the README's /var/log/linklog.log line is rsyslogd's form" \
     test -n "$msg" -a "$(echo "$sample" | shape)" = "$written" -a "${written%% *}" = STAMP
+check "a scan line (notice) lands in /var/log/linklog.log" \
+    wait_grep /var/log/linklog.log 'port scan start'
+check "and in /var/log/linklog-alerts.log" \
+    wait_grep /var/log/linklog-alerts.log 'port scan start'
+check "so does a line of a rule's higher priority (warning)" \
+    wait_grep /var/log/linklog-alerts.log '203.0.113.70:1 -> '
 check "a diagnostic with the program name linklog goes to the system log" \
     wait_grep /var/log/syslog 'linklog: statistics: received=1'
 stop_rsyslog pkg
@@ -89,6 +99,10 @@ check "diagnostics are not in the traffic log" \
     sh -c "! grep -q statistics /var/log/linklog.log"
 check "/var/log/linklog.log is 0640 root:adm" \
     test "$(stat -c '%a %U:%G' /var/log/linklog.log)" = "640 root:adm"
+check "the alerts log holds only notice and above (no info line)" \
+    sh -c "! grep -q '203.0.113.7:51234\|8.8.8.8' /var/log/linklog-alerts.log"
+check "/var/log/linklog-alerts.log is 0640 root:adm" \
+    test "$(stat -c '%a %U:%G' /var/log/linklog-alerts.log)" = "640 root:adm"
 
 # --- logrotate: the packaged entry, on this namespace's /var/log.
 mkdir -p "$WORK/fake-rsyslog"
@@ -104,6 +118,7 @@ rotate() {
 echo 'line 1' >/var/log/linklog.log
 check "without rsyslog's rotate helper, rotation succeeds" rotate
 check "  and rotated the file" test -f /var/log/linklog.log.1
+check "  and the alerts log with it" test -f /var/log/linklog-alerts.log.1
 cat "$WORK/logrotate.out"
 printf '#!/bin/sh\necho called >%s/rotate-called\n' "$WORK" \
     >"$WORK/fake-rsyslog/rsyslog-rotate"

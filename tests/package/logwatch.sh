@@ -39,6 +39,11 @@ Nov 30 10:00:03 gw linklog[100]: 192.168.1.1: [ in, TCP] 203.0.113.7:51236 -> na
 Nov 30 10:00:04 gw linklog[100]: 192.168.1.1: [ in, TCP] 203.0.113.7:51237 -> nas.lan:http
 Nov 30 10:00:05 gw linklog[100]: 192.168.1.1: [out, UDP] laptop.lan:40000 -> dns.example:domain
 Nov 30 10:00:06 gw traffic[100]: ::1: [out, TCP] John PC:50000 -> www.example.com:https
+Nov 30 10:01:00 gw linklog[100]: 192.168.1.1: [port scan start] [ in, TCP] 198.51.100.9 -> 192.168.1.20:*: 15 distinct in 3 s, 0 not shown: 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+Nov 30 10:02:00 gw linklog[100]: 192.168.1.1: [port scan end] [ in, TCP] 198.51.100.9 -> 192.168.1.20:*: 1000 distinct in 62 s, 986 not shown: 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,...
+Nov 30 10:03:00 gw linklog[100]: 192.168.1.1: [sweep start] [out, TCP] 192.168.1.50 -> *:telnet: 100 distinct in 20 s, 0 not shown: 45.0.0.1,...
+Nov 30 10:03:01 gw linklog[100]: 192.168.1.1: [out, TCP] camera.lan:40000 -> 45.0.0.2:telnet [scan]
+Nov 30 10:05:00 gw linklog[100]: 192.168.1.1: [repeat] [out, TCP] laptop.lan -> dns.example:https: 5 times in 50 s
 EOF
 # Yesterday's, numbered: rsyslog's RFC 3339 stamps.
 cat >"$L/linklog.log.1" <<'EOF'
@@ -101,7 +106,17 @@ sed 's/^/    /' "$R"
 has() { grep -qE -- "$1" "$R"; }
 
 check "logwatch runs the package's service" has 'linklog: router connections'
-check "every traffic line of the three files is counted (11)" has '^ *Connection events: 11$'
+check "every traffic line of the three files is counted (12)" has '^ *Connection events: 12$'
+check "a port scan: source, target, ports, when, not written" \
+    has '^ +in 198\.51\.100\.9 -> 192\.168\.1\.20:\* \(port scan, TCP\): 1000 ports, Nov 30 10:01:00 to Nov 30 10:02:00 \(62 s\), 986 not written$'
+check "a sweep outward still going on" \
+    has '^ +out 192\.168\.1\.50 -> \*:telnet \(sweep, TCP\): 100 targets, .* \(going on\), 0 not written$'
+check "the connections a scan summary counted" \
+    has '^ +and 986 more counted into port scan summaries'
+check "the connections a repeat line counted" \
+    has '^ +and 4 more counted into 1 repeat line'
+check "an annotated connection is counted as written, marked" \
+    has '^ +\(1 of them marked as a scanner'"'"'s\)$'
 check "events with no protocol are counted as \"-\"" has '^ +in -  +2$'
 check "and outbound ones too" has '^ +out -  +1$'
 check "by direction and protocol" has '^ +in TCP +4$'
