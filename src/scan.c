@@ -29,7 +29,8 @@
 struct cand {
 	uint32_t src, other;            /* other: the target, or the port */
 	uint8_t used, dir, proto, horizontal;
-	uint8_t n;                      /* ports listed (vertical) */
+	uint16_t n;                     /* ports listed (vertical), bits set
+	                                 * (horizontal) */
 	uint64_t start, seen;           /* ms: window start, last event */
 	union {
 		uint16_t ports[SCAN_PORTS_MAX];
@@ -177,16 +178,43 @@ hash3(uint32_t a, uint32_t b, uint32_t c)
 	return keyhash(k, sizeof(k));
 }
 
+/*
+ * One keyed hash per event: that of its source (and direction), which
+ * places the source's scanner; its candidates and the bit of a target
+ * are that hash mixed with the target or port (the finaliser of
+ * MurmurHash3, a bijection).  A sender who does not know the source's
+ * hash cannot choose targets or ports that collide.
+ */
+static uint64_t
+source_hash(const struct event *ev)
+{
+	uint32_t k[2] = { ev->src.addr.s_addr, (uint32_t)ev->dir };
+
+	return keyhash(k, sizeof(k));
+}
+
+static uint64_t
+mix(uint64_t h, uint64_t v)
+{
+	h ^= v * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
 /* The bucket's entry for the key, or a free one, or its least recently
  * seen (*evict set).  Returns the first entry of the bucket in *base. */
 static struct cand *
-cand_slot(struct scan *s, uint32_t src, uint32_t other, uint8_t dir,
-    uint8_t proto, uint8_t horizontal, int *evict)
+cand_slot(struct scan *s, uint64_t h, uint32_t src, uint32_t other,
+    uint8_t dir, uint8_t proto, uint8_t horizontal, int *evict)
 {
-	uint32_t tag = (uint32_t)dir | (uint32_t)proto << 8 |
-	    (uint32_t)horizontal << 16;
-	struct cand *b = &s->cand[(hash3(src, other, tag) & (s->ncand - 1)) *
-	    WAYS], *free_slot = NULL, *oldest = b;
+	uint64_t tag = (uint64_t)other << 32 | (uint64_t)proto << 8 |
+	    horizontal;
+	struct cand *b = &s->cand[(mix(h, tag) & (s->ncand - 1)) * WAYS],
+	    *free_slot = NULL, *oldest = b;
 
 	*evict = 0;
 	for (int i = 0; i < WAYS; i++) {
@@ -209,10 +237,11 @@ cand_slot(struct scan *s, uint32_t src, uint32_t other, uint8_t dir,
 }
 
 static struct scanner *
-scanner_find(struct scan *s, uint32_t src, uint8_t dir, struct scanner **slot)
+scanner_find(struct scan *s, uint64_t h, uint32_t src, uint8_t dir,
+    struct scanner **slot)
 {
-	struct scanner *b = &s->scan[(hash3(src, dir, 0x5ca) &
-	    (s->nscan - 1)) * WAYS], *free_slot = NULL, *oldest = NULL;
+	struct scanner *b = &s->scan[(h & (s->nscan - 1)) * WAYS],
+	    *free_slot = NULL, *oldest = NULL;
 
 	for (int i = 0; i < WAYS; i++) {
 		struct scanner *c = &b[i];
@@ -357,11 +386,11 @@ tracked(const struct scan *s, const struct event *ev)
 
 /* The candidate of the key, started anew when its window is over. */
 static struct cand *
-cand_get(struct scan *s, const struct event *ev, uint32_t other,
-    uint8_t horizontal, uint64_t now)
+cand_get(struct scan *s, uint64_t hash, const struct event *ev,
+    uint32_t other, uint8_t horizontal, uint64_t now)
 {
 	int evict;
-	struct cand *c = cand_slot(s, ev->src.addr.s_addr, other,
+	struct cand *c = cand_slot(s, hash, ev->src.addr.s_addr, other,
 	    (uint8_t)ev->dir, (uint8_t)ev->proto, horizontal, &evict);
 
 	if (evict)
@@ -393,23 +422,22 @@ vertical_hit(struct scan *s, struct cand *c, uint16_t port)
 	return c->n >= s->cfg.ports;
 }
 
-static unsigned
-bits_set(const struct cand *c)
-{
-	unsigned n = 0;
-
-	for (int i = 0; i < HBITS / 64; i++)
-		n += (unsigned)__builtin_popcountll(c->u.bits[i]);
-	return n;
-}
-
 static int
-horizontal_hit(struct scan *s, struct cand *c, struct in_addr target)
+horizontal_hit(struct scan *s, uint64_t hash, struct cand *c,
+    struct in_addr target)
 {
-	unsigned bit = (unsigned)(keyhash(&target, sizeof(target)) % HBITS);
+	/* Another mix than the candidates' (whose tags have a port or
+	 * protocol in the low bits): the odd constant. */
+	unsigned bit = (unsigned)(mix(hash ^ UINT64_C(0x5bd1e995),
+	    target.s_addr) >> 40) % HBITS;
 
-	c->u.bits[bit / 64] |= UINT64_C(1) << (bit % 64);
-	return bits_set(c) >= s->hbits;
+	uint64_t m = UINT64_C(1) << (bit % 64);
+
+	if (!(c->u.bits[bit / 64] & m)) {
+		c->u.bits[bit / 64] |= m;
+		c->n++;
+	}
+	return c->n >= s->hbits;
 }
 
 /* The number of distinct targets that set z bits on average. */
@@ -475,7 +503,7 @@ confirm(struct scan *s, struct scanner *sc, struct cand *c,
 	} else {
 		map_add(s, sc, ev->dst.addr.s_addr);
 		sample_add(sc, ev->dst.addr.s_addr);
-		sc->count = targets_for(bits_set(c));
+		sc->count = targets_for(c->n);
 	}
 	c->used = other->used = 0;
 	s->open++;
@@ -510,24 +538,32 @@ enum scan_verdict
 scan_event(struct scan *s, struct event *ev, uint64_t now, struct event *out,
     size_t *nout)
 {
-	struct scanner *sc, *slot = NULL;
+	struct scanner *sc = NULL, *slot = NULL;
 	struct cand *v, *h;
+	uint64_t hash;
 	int vhit, hhit;
 
 	*nout = 0;
 	ev->scan_mark = 0;
 	if (!s->cfg.enabled || ev->kind != EVENT_CONNECTION || !tracked(s, ev))
 		return SCAN_PASS;
-	if ((sc = scanner_find(s, ev->src.addr.s_addr, (uint8_t)ev->dir,
-	    &slot)) != NULL) {
+	hash = source_hash(ev);
+	/* No scanner open (the usual case): no lookup. */
+	if (s->open > 0)
+		sc = scanner_find(s, hash, ev->src.addr.s_addr,
+		    (uint8_t)ev->dir, &slot);
+	if (sc != NULL) {
 		scanner_add(s, sc, ev, now);
 	} else {
-		v = cand_get(s, ev, ev->dst.addr.s_addr, 0, now);
+		v = cand_get(s, hash, ev, ev->dst.addr.s_addr, 0, now);
 		vhit = vertical_hit(s, v, ev->dst.port);
-		h = cand_get(s, ev, ev->dst.port, 1, now);
-		hhit = horizontal_hit(s, h, ev->dst.addr);
+		h = cand_get(s, hash, ev, ev->dst.port, 1, now);
+		hhit = horizontal_hit(s, hash, h, ev->dst.addr);
 		if (!vhit && !hhit)
 			return SCAN_PASS;
+		if (slot == NULL)
+			scanner_find(s, hash, ev->src.addr.s_addr,
+			    (uint8_t)ev->dir, &slot);
 		sc = vhit ? confirm(s, slot, v, h, ev, now, out, nout) :
 		    confirm(s, slot, h, v, ev, now, out, nout);
 	}

@@ -16,9 +16,10 @@ identities() {
 	    $(counter rejected_sender) + $(counter malformed) + \
 	    $(counter unsupported) + $(counter rejected_community) + \
 	    $(counter decoded)))
-	check "$1: events = emitted + filtered + rate_limited" \
+	check "$1: events = emitted + filtered + rate_limited + scan_suppressed + repeats_suppressed" \
 	    test "$(counter events)" -eq $(($(counter emitted) + \
-	    $(counter filtered) + $(counter rate_limited)))
+	    $(counter filtered) + $(counter rate_limited) + \
+	    $(counter scan_suppressed) + $(counter repeats_suppressed)))
 }
 
 # 1. Forwarded strings are charged: 200 datagrams of 30 strings from one
@@ -88,6 +89,24 @@ check "mixed: some over the rate limit" test "$(counter rate_limited)" -ge 1
 check "mixed: the text string forwarded or limited" \
     test $(($(counter forwarded) + $(counter forward_limited))) -eq 1
 identities "mixed"
+
+# 3b. The scan and repeat stages fold events before the rate limit: a
+# scan, one event 100 times, and 100 distinct events over the limit.
+if [ -x "$TRAPSEND" ]; then
+	start_linklog --no-dns -q -l "$WORK/scan.log" --scan --repeats=60 \
+	    --rate-limit=50
+	"$TRAPSEND" -n 300 -k 300 -m '@in TCP from 198.51.100.9:4000 to 192.168.1.1:%p' \
+	    "127.0.0.1:$PORT" >/dev/null
+	"$TRAPSEND" -n 100 -k 1 -m '@out TCP from 192.168.1.9:4000 to 52.1.2.3:443' \
+	    "127.0.0.1:$PORT" >/dev/null
+	"$TRAPSEND" -n 100 -k 100 "127.0.0.1:$PORT" >/dev/null
+	wait_received 500
+	stop_linklog
+	check "stages: the scan folded" test "$(counter scan_suppressed)" -eq 286
+	check "stages: the repeats folded" test "$(counter repeats_suppressed)" -eq 99
+	check "stages: some over the rate limit" test "$(counter rate_limited)" -ge 1
+	identities "scan and repeats"
+fi
 
 # 4. Kernel drops are read from the socket: linklog stopped (SIGSTOP)
 # while 2,000 traps fill a 64 KiB buffer, then resumed; nothing follows
