@@ -11,7 +11,9 @@
 #define LINKLOG_EVENT_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -96,7 +98,8 @@ struct event_summary {
 	uint8_t any_target;             /* more than one target: no dst.addr */
 	uint8_t any_port;               /* more than one port: no dst.port */
 	uint8_t nsample;
-	uint32_t sample[EVENT_SAMPLE_MAX];      /* ports, or targets (net order) */
+	/* Ports, or targets (network byte order). */
+	uint32_t sample[EVENT_SAMPLE_MAX];
 };
 
 /* Microseconds from first to last; 0 if last is not later, at most
@@ -135,5 +138,49 @@ struct event {
 	char original[EVENT_ORIGINAL_MAX];      /* the message as received */
 	struct event_summary sum;       /* kinds other than connection */
 };
+
+/*
+ * A made event's common part (scan.c, repeat.c): kind, direction,
+ * protocol, source and destination addresses (network byte order), no
+ * source port, no message; everything else zero.
+ */
+static inline void
+event_made(struct event *out, enum event_kind kind, uint8_t dir,
+    uint8_t proto, uint32_t src, uint32_t dst)
+{
+	memset(out, 0, offsetof(struct event, original));
+	memset(&out->sum, 0, sizeof(out->sum));
+	out->kind = kind;
+	out->dir = dir ? DIR_OUT : DIR_IN;
+	out->proto = (enum protocol)proto;
+	out->src.addr.s_addr = src;
+	out->src.port_unknown = 1;
+	out->dst.addr.s_addr = dst;
+	out->original_len = 0;
+}
+
+/* The first and last connection a made event covers (wall time). */
+static inline void
+event_span(struct event_summary *s, time_t first, uint32_t first_usec,
+    time_t last, uint32_t last_usec)
+{
+	s->first = first;
+	s->first_usec = first_usec;
+	s->last = last;
+	s->last_usec = last_usec;
+}
+
+/* The wall time at now (ms on the monotonic clock): that of the last
+ * event, seen at seen (ms), plus the time since. */
+static inline void
+event_time_at(time_t last, uint32_t last_usec, uint64_t seen, uint64_t now,
+    time_t *sec, uint32_t *usec)
+{
+	uint64_t us = (uint64_t)last_usec + (now > seen ? (now - seen) * 1000 :
+	    0);
+
+	*sec = last + (time_t)(us / 1000000);
+	*usec = (uint32_t)(us % 1000000);
+}
 
 #endif

@@ -95,3 +95,13 @@ keyhash(const void *data, size_t len)
 		draw_key();
 	return keyhash_siphash(key, data, len);
 }
+
+size_t
+keyhash_buckets(unsigned entries, unsigned ways)
+{
+	size_t b = 1;
+
+	while (b * ways < entries)
+		b <<= 1;
+	return b;
+}

@@ -14,6 +14,10 @@
 /* The keyed hash of len bytes at data. */
 uint64_t keyhash(const void *data, size_t len);
 
+/* Buckets of ways entries for a table of at least entries: a power of
+ * two, so that a hash's low bits pick one. */
+size_t keyhash_buckets(unsigned entries, unsigned ways);
+
 /* SipHash-2-4 with an explicit key (16 bytes); for the unit tests. */
 uint64_t keyhash_siphash(const uint8_t key[16], const void *data, size_t len);
 

@@ -39,20 +39,10 @@ struct repeat {
 	struct repeat_stats stats;
 };
 
-static size_t
-buckets_for(unsigned entries)
-{
-	size_t b = 1;
-
-	while (b * WAYS < entries)
-		b <<= 1;
-	return b;
-}
-
 size_t
 repeat_memory(const struct repeat_config *cfg)
 {
-	size_t n = buckets_for(cfg->max_entries) * WAYS;
+	size_t n = keyhash_buckets(cfg->max_entries, WAYS) * WAYS;
 
 	return n * (sizeof(struct entry) + 2 * sizeof(struct ring_item));
 }
@@ -70,7 +60,7 @@ free_tables(struct repeat *r)
 int
 repeat_configure(struct repeat *r, const struct repeat_config *cfg)
 {
-	size_t nb = buckets_for(cfg->max_entries);
+	size_t nb = keyhash_buckets(cfg->max_entries, WAYS);
 
 	r->cfg = *cfg;
 	if (cfg->window == 0) {
@@ -127,35 +117,20 @@ static int
 close_entry(struct repeat *r, struct entry *e, uint64_t now,
     struct event *out)
 {
-	uint64_t us;
-
 	e->used = 0;
 	e->gen++;
 	if (e->suppressed == 0)
 		return 0;
-	memset(out, 0, offsetof(struct event, original));
-	memset(&out->sum, 0, sizeof(out->sum));
-	out->kind = EVENT_REPEAT;
-	out->dir = e->dir ? DIR_OUT : DIR_IN;
-	out->proto = (enum protocol)e->proto;
-	out->src.addr.s_addr = e->src;
-	out->src.port_unknown = 1;
-	out->dst.addr.s_addr = e->dst;
+	event_made(out, EVENT_REPEAT, e->dir, e->proto, e->src, e->dst);
 	out->dst.port = e->port;
 	memcpy(&out->router.addr, &e->router, e->router_len);
 	out->router.len = e->router_len;
-	us = (uint64_t)e->last_usec + (now > e->seen ? (now - e->seen) * 1000 :
-	    0);
-	out->time = e->last + (time_t)(us / 1000000);
-	out->usec = (uint32_t)(us % 1000000);
-	out->original_len = 0;
+	event_time_at(e->last, e->last_usec, e->seen, now, &out->time,
+	    &out->usec);
 	out->sum.count = e->suppressed + 1;
 	out->sum.suppressed = e->suppressed;
 	out->sum.events = e->suppressed;
-	out->sum.first = e->first;
-	out->sum.first_usec = e->first_usec;
-	out->sum.last = e->last;
-	out->sum.last_usec = e->last_usec;
+	event_span(&out->sum, e->first, e->first_usec, e->last, e->last_usec);
 	out->sum.final = 1;
 	r->stats.repeats++;
 	return 1;

@@ -68,22 +68,14 @@ struct scan {
 	struct scan_stats stats;
 };
 
-static size_t
-buckets_for(unsigned entries)
-{
-	size_t b = 1;
-
-	while (b * WAYS < entries)
-		b <<= 1;
-	return b;
-}
-
 size_t
 scan_memory(const struct scan_config *cfg)
 {
-	return buckets_for(cfg->max_sources) * WAYS * sizeof(struct cand) +
-	    buckets_for(cfg->max_scanners) * WAYS *
-	    (sizeof(struct scanner) + sizeof(union scanmap));
+	size_t cand = keyhash_buckets(cfg->max_sources, WAYS) * WAYS;
+	size_t scanners = keyhash_buckets(cfg->max_scanners, WAYS) * WAYS;
+
+	return cand * sizeof(struct cand) +
+	    scanners * (sizeof(struct scanner) + sizeof(union scanmap));
 }
 
 /* The bits `hosts` distinct targets set on average in a map of HBITS:
@@ -115,8 +107,8 @@ free_tables(struct scan *s)
 int
 scan_configure(struct scan *s, const struct scan_config *cfg)
 {
-	size_t nc = buckets_for(cfg->max_sources);
-	size_t ns = buckets_for(cfg->max_scanners);
+	size_t nc = keyhash_buckets(cfg->max_sources, WAYS);
+	size_t ns = keyhash_buckets(cfg->max_scanners, WAYS);
 
 	s->cfg = *cfg;
 	s->hbits = bits_for(cfg->hosts);
@@ -307,44 +299,23 @@ static void
 describe(const struct scanner *sc, enum event_kind kind, time_t sec,
     uint32_t usec, struct event *out)
 {
-	memset(out, 0, offsetof(struct event, original));
-	memset(&out->sum, 0, sizeof(out->sum));
-	out->kind = kind;
-	out->dir = sc->dir ? DIR_OUT : DIR_IN;
-	out->proto = (enum protocol)sc->proto;
-	out->src.addr.s_addr = sc->src;
-	out->src.port_unknown = 1;
-	out->dst.addr.s_addr = sc->target;
+	event_made(out, kind, sc->dir, sc->proto, sc->src, sc->target);
 	out->dst.port = sc->port;
 	out->dst.port_unknown = !sc->horizontal || sc->any_port;
 	out->router = sc->router;
 	out->time = sec;
 	out->usec = usec;
-	out->original_len = 0;
 	out->sum.count = sc->count;
 	out->sum.suppressed = sc->suppressed;
 	out->sum.events = sc->events;
-	out->sum.first = sc->first;
-	out->sum.first_usec = sc->first_usec;
-	out->sum.last = sc->last;
-	out->sum.last_usec = sc->last_usec;
+	event_span(&out->sum, sc->first, sc->first_usec, sc->last,
+	    sc->last_usec);
 	out->sum.horizontal = sc->horizontal;
 	out->sum.at_least = sc->at_least;
 	out->sum.any_target = sc->any_target;
 	out->sum.any_port = !sc->horizontal || sc->any_port;
 	out->sum.nsample = sc->nsample;
 	memcpy(out->sum.sample, sc->sample, sizeof(sc->sample));
-}
-
-/* The wall time at now: the last event's plus the time since it. */
-static void
-wall_at(const struct scanner *sc, uint64_t now, time_t *sec, uint32_t *usec)
-{
-	uint64_t us = (uint64_t)sc->last_usec + (now > sc->seen ?
-	    (now - sc->seen) * 1000 : 0);
-
-	*sec = sc->last + (time_t)(us / 1000000);
-	*usec = (uint32_t)(us % 1000000);
 }
 
 /* A summary of sc; final closes it. */
@@ -355,7 +326,7 @@ summarize(struct scan *s, struct scanner *sc, uint64_t now, int final,
 	time_t sec;
 	uint32_t usec;
 
-	wall_at(sc, now, &sec, &usec);
+	event_time_at(sc->last, sc->last_usec, sc->seen, now, &sec, &usec);
 	describe(sc, EVENT_SCAN_SUMMARY, sec, usec, out);
 	out->sum.final = (uint8_t)final;
 	s->stats.summaries++;

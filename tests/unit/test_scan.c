@@ -152,14 +152,16 @@ not_a_scan(void **state)
 	for (int i = 0; i < 60; i++) {
 		struct event ev;
 		snprintf(ip, sizeof(ip), "142.250.%d.%d", i, 7 + i);
-		ev = conn(DIR_OUT, "192.168.1.30", ip, i % 5 ? 443 : 5228, 1000);
+		ev = conn(DIR_OUT, "192.168.1.30", ip, i % 5 ? 443 : 5228,
+		    1000);
 		assert_int_equal(scan_event(s, &ev, t + i * 1000, out, &n),
 		    SCAN_PASS);
 	}
 	/* Inbound from an inside source, outbound from an outside one: not
 	 * tracked at all. */
 	for (unsigned p = 1; p <= 100; p++) {
-		struct event a = conn(DIR_IN, "192.168.1.5", "192.168.1.1", p, 1);
+		struct event a = conn(DIR_IN, "192.168.1.5", "192.168.1.1", p,
+		    1);
 		struct event b = conn(DIR_OUT, "198.51.100.1", "8.8.8.8", p, 1);
 		assert_int_equal(scan_event(s, &a, t, out, &n), SCAN_PASS);
 		assert_int_equal(scan_event(s, &b, t, out, &n), SCAN_PASS);
@@ -183,9 +185,11 @@ horizontal_sweep(void **state)
 	s = scan_new(&c);
 	for (int i = 0; i < 300; i++) {
 		struct event ev;
+		enum scan_verdict v;
+
 		snprintf(ip, sizeof(ip), "45.%d.%d.%d", i % 7, i >> 8, i & 255);
 		ev = conn(DIR_OUT, "192.168.1.50", ip, 23, 2000);
-		enum scan_verdict v = scan_event(s, &ev, 1000 + i * 100, out, &n);
+		v = scan_event(s, &ev, 1000 + i * 100, out, &n);
 		if (n > 0) {
 			start = (size_t)i + 1;
 			assert_int_equal(out[0].kind, EVENT_SCAN_START);
@@ -258,8 +262,8 @@ bounded(void **state)
 	assert_true(scan_memory(&c) < 200000);
 	for (int i = 0; i < 100000; i++) {
 		struct event ev;
-		snprintf(ip, sizeof(ip), "100.%d.%d.%d", i >> 16, (i >> 8) & 255,
-		    i & 255);
+		snprintf(ip, sizeof(ip), "100.%d.%d.%d", i >> 16,
+		    (i >> 8) & 255, i & 255);
 		ev = conn(DIR_IN, ip, "192.168.1.1", 22, 1);
 		assert_int_equal(scan_event(s, &ev, 1000 + i, out, &n),
 		    SCAN_PASS);
