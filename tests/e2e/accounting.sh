@@ -116,7 +116,7 @@ if [ -x "$TRAPSEND" ]; then
 	kill -STOP "$LL_PID"
 	"$TRAPSEND" -n 2000 -k 100 -t 10 "127.0.0.1:$PORT" >/dev/null
 	kill -CONT "$LL_PID"
-	for i in $(seq 1 50); do
+	for i in $(seq 1 100); do
 		kill -USR1 "$LL_PID"
 		sleep 0.1
 		r=$(counter received) d=$(counter kernel_drops)
