@@ -18,6 +18,7 @@
 #include "keyhash.h"
 #include "namecache.h"
 #include "loop.h"
+#include "ptr.h"
 #include "resolve.h"
 
 #define NS_T_PTR 12
@@ -67,30 +68,6 @@ struct query {
 	uint32_t flight;
 };
 
-
-int
-resolve_valid_name(const char *name)
-{
-	size_t len = strlen(name), label = 0;
-
-	if (len == 0 || len > HOST_NAME_LEN)
-		return 0;
-	for (const char *p = name; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!isalnum(c) && c != '-' && c != '_')
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	/* "10.0.0.1" is a valid name by syntax, and a forged address. */
-	return label > 0 && !addr_like_name(name);
-}
 
 /*
  * c-ares makes tries rounds over every server, doubling the time-out each
@@ -373,99 +350,6 @@ flight_free(struct resolver *r, uint32_t i)
 	r->nflights--;
 }
 
-static void
-ptr_qname(const struct namecache_key *k, char *buf, size_t size)
-{
-	static const char hex[] = "0123456789abcdef";
-	char *p = buf;
-
-	if (k->family == AF_INET) {
-		snprintf(buf, size, "%u.%u.%u.%u.in-addr.arpa", k->addr[3],
-		    k->addr[2], k->addr[1], k->addr[0]);
-		return;
-	}
-	for (int i = 15; i >= 0; i--) {
-		*p++ = hex[k->addr[i] & 15];
-		*p++ = '.';
-		*p++ = hex[k->addr[i] >> 4];
-		*p++ = '.';
-	}
-	strcpy(p, "ip6.arpa");
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static const unsigned char *
-skip_name(const unsigned char *p, const unsigned char *abuf, int alen)
-{
-	char *name;
-	long len;
-
-	if (ares_expand_name(p, abuf, alen, &name, &len) != ARES_SUCCESS)
-		return NULL;
-	ares_free_string(name);
-	return p + len;
-}
-
-/*
- * The first PTR record of a response, and the smallest TTL on the way to
- * it (a CNAME of a classless delegation counts too).  0 if none, or if
- * the name is not a host name (resolve_valid_name).
- */
-static int
-first_ptr(const unsigned char *abuf, int alen, char *out, uint32_t *ttl)
-{
-	const unsigned char *p = abuf + 12, *end = abuf + alen;
-	unsigned qd, an;
-	uint32_t min_ttl = UINT32_MAX;
-
-	if (alen < 12)
-		return 0;
-	qd = (unsigned)abuf[4] << 8 | abuf[5];
-	an = (unsigned)abuf[6] << 8 | abuf[7];
-	while (qd-- > 0) {
-		if ((p = skip_name(p, abuf, alen)) == NULL || end - p < 4)
-			return 0;
-		p += 4;
-	}
-	while (an-- > 0) {
-		unsigned type, klass, rdlen;
-		uint32_t t;
-		if ((p = skip_name(p, abuf, alen)) == NULL || end - p < 10)
-			return 0;
-		type = (unsigned)p[0] << 8 | p[1];
-		klass = (unsigned)p[2] << 8 | p[3];
-		t = get32(p + 4);
-		rdlen = (unsigned)p[8] << 8 | p[9];
-		p += 10;
-		if ((size_t)(end - p) < rdlen)
-			return 0;
-		if (klass == NS_C_IN && t < min_ttl)
-			min_ttl = t;
-		if (klass == NS_C_IN && type == NS_T_PTR) {
-			char *name;
-			long len;
-			int ok;
-			if (ares_expand_name(p, abuf, alen, &name, &len) !=
-			    ARES_SUCCESS)
-				return 0;
-			ok = resolve_valid_name(name);
-			if (ok)
-				strcpy(out, name);
-			ares_free_string(name);
-			*ttl = min_ttl;
-			return ok;
-		}
-		p += rdlen;
-	}
-	return 0;
-}
-
 /* Count an answer that gives no name, by why. */
 static void
 count_no_name(struct resolver *r, int status)
@@ -500,7 +384,7 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	}
 	now = loop_now();
 	f = &r->flights[q->flight];
-	if (status == ARES_SUCCESS && first_ptr(abuf, alen, f->name, &ttl)) {
+	if (status == ARES_SUCCESS && ptr_first_name(abuf, alen, f->name, &ttl)) {
 		counts(r)->answered++;
 		f->state = RESOLVE_NAME;
 		if (ttl > r->cfg.ttl_max)
@@ -567,7 +451,7 @@ resolve_lookup(struct resolver *r, const struct sockaddr *sa, uint64_t now,
 	q->r = r;
 	q->flight = i;
 	*ticket = i + 1;
-	ptr_qname(&key, qname, sizeof(qname));
+	ptr_query_name(&key, qname, sizeof(qname));
 	counts(r)->sent++;
 	/* c-ares always calls back, if only with a time-out. */
 	ares_query(r->channel, qname, NS_C_IN, NS_T_PTR, on_answer, q);
