@@ -184,14 +184,14 @@ inside(FILE *f, const struct report *r)
 	size_t n = REP_ROWS(r, r->inside);
 
 	title(f, "Inside hosts", n, r->all.inside);
-	fputs("  address         name                    in    out dests "
+	fputs("  address         name                   in    out dests "
 	    "first seen  last seen\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct rep_host *h = &r->inside.v[i];
 
 		putc(' ', f);
 		cell(f, h->ip, 15);
-		cell(f, h->name, 19);
+		cell(f, h->name, 18);
 		cell_u64(f, h->in, 6);
 		cell_u64(f, h->out, 6);
 		cell_u64(f, h->dests, 5);

@@ -44,8 +44,10 @@ parse_duration(const char *s, long *secs)
 			return -1;
 		errno = 0;
 		n = strtol(s, &end, 10);
-		if (errno != 0 || (unit = unit_seconds(*end)) == 0)
+		if ((unit = unit_seconds(*end)) == 0)
 			return -1;
+		if (errno == ERANGE)
+			return -2;
 		if (n > WHEN_MAX_BACK / unit || total + n * unit > WHEN_MAX_BACK)
 			return -2;
 		total += n * unit;

@@ -284,11 +284,19 @@ missing "HACKING.md, SECURITY.md and bench/README.md hold what the README left" 
 # Every line, examples included, fits an 80-column terminal.
 : >"$WORK/x"
 command -v mandoc >/dev/null || echo "mandoc is not installed (.ci/test-deps)" >"$WORK/x"
-for m in "$MAN8" "$MAN5"; do
+for m in "$MAN8" "$MAN5" "$top_srcdir/man/linklog-report.1"; do
 	mandoc -Tascii -Owidth=80 "$m" | sed 's/.\x08//g' | expand |
 	    awk -v m="${m##*/}" 'length > 80 { print m ": " $0 }' >>"$WORK/x"
 done
 missing "the manual pages fit 80 columns" "$WORK/x"
+# linklog-report: every option of its --help is an entry of its page.
+REPORT=${LINKLOG_REPORT:-$(dirname "$LINKLOG")/linklog-report}
+"$REPORT" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u >"$WORK/r.options"
+tags "$top_srcdir/man/linklog-report.1" | grep -oE -- '--[a-z][a-z-]*' |
+    sort -u >"$WORK/r.man"
+check "linklog-report --help lists options" test "$(wc -l <"$WORK/r.options")" -ge 8
+diff "$WORK/r.options" "$WORK/r.man" >"$WORK/x"
+missing "linklog-report's options are its page's entries" "$WORK/x"
 
 # ---- layout ------------------------------------------------------------
 : >"$WORK/x"
