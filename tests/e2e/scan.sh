@@ -5,8 +5,10 @@
 # slow scan and browsing raise nothing; an outward sweep is detected and
 # annotated; SIGTERM and SIGHUP write the summary of an open scan;
 # repeats collapse across interleaving; a scan under the rate limit does
-# not use up the router's budget; JSON lines carry the fields; a flood of
-# distinct sources keeps the tables bounded and counts what they push out.
+# not use up the router's budget; JSON lines carry the fields; a summary
+# carries the scanner's country and AS (geo stage, with test databases);
+# a flood of distinct sources keeps the tables bounded and counts what
+# they push out.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need snmptrap python3
 TRAPSEND=${TRAPSEND:-$(dirname "$LINKLOG")/tools/trapsend}
@@ -160,6 +162,34 @@ check "a start has event.type [\"start\"]" grep -q 'event.type=\["start"\]' "$WO
 check "a repeat has linklog.repeat.count=2" grep -q 'linklog.repeat.count=2' "$WORK/fields"
 check "a repeat has event.action repeated-connection" \
     grep -q 'event.action="repeated-connection"' "$WORK/fields"
+
+# ---- a scan summary carries the scanner's country and AS (geo stage) ---
+mkdir -p "$WORK/db"
+if perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null &&
+    perl "$top_srcdir/tests/e2e/geodb.pl" "$WORK/db" 2>/dev/null; then
+	chmod 644 "$WORK"/db/*.mmdb
+	start_linklog --no-dns --json --geoip-db="$WORK/db/city.mmdb" \
+	    --geoip-db="$WORK/db/asn.mmdb" -c "$(conf scan.enabled=true scan.quiet=1)"
+	"$TRAPSEND" -n 30 -k 30 -m '@in TCP from 81.2.69.1:4000 to 192.168.1.1:%p' \
+	    "127.0.0.1:$PORT" >/dev/null
+	wait_grep "$OUT" '"type":\["end"\]' || sleep 2
+	stop_linklog
+	python3 "$top_srcdir/tests/e2e/jsonfields.py" "$OUT" >"$WORK/fields"
+	end=$(awk '/event.type=\["end"\]/ { print $1; exit }' "$WORK/fields")
+	check "the summary has source.geo.country_iso_code GB" \
+	    grep -qxF "$end source.geo.country_iso_code=\"GB\"" "$WORK/fields"
+	check "and source.as.number 20712" \
+	    grep -qxF "$end source.as.number=20712" "$WORK/fields"
+	start_linklog --no-dns -s --geoip-db="$WORK/db/city.mmdb" \
+	    --geoip-db="$WORK/db/asn.mmdb" \
+	    -c "$(conf scan.enabled=true scan.quiet=1 'scan.template="%k %a %c %o: %n"')"
+	"$TRAPSEND" -n 30 -k 30 -m '@in TCP from 81.2.69.1:4000 to 192.168.1.1:%p' \
+	    "127.0.0.1:$PORT" >/dev/null
+	wait_grep "$OUT" 'port scan end' || sleep 2
+	stop_linklog
+	check_line "and in a text template: %c %o" "$OUT" \
+	    'port scan end 81.2.69.1 GB AS20712 Andrews & Arnold Ltd: 30'
+fi
 
 # ---- a flood of distinct sources ---------------------------------------
 # 100,000 sources, each on two candidate entries, through a table of
