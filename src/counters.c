@@ -7,7 +7,7 @@
 #include "counters.h"
 
 enum source { FROM_RECEIVE, FROM_PIPELINE, FROM_DAEMON };
-enum { ONLY_DNS = 1, ONLY_GEO = 2 };
+enum { ONLY_DNS = 1, ONLY_GEO = 2, ONLY_STATE = 3 };
 
 #define RECEIVE(f) FROM_RECEIVE, offsetof(struct receive_stats, f)
 #define PIPELINE(f) FROM_PIPELINE, offsetof(struct pipeline_stats, f)
@@ -18,7 +18,8 @@ enum { ONLY_DNS = 1, ONLY_GEO = 2 };
  * module's statistics struct (a uint64_t; for a part rebuilt at a reload,
  * one the daemon hands it in struct counters), then add a row here
  * naming it and the field; ONLY_DNS for a counter of name resolution,
- * ONLY_GEO for one of the geoip databases (shown once one was used).
+ * ONLY_GEO for one of the geoip databases (shown once one was used),
+ * ONLY_STATE for the state database's (shown while it is open).
  * Then document it in linklog(8) (STATISTICS) and, if it means loss, in
  * the logwatch script (debian/logwatch/scripts/linklog).
  */
@@ -76,6 +77,12 @@ static const struct {
 	{ "geoip_lookups", OWN(geo.lookups), ONLY_GEO },
 	{ "geoip_cache_hits", OWN(geo.cache_hits), ONLY_GEO },
 	{ "geoip_errors", OWN(geo.errors), ONLY_GEO },
+	{ "state_flushes", OWN(state.flushes), ONLY_STATE },
+	{ "state_errors", OWN(state.errors), ONLY_STATE },
+	{ "state_overflow", OWN(state.overflow), ONLY_STATE },
+	{ "state_dropped", OWN(state.dropped), ONLY_STATE },
+	{ "inventory_dropped", OWN(state.hosts_dropped), ONLY_STATE },
+	{ "new_hosts", OWN(state.new_hosts), ONLY_STATE },
 };
 
 int
@@ -87,7 +94,8 @@ counters_rows(struct counters *c, const struct receive_stats *rx,
 		    (const char *)rx : rows[i].from == FROM_PIPELINE ?
 		    (const char *)p : (const char *)c;
 		const int *shown = rows[i].only == ONLY_DNS ? &c->dns_used :
-		    rows[i].only == ONLY_GEO ? &c->geo_used : NULL;
+		    rows[i].only == ONLY_GEO ? &c->geo_used :
+		    rows[i].only == ONLY_STATE ? &c->state_used : NULL;
 		if (stats_add(s, rows[i].name, base == NULL ? NULL :
 		    (const uint64_t *)(const void *)(base + rows[i].offset),
 		    shown) < 0)

@@ -15,6 +15,7 @@
 #include "pipeline.h"
 #include "receive.h"
 #include "resolve.h"
+#include "state.h"
 #include "stats.h"
 #include "syslogq.h"
 
@@ -24,6 +25,8 @@ struct counters {
 	struct geo_stats geo;
 	int dns_used;                   /* a resolver ran at some point */
 	int geo_used;                   /* a geoip database was loaded */
+	struct statedb_stats state;     /* the state database's */
+	int state_used;                 /* it is open */
 	uint64_t written_stdout, written_file, output_errors;
 	/* A copy of the syslog writer's (a thread: read under its lock),
 	 * taken before each statistics line. */

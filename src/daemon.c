@@ -34,6 +34,7 @@
 #include "services.h"
 #include "settings.h"
 #include "sink.h"
+#include "state.h"
 #include "syslogq.h"
 
 struct state {
@@ -353,6 +354,7 @@ state_build(struct daemon *d, struct options *opt, enum build_mode mode,
 int
 daemon_check(struct daemon *d, char *err, size_t errlen)
 {
+	char msg[PATH_MAX + 128];
 	struct state *st;
 	int status;
 
@@ -360,6 +362,12 @@ daemon_check(struct daemon *d, char *err, size_t errlen)
 	d->have_first = 0;
 	if (st == NULL)
 		return 1;
+	/* Read only: --check-config never creates or changes it. */
+	if (st->opt.state_database != NULL && statedb_check_file(
+	    st->opt.state_database, msg, sizeof(msg), err, errlen) < 0) {
+		state_free(st, NULL);
+		return 1;
+	}
 	settings_print(&st->opt, stdout);
 	state_free(st, NULL);
 	return 0;
@@ -564,6 +572,13 @@ daemon_stats_rows(struct daemon *d, const struct receive_stats *rx,
     struct stats *s)
 {
 	return counters_rows(&d->counters, rx, pipeline_stats(d->pipeline), s);
+}
+
+struct statedb_stats *
+daemon_state_counters(struct daemon *d)
+{
+	d->counters.state_used = 1;
+	return &d->counters.state;
 }
 
 void

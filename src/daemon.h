@@ -108,5 +108,8 @@ struct stats;
 int daemon_stats_rows(struct daemon *d, const struct receive_stats *rx,
     struct stats *s);
 void daemon_refresh_counters(struct daemon *d);
+/* Where the state database counts (and its counters are shown from
+ * now on). */
+struct statedb_stats *daemon_state_counters(struct daemon *d);
 
 #endif

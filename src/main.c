@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -28,12 +29,15 @@
 #include "receive.h"
 #include "services.h"
 #include "signals.h"
+#include "state.h"
 #include "stats.h"
 
 /* Batches read from one socket before the others get a turn. */
 #define BATCHES_PER_ROUND 16
 /* At most this many batches per socket are read at a stop. */
 #define DRAIN_BATCHES 4096
+/* How long the stop waits for the state database's last commit. */
+#define STATE_STOP_MS 5000
 
 /* A listening socket, as the loop calls back for it. */
 struct socket_ref {
@@ -47,6 +51,8 @@ struct linklog {
 	struct loop *loop;
 	struct signals *signals;
 	int status_timer;
+	struct statedb *state;          /* --state-db, opened after the drop */
+	int state_timer;
 	uint64_t last_status;
 	char *pid_file;                 /* as written, absolute */
 	struct stats stats;             /* the statistics line's rows */
@@ -67,6 +73,62 @@ statistics(struct linklog *l, uint64_t now, int log)
 		log_msg(LOG_INFO, "statistics: %s", line);
 	} else
 		stats_status(&l->stats, now, &l->last_status);
+}
+
+/* The state database's hand-over, every state.flush seconds: the
+ * counters read first, as for a statistics line. */
+static void
+state_tick(struct linklog *l, int stop)
+{
+	time_t now = time(NULL);
+
+	receive_count_drops(l->rx);
+	daemon_refresh_counters(l->d);
+	if (stop) {
+		statedb_close(l->state, &l->stats, now, STATE_STOP_MS);
+		l->state = NULL;
+		return;
+	}
+	statedb_report(l->state, now);
+	(void)statedb_tick(l->state, &l->stats, now, 0, 0);
+}
+
+static void
+on_state_timer(void *arg, uint64_t now)
+{
+	struct linklog *l = arg;
+
+	state_tick(l, 0);
+	loop_timer_at(l->loop, l->state_timer, now +
+	    daemon_options(l->d)->state_flush * 1000ULL);
+}
+
+/*
+ * After the privilege drop: SQLite opens its -wal and -shm files by name
+ * as it needs them, so the file is the unprivileged user's from the
+ * start; no descriptor could be handed over.
+ */
+static void
+open_state(struct linklog *l)
+{
+	const struct options *o = daemon_options(l->d);
+	struct statedb_config c = { o->state_database, o->state_flush,
+	    o->state_max_rows_per_hour, o->state_retention_days,
+	    o->inventory_max_hosts, o->inventory_forget_days,
+	    o->inventory_learn };
+	char err[PATH_MAX + 512];
+
+	if (o->state_database == NULL)
+		return;
+	l->state = statedb_open(&c, PACKAGE_VERSION, time(NULL),
+	    daemon_state_counters(l->d), err, sizeof(err));
+	if (l->state == NULL)
+		log_fatal(1, "%s", err);
+	pipeline_set_state(daemon_pipeline(l->d), l->state);
+	if ((l->state_timer = loop_timer_new(l->loop, on_state_timer, l)) < 0)
+		log_fatal(1, "too many timers for the event loop");
+	loop_timer_at(l->loop, l->state_timer, loop_now() +
+	    o->state_flush * 1000ULL);
 }
 
 /* systemd's STATUS line, every STATS_STATUS_INTERVAL_MS. */
@@ -106,6 +168,9 @@ on_signal(void *arg, int signo)
 	case SIGHUP:
 		process_notify("RELOADING=1");
 		daemon_reload(l->d);
+		/* With the summaries the reload wrote. */
+		if (l->state != NULL)
+			state_tick(l, 0);
 		process_notify("READY=1");
 		break;
 	case SIGUSR1:
@@ -268,6 +333,8 @@ main(int argc, char **argv)
 			log_fatal(1, "%s", err);
 	if (geteuid() == 0 && privs_drop(&pv, err, sizeof(err)) < 0)
 		log_fatal(1, "%s", err);
+	/* A relative --state-db is the starting directory's. */
+	open_state(&l);
 	if (chdir("/") < 0)
 		log_fatal(1, "chdir /: %s", strerror(errno));
 	process_notify("READY=1");
@@ -282,6 +349,8 @@ main(int argc, char **argv)
 	process_notify("STOPPING=1");
 	drain(&l);
 	daemon_stop(l.d);
+	if (l.state != NULL)
+		state_tick(&l, 1);
 	statistics(&l, 0, 1);
 	/* By the helper if one runs: linklog may not have the right. */
 	if (l.pid_file != NULL &&

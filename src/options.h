@@ -94,6 +94,11 @@ struct options {
 	const char *repeats_template, *repeats_syslog_template;
 	int repeats_priority;
 
+	/* The state database and the inventory (state.h): at start only. */
+	const char *state_database;
+	unsigned state_flush, state_max_rows_per_hour, state_retention_days;
+	unsigned inventory_max_hosts, inventory_forget_days, inventory_learn;
+
 	struct rule_options rules[OPTIONS_MAX_RULES];
 	size_t nrules;
 

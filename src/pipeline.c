@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "pipeline.h"
 #include "report.h"
+#include "state.h"
 #include "unparsed.h"
 #include "waitq.h"
 
@@ -44,6 +45,7 @@ struct pipeline {
 	struct event events[PARSE_BATCH];
 	struct scan *scan;
 	struct repeat *repeats;
+	struct statedb *state;          /* NULL: no state database */
 	struct event made[MADE_MAX];
 	char line[RENDER_LINE_MAX];
 };
@@ -224,6 +226,8 @@ made_in(struct pipeline *p, struct event *ev)
 		    (const struct sockaddr *)&ev->router.addr, p->now, 1, 0,
 		    ACCESS_EVENTS);
 	geo_event(p->cfg.geo, ev);
+	if (p->state != NULL)
+		statedb_event(p->state, ev, p->cfg.scan.inside);
 	if ((rules = rules_for(p, ev)) != 0)
 		resolve_or_wait(p, ev, rules);
 }
@@ -282,6 +286,8 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 	uint64_t rules;
 
 	p->stats.events++;
+	if (p->state != NULL)
+		statedb_seen(p->state, ev);
 	/* Scan and repeat stages: they fold events into summaries before
 	 * the rate limit, which charges only what is written. */
 	if (fold(p, ev))
@@ -292,6 +298,9 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 		return;
 	/* Before the filters: country and AS patterns need the geo data. */
 	geo_event(p->cfg.geo, ev);
+	/* The inventory keeps what is seen, written or filtered. */
+	if (p->state != NULL)
+		statedb_event(p->state, ev, p->cfg.scan.inside);
 	if ((rules = rules_for(p, ev)) == 0) {
 		p->stats.filtered++;
 		return;
@@ -428,6 +437,12 @@ pipeline_datagram(struct pipeline *p, const struct datagram *dg,
 		return;
 	for (size_t i = 0; i < nspans; i++)
 		string_in(p, &ctx, &p->spans[i], charged);
+}
+
+void
+pipeline_set_state(struct pipeline *p, struct statedb *s)
+{
+	p->state = s;
 }
 
 void

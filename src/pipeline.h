@@ -82,6 +82,11 @@ void pipeline_free(struct pipeline *p);
  */
 void pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg);
 
+/* The state database the events go to from now on (NULL: none); it
+ * outlives the configurations, so a reload keeps it. */
+struct statedb;
+void pipeline_set_state(struct pipeline *p, struct statedb *s);
+
 
 /*
  * One datagram, through every stage in turn (pipeline.c reads top to

@@ -387,6 +387,31 @@ const struct setting settings[] = {
 	  IN(OUTPUT, repeats_priority), .names = &settings_priorities,
 	  .def = "info" },
 
+	/* The state database and the inventory (state.c): the file, its
+	 * tables and its thread are the process's, kept as started. */
+	{ .option = "state-db", .key = "state.database", .type = SETTING_STRING,
+	  IN(STATE, state_database), .check = check_not_empty,
+	  .group = GROUP_GENERAL, .metavar = "FILE",
+	  .help = "Keep the inventory and hourly summary\nin this SQLite file "
+	  "(docs/STATE.md)" },
+	{ .key = "state.flush", .type = SETTING_UINT, IN(STATE, state_flush),
+	  .min = 1, .max = 3600, .def = "10" },
+	{ .key = "state.max_rows_per_hour", .type = SETTING_UINT,
+	  IN(STATE, state_max_rows_per_hour), .min = 16, .max = 1000000,
+	  .def = "1000" },
+	{ .key = "state.retention_days", .type = SETTING_UINT,
+	  IN(STATE, state_retention_days), .min = 1, .max = 3660,
+	  .def = "31" },
+	{ .key = "inventory.max_hosts", .type = SETTING_UINT,
+	  IN(STATE, inventory_max_hosts), .min = 16, .max = 262144,
+	  .def = "16384" },
+	{ .key = "inventory.forget_days", .type = SETTING_UINT,
+	  IN(STATE, inventory_forget_days), .min = 1, .max = 3660,
+	  .def = "30" },
+	{ .key = "inventory.learn", .type = SETTING_UINT,
+	  IN(STATE, inventory_learn), .min = 0, .max = 31622400,
+	  .def = "86400" },
+
 	/* Name resolution. */
 	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,
 	  DNS(dns_servers, servers), .flags = SETTING_SYSTEM,

@@ -69,6 +69,7 @@ enum setting_part {
 	PART_RESOLVER,          /* reused while its settings are the same */
 	PART_GEO,               /* the geoip databases, read again */
 	PART_OUTPUT,            /* filters, templates, outputs, rules */
+	PART_STATE,             /* the state database: at start only */
 	PART_COUNT
 };
 

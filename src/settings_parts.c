@@ -31,6 +31,7 @@ static const struct {
 	[PART_RESOLVER] = { "resolver", SETTING_REUSE },
 	[PART_GEO] = { "geoip", SETTING_RELOAD },
 	[PART_OUTPUT] = { "output", SETTING_RELOAD },
+	[PART_STATE] = { "state database", SETTING_RESTART },
 };
 
 enum setting_apply

@@ -30,7 +30,8 @@
 "  value TEXT NOT NULL" \
 ") WITHOUT ROWID;" \
 "CREATE TABLE runs (" \
-"  started INTEGER PRIMARY KEY," \
+"  id INTEGER PRIMARY KEY," \
+"  started INTEGER NOT NULL," \
 "  version TEXT NOT NULL," \
 "  last_flush INTEGER," \
 "  stopped INTEGER" \

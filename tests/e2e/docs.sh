@@ -175,7 +175,8 @@ diff "$WORK/marked" "$WORK/kept" >"$WORK/x"
 missing "linklog.conf(5) marks restart exactly what a reload keeps" "$WORK/x"
 
 # ---- counters ---------------------------------------------------------
-start_linklog --no-dns-source --geoip-db="$GEODB"
+mkdir -m 1777 "$WORK/state"    # the state database's, for its counters
+start_linklog --no-dns-source --geoip-db="$GEODB" --state-db="$WORK/state/docs.db"
 send_v1 '@in TCP from 10.1.0.1:1 to 192.168.1.20:22'
 wait_lines "$OUT" 1
 kill -USR1 "$LL_PID"
