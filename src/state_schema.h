@@ -30,8 +30,7 @@
 "  value TEXT NOT NULL" \
 ") WITHOUT ROWID;" \
 "CREATE TABLE runs (" \
-"  id INTEGER PRIMARY KEY," \
-"  started INTEGER NOT NULL," \
+"  started INTEGER PRIMARY KEY," \
 "  version TEXT NOT NULL," \
 "  last_flush INTEGER," \
 "  stopped INTEGER" \

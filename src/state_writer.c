@@ -64,7 +64,7 @@ static const char *const sql[ST_COUNT] = {
 	    "protocol, peer, peer_port, peer_name, country, asn, written) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_RUN] = "UPDATE runs SET last_flush = ?2, stopped = ?3 "
-	    "WHERE id = ?1",
+	    "WHERE started = ?1",
 };
 
 /* Tables pruned by their time column. */
@@ -91,7 +91,7 @@ struct state_writer {
 	int stop, give_up;
 	uint64_t errors;                /* since state_writer_errors() */
 	char error[256];
-	sqlite3_int64 run;              /* this run's row */
+	sqlite3_int64 run;              /* this run's started: its key */
 	time_t last_prune;
 	unsigned retention_days;
 };
@@ -448,8 +448,10 @@ prepare(struct state_writer *w, time_t started, const char *version,
     char *err, size_t errlen)
 {
 	char *msg = NULL;
+	/* A start in the same second as the last is a second later. */
 	char *ins = sqlite3_mprintf("INSERT INTO runs (started, version) "
-	    "VALUES (%lld, %Q)", (long long)started, version);
+	    "VALUES (max(%lld, coalesce((SELECT max(started) + 1 FROM runs), "
+	    "0)), %Q)", (long long)started, version);
 
 	if (ins == NULL || sqlite3_exec(w->db, ins, NULL, NULL, &msg) !=
 	    SQLITE_OK) {
@@ -459,6 +461,7 @@ prepare(struct state_writer *w, time_t started, const char *version,
 		return -1;
 	}
 	sqlite3_free(ins);
+	/* started is the rowid (INTEGER PRIMARY KEY). */
 	w->run = sqlite3_last_insert_rowid(w->db);
 	for (int i = 0; i < ST_COUNT; i++)
 		if (sqlite3_prepare_v3(w->db, sql[i], -1,
