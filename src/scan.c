@@ -49,6 +49,12 @@ struct scanner {
 	uint64_t seen, reported;        /* ms: last event, last summary */
 	struct router router;
 	uint32_t sample[EVENT_SAMPLE_MAX];
+	/* A sweep's candidate map at the start, the targets it stands for
+	 * (estimated), and how many exact targets since fell on its bits:
+	 * a target seen before the start and again after is one target. */
+	uint64_t pre[HBITS / 64];
+	uint32_t pre_targets, on_pre;
+	uint16_t pre_bits;
 };
 
 union scanmap {
@@ -393,15 +399,21 @@ vertical_hit(struct scan *s, struct cand *c, uint16_t port)
 	return c->n >= s->cfg.ports;
 }
 
+/* A target's bit in a sweep's map: another mix than the candidates'
+ * (whose tags have a port or protocol in the low bits), the odd
+ * constant. */
+static unsigned
+target_bit(uint64_t hash, uint32_t target)
+{
+	return (unsigned)(mix(hash ^ UINT64_C(0x5bd1e995), target) >> 40) %
+	    HBITS;
+}
+
 static int
 horizontal_hit(struct scan *s, uint64_t hash, struct cand *c,
     struct in_addr target)
 {
-	/* Another mix than the candidates' (whose tags have a port or
-	 * protocol in the low bits): the odd constant. */
-	unsigned bit = (unsigned)(mix(hash ^ UINT64_C(0x5bd1e995),
-	    target.s_addr) >> 40) % HBITS;
-
+	unsigned bit = target_bit(hash, target.s_addr);
 	uint64_t m = UINT64_C(1) << (bit % 64);
 
 	if (!(c->u.bits[bit / 64] & m)) {
@@ -423,6 +435,29 @@ targets_for(unsigned z)
 		k++;
 	}
 	return k;
+}
+
+/*
+ * A sweep's distinct targets: those before the start (estimated from
+ * the candidate's map) and the exact ones since, less the estimated
+ * number that are the same targets again (a scanner's retries, a second
+ * pass).  Of the F exact targets, H fell on a bit set before the start:
+ * all r revisits do, and a new target does with the map's fill p, so
+ * H = r + (F - r) p.
+ */
+static uint32_t
+sweep_count(const struct scanner *sc)
+{
+	double p = sc->pre_bits / (double)HBITS, r;
+	uint32_t most = sc->on_pre < sc->pre_targets ? sc->on_pre :
+	    sc->pre_targets;
+
+	r = p >= 1.0 ? most : (sc->on_pre - sc->nset * p) / (1.0 - p);
+	if (r < 0)
+		r = 0;
+	if (r > most)
+		r = most;
+	return sc->pre_targets + sc->nset - (uint32_t)(r + 0.5);
 }
 
 static void
@@ -472,9 +507,14 @@ confirm(struct scan *s, struct scanner *sc, struct cand *c,
 		}
 		sc->count = c->n;
 	} else {
+		memcpy(sc->pre, c->u.bits, sizeof(sc->pre));
+		sc->pre_bits = c->n;
+		sc->pre_targets = targets_for(c->n);
+		/* The target that confirmed it set its bit: on_pre is 1. */
 		map_add(s, sc, ev->dst.addr.s_addr);
 		sample_add(sc, ev->dst.addr.s_addr);
-		sc->count = targets_for(c->n);
+		sc->on_pre = 1;
+		sc->count = sweep_count(sc);
 	}
 	c->used = other->used = 0;
 	s->open++;
@@ -487,7 +527,7 @@ confirm(struct scan *s, struct scanner *sc, struct cand *c,
 
 static void
 scanner_add(struct scan *s, struct scanner *sc, const struct event *ev,
-    uint64_t now)
+    uint64_t hash, uint64_t now)
 {
 	uint32_t v = sc->horizontal ? ev->dst.addr.s_addr : ev->dst.port;
 
@@ -496,8 +536,14 @@ scanner_add(struct scan *s, struct scanner *sc, const struct event *ev,
 	sc->last_usec = ev->usec;
 	sc->seen = now;
 	if (map_add(s, sc, v)) {
-		sc->count++;
 		sample_add(sc, v);
+		if (!sc->horizontal) {
+			sc->count++;
+		} else {
+			unsigned bit = target_bit(hash, v);
+			sc->on_pre += (sc->pre[bit / 64] >> (bit % 64)) & 1;
+			sc->count = sweep_count(sc);
+		}
 	}
 	if (!sc->horizontal && ev->dst.addr.s_addr != sc->target)
 		sc->any_target = 1;
@@ -524,7 +570,7 @@ scan_event(struct scan *s, struct event *ev, uint64_t now, struct event *out,
 		sc = scanner_find(s, hash, ev->src.addr.s_addr,
 		    (uint8_t)ev->dir, &slot);
 	if (sc != NULL) {
-		scanner_add(s, sc, ev, now);
+		scanner_add(s, sc, ev, hash, now);
 	} else {
 		v = cand_get(s, hash, ev, ev->dst.addr.s_addr, 0, now);
 		vhit = vertical_hit(s, v, ev->dst.port);

@@ -209,6 +209,43 @@ horizontal_sweep(void **state)
 	scan_free(s);
 }
 
+/*
+ * A sweep that comes back to its targets (retries, a second pass) has
+ * as many targets as one pass: those hit before the start and again
+ * after were counted twice (300 targets, three passes: 399).
+ */
+static void
+sweep_revisited(void **state)
+{
+	struct scan_config c = defaults();
+	struct event out[SCAN_OUT_MAX], sum[2];
+	char ip[32];
+	size_t n;
+
+	(void)state;
+	/* The map's bits follow the random key: several sources, each
+	 * within 10%. */
+	for (int src = 1; src <= 20; src++) {
+		struct scan *s = scan_new(&c);
+		char from[32];
+
+		snprintf(from, sizeof(from), "192.168.1.%d", src);
+		for (int i = 0; i < 900; i++) {
+			struct event ev;
+
+			snprintf(ip, sizeof(ip), "45.1.%d.%d", i % 300 >> 8,
+			    i % 300 & 255);
+			ev = conn(DIR_OUT, from, ip, 23, 2000);
+			(void)scan_event(s, &ev, 1000 + i, out, &n);
+		}
+		assert_int_equal(scan_flush_all(s, 100000, sum, 2), 1);
+		assert_true(sum[0].sum.horizontal);
+		if (sum[0].sum.count < 270 || sum[0].sum.count > 330)
+			fail_msg("300 targets, 3 passes: %u", sum[0].sum.count);
+		scan_free(s);
+	}
+}
+
 /* A long scan: a summary each report interval, the suppressed of each
  * adding up to the counter. */
 static void
@@ -365,6 +402,7 @@ main(void)
 		cmocka_unit_test(vertical_scan),
 		cmocka_unit_test(not_a_scan),
 		cmocka_unit_test(horizontal_sweep),
+		cmocka_unit_test(sweep_revisited),
 		cmocka_unit_test(report_interval),
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(repeats_interleave),
