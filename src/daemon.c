@@ -490,7 +490,8 @@ daemon_reload(struct daemon *d)
 	struct options o;
 	struct state *st;
 	char err[4096], kept[1024], before[1024], after[1024];
-	int status;
+	char changed[1024];
+	int status, n;
 
 	if (load_options(d, &o, err, sizeof(err)) >= 0 ||
 	    privsep_reload(d->privsep, err, sizeof(err)) < 0) {
@@ -508,14 +509,17 @@ daemon_reload(struct daemon *d)
 	}
 	if (kept[0] != '\0')
 		log_msg(LOG_WARNING, "%s", kept);
+	n = settings_changed(&d->cur->opt, &st->opt, changed, sizeof(changed));
 	daemon_describe(d, before, sizeof(before));
 	state_switch(d, st);
 	privsep_commit(d->privsep);
 	daemon_describe(d, after, sizeof(after));
-	log_msg(LOG_INFO, "configuration reloaded%s%s%s%s",
+	log_msg(LOG_INFO, "configuration reloaded%s%s: %s%s%s%s",
 	    st->opt.config_file ? " from " : "",
 	    st->opt.config_file ? st->opt.config_file : "",
-	    strcmp(before, after) != 0 ? ": now " : "",
+	    n == 0 ? (kept[0] != '\0' ? "no other setting changed" :
+	    "no setting changed") : changed, n > 0 ? " changed" : "",
+	    strcmp(before, after) != 0 ? "; now " : "",
 	    strcmp(before, after) != 0 ? after : "");
 }
 

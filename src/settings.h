@@ -187,6 +187,15 @@ void settings_effective_rule(const struct options *o, size_t i,
 /* Print the effective settings in configuration file syntax. */
 void settings_print(const struct options *o, FILE *f);
 
+/*
+ * The keys whose values differ between a and b ("access.rate_limit,
+ * template"; "rules" for any rule) in names, cut at size; returns how
+ * many.  For the reload's line: a setting read at start only must be the
+ * same in both (settings_keep_restart).
+ */
+int settings_changed(const struct options *a, const struct options *b,
+    char *names, size_t size);
+
 /* Print the --help text. */
 void settings_usage(FILE *f);
 

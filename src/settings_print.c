@@ -1,7 +1,7 @@
 /*
  * settings_print.c - the settings as text: --check-config's effective
- * settings in configuration file syntax, and the --help text, both from
- * the table.
+ * settings in configuration file syntax, the keys a reload changed, and
+ * the --help text, all from the table.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -157,6 +157,61 @@ settings_print(const struct options *o, FILE *f)
 		fprintf(f, "  }%s\n", i + 1 < o->nrules ? "," : "");
 	}
 	fputs(");\n", f);
+}
+
+/* ---- what a reload changed ---- */
+
+/* Row's value in o (rules: all of them), as --check-config prints it, in
+ * a buffer the caller frees; NULL when out of memory. */
+static char *
+row_text(const struct setting *row, const struct options *o, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, len)) == NULL)
+		return NULL;
+	if (row->type == SETTING_RULES)
+		for (size_t i = 0; i < o->nrules; i++)
+			print_place(f, "", o, &o->rules[i], SETTING_RULE);
+	else
+		print_row(f, "", row, settings_value(row, (struct options *)o,
+		    NULL), SETTING_TOP);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int
+settings_changed(const struct options *a, const struct options *b,
+    char *names, size_t size)
+{
+	size_t used = 0;
+	int n = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < settings_count; i++) {
+		const struct setting *row = &settings[i];
+		char *ta, *tb;
+		size_t la = 0, lb = 0;
+		int same;
+		if (!row->key || !(settings_row_places(row) & SETTING_TOP))
+			continue;
+		ta = row_text(row, a, &la);
+		tb = row_text(row, b, &lb);
+		same = ta && tb && la == lb && memcmp(ta, tb, la) == 0;
+		free(ta);
+		free(tb);
+		if (same)
+			continue;
+		n++;
+		if (used < size)
+			used += (size_t)snprintf(names + used, size - used,
+			    "%s%s", used ? ", " : "", row->key);
+	}
+	return n;
 }
 
 /* ---- --help ---- */

@@ -146,7 +146,7 @@ kill -HUP "$LL_PID"
 wait_grep "$ERR" "configuration reloaded" >/dev/null
 stop_linklog
 check "a reload says what changed" \
-    grep -q "configuration reloaded from $WORK/r.conf: now writing to $WORK/reload.log; DNS off" "$ERR"
+    grep -q "configuration reloaded from $WORK/r.conf: quiet changed; now writing to $WORK/reload.log; DNS off" "$ERR"
 
 # 6. The receive buffer warning: once for all sockets (two: IPv4 and
 # IPv6), with advice that fits who linklog runs as.

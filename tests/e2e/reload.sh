@@ -18,6 +18,19 @@ kill -HUP "$LL_PID"
 wait_grep "$ERR" "configuration reloaded" >/dev/null
 send_v1 '@in TCP from 10.6.0.2:1 to 192.168.1.20:22'
 check "service names after the reload" wait_grep "$OUT" '^10.6.0.2 ssh$'
+check "the reload line names the key that changed" \
+    grep -q "configuration reloaded from $CONF: show_port_numbers changed$" "$ERR"
+# Several keys (a section's and a rule's), then none; a restart-only one
+# is named apart and not as applied.
+printf 'template = "%%a %%D";\naccess = { rate_limit = 9; };\nrules = ( { quiet = true; } );\nreceive_buffer = 1000000;\n' >"$CONF"
+kill -HUP "$LL_PID"
+check "several keys are named" wait_grep "$ERR" \
+    "configuration reloaded from $CONF: access.rate_limit, rules changed; now writing to nowhere (every output is off); DNS off$"
+check "the port is not applied, and said so" \
+    grep -q "reload: a receive_buffer change takes effect at the next restart" "$ERR"
+kill -HUP "$LL_PID"
+check "a reload of the same file says nothing changed" wait_grep "$ERR" \
+    "configuration reloaded from $CONF: no other setting changed$"
 stop_linklog
 
 # Counters survive reloads that replace the access checks and the
