@@ -59,6 +59,7 @@ struct privsep {
 	char base[PATH_MAX];            /* where relative paths start */
 	int have_base;
 	char pid_file[PATH_MAX];        /* absolute, or "" */
+	int root_without;               /* started as root, no helper needed */
 };
 
 /* The files of the running configuration, or of one a reload builds. */
@@ -358,8 +359,12 @@ privsep_start(struct privsep *p, const struct privsep_files *f, char *err,
 	int sv[2], rc;
 
 	p->parent = getpid();
-	if (geteuid() != 0 || (rc = helper_needed(f, err, errlen)) == 0)
+	if (geteuid() != 0)
 		return 0;
+	if ((rc = helper_needed(f, err, errlen)) == 0) {
+		p->root_without = 1;
+		return 0;
+	}
 	if (rc < 0)
 		return -1;
 	if (f->pid_file != NULL && (pid_file = safeopen_absolute(base_of(p),
@@ -467,6 +472,24 @@ ask_plain(struct privsep *p, char what, struct reply *r)
 	return 0;
 }
 
+/*
+ * Started as root with no log file and no pid file, linklog forked no
+ * helper: a log file a reload adds is opened with the --run-as user's
+ * rights, which a root-only directory refuses.  Say why, and the cure.
+ */
+static int
+open_without(struct privsep *p, const char *path, char *err, size_t errlen)
+{
+	int fd = safeopen_log(base_of(p), path, 0, err, errlen);
+	size_t n = strlen(err);
+
+	if (fd < 0 && errno == EACCES && n < errlen)
+		snprintf(err + n, errlen - n, " (linklog was started as root "
+		    "with no log file, so it opens files with the --run-as "
+		    "user's rights; restart it to have them opened as root)");
+	return fd;
+}
+
 int
 privsep_open(struct privsep *p, const char *path, char *err, size_t errlen)
 {
@@ -475,6 +498,8 @@ privsep_open(struct privsep *p, const char *path, char *err, size_t errlen)
 	size_t len = strlen(path);
 	int fd;
 
+	if (p != NULL && p->root_without)
+		return open_without(p, path, err, errlen);
 	if (p == NULL || p->sock < 0 || len + 2 > sizeof(req))
 		return safeopen_log(base_of(p), path, 0, err, errlen);
 	/* The path without its NUL: the helper refuses one inside. */

@@ -198,6 +198,12 @@ chown nobody "$WORK/nohelper.conf"
 start_linklog --no-dns -c "$WORK/nohelper.conf" --run-as=nobody
 check "no log file, no pid file: a configuration nobody can write starts" \
     kill -0 "$LL_PID"
+# With no helper, a log file added at a reload in a root-only directory
+# cannot be opened: the reason says why and what to do.
+printf 'template = "%%a";\nlog_file = "%s";\n' "$VARLOG/late.log" >"$WORK/nohelper.conf"
+kill -HUP "$LL_PID"
+check "a log file added at a reload without the helper: refused, saying why" \
+    wait_grep "$ERR" "reload failed.*'$VARLOG/late.log': Permission denied (linklog was started as root with no log file, so it opens files with the --run-as user's rights; restart it"
 stop_linklog
 # ... and so does a file it takes in with @include.
 printf 'quiet = true;\n' >"$WORK/included.conf"
