@@ -57,7 +57,8 @@ write_outputs(const struct emit_config *c, const struct rule *r,
 {
 	int made = ev->kind == EVENT_SCAN_START ||
 	    ev->kind == EVENT_SCAN_SUMMARY ? OUTPUT_SCAN :
-	    ev->kind == EVENT_REPEAT ? OUTPUT_REPEAT : -1;
+	    ev->kind == EVENT_REPEAT ? OUTPUT_REPEAT :
+	    ev->kind == EVENT_NEW_HOST ? OUTPUT_NEW_HOST : -1;
 
 	for (size_t i = 0; i < r->noutputs; i++) {
 		const struct output *o = &r->outputs[i];

@@ -20,8 +20,9 @@
 #define RULE_MAX_OUTPUTS 4
 #define EMIT_MAX_RULES 64
 
-/* The made kinds with templates of their own: scans, repeats. */
-enum { OUTPUT_SCAN, OUTPUT_REPEAT, OUTPUT_MADE };
+/* The made kinds with templates of their own: scans, repeats, new
+ * hosts. */
+enum { OUTPUT_SCAN, OUTPUT_REPEAT, OUTPUT_NEW_HOST, OUTPUT_MADE };
 
 struct output {
 	struct sink *sink;

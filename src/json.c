@@ -430,12 +430,44 @@ render_made(const struct json_format *f, const struct event *ev,
 	return finish(&w, buf);
 }
 
+/* A new inside host (the source) and its first connection. */
+static size_t
+render_new_host(const struct json_format *f, const struct event *ev,
+    const struct render_names *names, char *buf, size_t size)
+{
+	struct jw w = { buf, line_end(f, buf, size), 0 };
+	char b[ADDR_IPV4_LEN];
+	const char *name = names->src != NULL ? names->src :
+	    ev->src.has_name ? ev->src.name : NULL;
+
+	put_head(&w, f, ev->time, ev->usec);
+	PUT_LIT(&w, ",\"event\":{\"kind\":\"alert\",\"category\":"
+	    "[\"host\",\"network\"],\"type\":[\"info\"],\"action\":"
+	    "\"new-host\",\"module\":\"linklog\"}");
+	PUT_LIT(&w, ",\"host\":{\"ip\":[\"");
+	put(&w, b, addr_format_ipv4(ev->src.addr, b));
+	PUT_LIT(&w, "\"]");
+	if (name != NULL) {
+		PUT_LIT(&w, ",\"name\":");
+		put_cstring(&w, name);
+	}
+	put(&w, "}", 1);
+	put_network(&w, ev);
+	put_endpoint(&w, ",\"source\":", 10, &ev->src, names->src);
+	put_endpoint(&w, ",\"destination\":", 15, &ev->dst, names->dst);
+	put_observer(&w, &ev->router, names->router, 1);
+	put(&w, "}", 1);
+	return finish(&w, buf);
+}
+
 size_t
 json_render_event(const struct json_format *f, const struct event *ev,
     const struct render_names *names, char *buf, size_t size)
 {
 	struct jw w = { buf, line_end(f, buf, size), 0 };
 
+	if (ev->kind == EVENT_NEW_HOST)
+		return render_new_host(f, ev, names, buf, size);
 	if (ev->kind != EVENT_CONNECTION)
 		return render_made(f, ev, names, buf, size);
 	put_head(&w, f, ev->time, ev->usec);

@@ -115,7 +115,7 @@ open_state(struct linklog *l)
 	struct statedb_config c = { o->state_database, o->state_flush,
 	    o->state_max_rows_per_hour, o->state_retention_days,
 	    o->inventory_max_hosts, o->inventory_forget_days,
-	    o->inventory_learn };
+	    o->inventory_learn, o->inventory_notices_per_minute };
 	char err[PATH_MAX + 512];
 
 	if (o->state_database == NULL)

@@ -98,6 +98,9 @@ struct options {
 	const char *state_database;
 	unsigned state_flush, state_max_rows_per_hour, state_retention_days;
 	unsigned inventory_max_hosts, inventory_forget_days, inventory_learn;
+	unsigned inventory_notices_per_minute;
+	const char *inventory_template, *inventory_syslog_template;
+	int inventory_priority;
 
 	struct rule_options rules[OPTIONS_MAX_RULES];
 	size_t nrules;

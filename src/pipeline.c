@@ -227,7 +227,7 @@ made_in(struct pipeline *p, struct event *ev)
 		    ACCESS_EVENTS);
 	geo_event(p->cfg.geo, ev);
 	if (p->state != NULL)
-		statedb_event(p->state, ev, p->cfg.scan.inside);
+		(void)statedb_event(p->state, ev, p->cfg.scan.inside, NULL);
 	if ((rules = rules_for(p, ev)) != 0)
 		resolve_or_wait(p, ev, rules);
 }
@@ -298,9 +298,11 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 		return;
 	/* Before the filters: country and AS patterns need the geo data. */
 	geo_event(p->cfg.geo, ev);
-	/* The inventory keeps what is seen, written or filtered. */
-	if (p->state != NULL)
-		statedb_event(p->state, ev, p->cfg.scan.inside);
+	/* The inventory keeps what is seen, written or filtered; a new
+	 * host's notice is written before its first connection. */
+	if (p->state != NULL && statedb_event(p->state, ev,
+	    p->cfg.scan.inside, &p->made[0]))
+		made_in(p, &p->made[0]);
 	if ((rules = rules_for(p, ev)) == 0) {
 		p->stats.filtered++;
 		return;

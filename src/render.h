@@ -36,6 +36,12 @@
 #define RENDER_REPEAT_SYSLOG_DEFAULT \
 	"%r: [%k] [%i, %p] %s -> %d:%D: %n times in %u s"
 
+/* A new inside host (state.c): its first connection out. */
+#define RENDER_NEW_HOST_DEFAULT \
+	"%t new host on the LAN: %a (%s), first connection out to %A:%D"
+#define RENDER_NEW_HOST_SYSLOG_DEFAULT \
+	"%r: new host on the LAN: %a (%s), first connection out to %A:%D"
+
 /* Room for the longest line: a 64 KiB raw string, every byte escaped. */
 #define RENDER_LINE_MAX (4 * 65536 + 4096)
 

@@ -177,6 +177,7 @@ compile_made(struct runtime *rt, const struct options *o, char *err,
 	const char *text[OUTPUT_MADE][2] = {
 		{ o->scan_template, o->scan_syslog_template },
 		{ o->repeats_template, o->repeats_syslog_template },
+		{ o->inventory_template, o->inventory_syslog_template },
 	};
 
 	for (int k = 0; k < OUTPUT_MADE; k++)
@@ -193,7 +194,8 @@ static void
 add_output(struct rule *r, struct output o, const struct runtime *rt,
     const struct options *opt, int syslog)
 {
-	int level[OUTPUT_MADE] = { opt->scan_priority, opt->repeats_priority };
+	int level[OUTPUT_MADE] = { opt->scan_priority, opt->repeats_priority,
+	    opt->inventory_priority };
 
 	for (int k = 0; k < OUTPUT_MADE; k++) {
 		o.made_tpl[k] = rt->made[k][syslog];

@@ -411,6 +411,18 @@ const struct setting settings[] = {
 	{ .key = "inventory.learn", .type = SETTING_UINT,
 	  IN(STATE, inventory_learn), .min = 0, .max = 31622400,
 	  .def = "86400" },
+	{ .key = "inventory.notices_per_minute", .type = SETTING_UINT,
+	  IN(STATE, inventory_notices_per_minute), .min = 1, .max = 100000,
+	  .def = "20" },
+	{ .key = "inventory.template", .type = SETTING_STRING,
+	  IN(OUTPUT, inventory_template), .def = RENDER_NEW_HOST_DEFAULT,
+	  .check = render_check },
+	{ .key = "inventory.syslog_template", .type = SETTING_STRING,
+	  IN(OUTPUT, inventory_syslog_template),
+	  .def = RENDER_NEW_HOST_SYSLOG_DEFAULT, .check = render_check },
+	{ .key = "inventory.priority", .type = SETTING_NAME,
+	  IN(OUTPUT, inventory_priority), .names = &settings_priorities,
+	  .def = "notice" },
 
 	/* Name resolution. */
 	{ .option = "dns-server", .key = "dns.servers", .type = SETTING_LIST,

@@ -42,6 +42,9 @@ struct statedb {
 	int have_last;
 	struct state_batch batch;       /* the writer's while it has it */
 	time_t last_report;
+	time_t minute;                  /* the notices' minute, and */
+	unsigned notices, over;         /* notices in it, those over */
+	uint64_t learned;               /* hosts learned while learning */
 	uint64_t reported_dropped, unreported_errors;
 	char why[256];                  /* the writer's last error */
 };
@@ -430,56 +433,110 @@ host_add(struct statedb *s, const struct event *ev, time_t t, uint32_t n)
 	return fresh;
 }
 
-/* A new host: its record (the notice is the pipeline's). */
+/* The notices' minute: the line about those over the bound. */
 static void
-new_host(struct statedb *s, const struct event *ev, time_t t)
+notice_minute(struct statedb *s, time_t now, int force)
+{
+	if (now - s->minute < 60 && !force)
+		return;
+	if (s->over > 0)
+		log_msg(LOG_NOTICE, "inventory: %u more new hosts in the last "
+		    "minute than inventory.notices_per_minute (%u) were not "
+		    "written: they are in the state database's new_hosts",
+		    s->over, s->cfg.notices_per_minute);
+	s->minute = now;
+	s->notices = s->over = 0;
+}
+
+/* Whether the new host of ev gets a notice. */
+static int
+notice_due(struct statedb *s, const struct event *ev, time_t t)
+{
+	if (s->learning) {
+		s->learned++;
+		return 0;
+	}
+	if (ev->dir == DIR_IN)
+		return 0;
+	notice_minute(s, t, 0);
+	if (s->notices >= s->cfg.notices_per_minute) {
+		s->over++;
+		return 0;
+	}
+	s->notices++;
+	return 1;
+}
+
+/* The notice: the first connection, as an event of its own. */
+static void
+make_notice(const struct event *ev, time_t t, struct event *made)
+{
+	*made = *ev;
+	made->kind = EVENT_NEW_HOST;
+	made->scan_mark = 0;
+	memset(&made->sum, 0, sizeof(made->sum));
+	made->sum.first = made->sum.last = t;
+	made->sum.count = made->sum.events = 1;
+}
+
+/* A new host: its record, and whether it gets a notice. */
+static int
+new_host(struct statedb *s, const struct event *ev, time_t t,
+    struct event *made)
 {
 	const struct endpoint *in = ev->dir == DIR_IN ? &ev->dst : &ev->src;
 	const struct endpoint *out = ev->dir == DIR_IN ? &ev->src : &ev->dst;
 	struct state_rec *r;
 
+	int notice = made != NULL && notice_due(s, ev, t);
+
 	s->count->new_hosts++;
+	if (notice)
+		make_notice(ev, t, made);
 	if ((r = record(s, REC_NEW_HOST, ev)) == NULL)
-		return;
+		return notice;
 	r->src = in->addr.s_addr;
 	r->dst = out->addr.s_addr;
 	r->first = r->last = t;
-	r->written = 0;
+	r->written = (uint8_t)notice;
 	if (in->has_name) {
 		memcpy(r->name, in->name, sizeof(r->name));
 		r->has_name = 1;
 	}
 	memcpy(r->iso, out->geo.iso, sizeof(r->iso));
 	r->asn = out->geo.asn;
+	return notice;
 }
 
-/* n events of ev at t: its row, and its inside host if it is one. */
-static void
+/* n events of ev at t: its row, and its inside host if it is one;
+ * returns whether *made is a notice. */
+static int
 count(struct statedb *s, const struct event *ev, const struct inside *lan,
-    time_t t, uint32_t n)
+    time_t t, uint32_t n, struct event *made)
 {
 	const struct endpoint *e = ev->dir == DIR_IN ? &ev->dst : &ev->src;
 
 	agg_add(s, ev, lan, t, n);
 	if (e->addr.s_addr != 0 && lan != NULL && inside_contains(lan,
 	    e->addr) && host_add(s, ev, t, n))
-		new_host(s, ev, t);
+		return new_host(s, ev, t, made);
+	return 0;
 }
 
-void
+int
 statedb_event(struct statedb *s, const struct event *ev,
-    const struct inside *lan)
+    const struct inside *lan, struct event *made)
 {
 	struct state_rec *r;
 
 	switch (ev->kind) {
 	case EVENT_CONNECTION:
-		count(s, ev, lan, ev->time, 1);
-		break;
+		return count(s, ev, lan, ev->time, 1, made);
 	case EVENT_REPEAT:
 		/* The repeat's folded events, at its last occurrence. */
 		if (ev->sum.suppressed > 0)
-			count(s, ev, lan, ev->sum.last, ev->sum.suppressed);
+			(void)count(s, ev, lan, ev->sum.last,
+			    ev->sum.suppressed, NULL);
 		if ((r = record(s, REC_REPEAT, ev)) != NULL) {
 			r->first = ev->sum.first;
 			r->last = ev->sum.last;
@@ -493,6 +550,7 @@ statedb_event(struct statedb *s, const struct event *ev,
 	default:
 		break;
 	}
+	return 0;
 }
 
 /* What changed since the last hand-over, into the batch. */
@@ -549,11 +607,25 @@ fill_counters(struct statedb *s, struct state_batch *b,
 	}
 }
 
+/* The end of the learning period, said once. */
+static void
+learning_over(struct statedb *s, time_t now)
+{
+	if (!s->learning || now < s->created + (time_t)s->cfg.learn)
+		return;
+	s->learning = 0;
+	log_msg(LOG_NOTICE, "inventory: the learning period is over: %llu "
+	    "hosts learned without a notice; new hosts are reported from now "
+	    "on", (unsigned long long)s->learned);
+}
+
 unsigned
 statedb_tick(struct statedb *s, const struct stats *st, time_t now,
     int force, unsigned timeout_ms)
 {
 	(void)hour_of(s, now);
+	learning_over(s, now);
+	notice_minute(s, now, force);
 	if (force)
 		(void)state_writer_wait(s->writer, timeout_ms);
 	if (!state_writer_idle(s->writer))

@@ -41,6 +41,7 @@ struct statedb_config {
 	unsigned max_hosts;             /* inside hosts kept */
 	unsigned forget_days;           /* a host unseen this long is new */
 	unsigned learn;                 /* seconds of learning, from creation */
+	unsigned notices_per_minute;    /* new-host notices, then counted */
 };
 
 /*
@@ -76,9 +77,17 @@ int statedb_check_file(const char *path, char *msg, size_t msglen,
 /* Every connection event the router reported: the hours' totals. */
 void statedb_seen(struct statedb *s, const struct event *ev);
 
-/* An event that is kept (see above); in: the LAN's networks. */
-void statedb_event(struct statedb *s, const struct event *ev,
-    const struct inside *in);
+/*
+ * An event that is kept (see above); in: the LAN's networks.  Returns 1
+ * when ev's inside host is new and gets a notice: *made is then its
+ * new-host event (made NULL: none is made), which the pipeline writes
+ * like the other events linklog makes.  A host is learned without a
+ * notice during inventory.learn, when its first connection is inbound
+ * (it was reached through a port forwarding: someone set it up), or
+ * beyond inventory.notices_per_minute (counted, and said in one line).
+ */
+int statedb_event(struct statedb *s, const struct event *ev,
+    const struct inside *in, struct event *made);
 
 /*
  * Hand what changed to the writer, with the growth of the counters of st

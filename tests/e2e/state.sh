@@ -7,7 +7,9 @@
 # cannot write is named; a reader holding BEGIN EXCLUSIVE while traps
 # arrive delays nothing and loses nothing; kill -9 during flushes leaves
 # a sound file; the per-hour bound under a flood of distinct outside
-# hosts; names stored as the message gave them.
+# hosts; names stored as the message gave them; new-host notices after
+# the learning period, bounded a minute, again after forget_days, in JSON
+# and selected by --filter-kind.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 need sqlite3
 TRAPSEND=${TRAPSEND:-$(dirname "$LINKLOG")/tools/trapsend}
@@ -173,6 +175,66 @@ equal "nothing is lost: hourly adds up to hours" \
     "$(q 'SELECT sum(events) FROM hourly')" "$(q 'SELECT sum(events_in + events_out) FROM hours')"
 equal "outside hosts beyond the bound are not kept" \
     "$(q "SELECT count(*) FROM outside_hosts")" 16
+
+# ---- new hosts: learned during inventory.learn, one notice after -------
+DB=$D/new.db
+printf 'state = { flush = 1; };\ninventory = { learn = 2; notices_per_minute = 3; };\n' >"$WORK/new.conf"
+chmod 644 "$WORK/new.conf"
+start_linklog --no-dns --state-db="$DB" -c "$WORK/new.conf"
+send_v1 "@out TCP from 192.168.1.50:40000 to 142.250.74.14:443"
+sync_linklog
+wait_grep "$ERR" "learning period is over" || sleep 3
+check "the end of learning says how many were learned (the marker's host too)" \
+    grep -q "the learning period is over: 2 hosts learned without a notice" "$ERR"
+check_no_line "no notice while learning" "$OUT" "new host"
+send_v1 "@out UDP from android-7f3a.lan(192.168.1.77):5353 to 142.250.74.14:443"
+send_v1 "@out TCP from 192.168.1.50:40001 to 142.250.74.14:443"
+send_v1 "@in TCP from 203.0.113.7:1 to 192.168.1.88:22"
+sync_linklog
+# (--no-dns: %s is the address)
+check "a notice for the new host" grep -q \
+    "new host on the LAN: 192.168.1.77 (192.168.1.77), first connection out to 142.250.74.14:https$" "$OUT"
+awk '/new host on the LAN: 192.168.1.77/ { n = NR } /192.168.1.77:mdns ->/ { print NR - n }' "$OUT" >"$WORK/x"
+check "before its first connection" grep -qx 1 "$WORK/x"
+equal "one notice: not for a known host, nor one first reached from outside" \
+    "$(grep -c 'new host' "$OUT")" 1
+"$TRAPSEND" -n 6 -k 6 -m "@out TCP from 192.168.2.1%k:1 to 142.250.74.14:443" "127.0.0.1:$PORT" >/dev/null
+sync_linklog
+stop_linklog
+equal "at most inventory.notices_per_minute (3) a minute" "$(grep -c 'new host' "$OUT")" 3
+check "then one line of how many more" grep -q "inventory: 4 more new hosts in the last minute" "$ERR"
+equal "every new host is in new_hosts, written or not" \
+    "$(q 'SELECT count(*), sum(written) FROM new_hosts')" "10|3"
+# Forgotten: not seen for inventory.forget_days, it is new again.
+sqlite3 "$DB" "UPDATE inside_hosts SET first_seen = first_seen - 40 * 86400, last_seen = last_seen - 31 * 86400 WHERE ip = '192.168.1.50'"
+start_linklog --no-dns --state-db="$DB" -c "$WORK/new.conf"
+send_v1 "@out TCP from 192.168.1.50:40002 to 142.250.74.14:443"
+send_v1 "@out TCP from 192.168.1.77:40002 to 142.250.74.14:443"
+sync_linklog
+stop_linklog
+check "a host back after forget_days gets a notice" grep -q "new host on the LAN: 192.168.1.50 " "$OUT"
+equal "and only it" "$(grep -c 'new host' "$OUT")" 1
+equal "its first_seen starts over, its counts too" \
+    "$(q "SELECT first_seen > strftime('%s', 'now') - 60, events_out FROM inside_hosts WHERE ip = '192.168.1.50'")" "1|1"
+
+# ---- JSON notices, and --filter-kind=new-host ---------------------------
+DB=$D/json.db
+printf 'inventory = { learn = 0; };\n' >"$WORK/learn0.conf"; chmod 644 "$WORK/learn0.conf"
+start_linklog --no-dns --json --filter-kind=new-host --state-db="$DB" -c "$WORK/learn0.conf"
+send_v1 "@out UDP from android-7f3a.lan(192.168.1.77):5353 to 142.250.74.14:443"
+send_v1 "@out UDP from android-7f3a.lan(192.168.1.77):5353 to 142.250.74.15:443"
+wait_lines "$OUT" 1; sleep 0.3
+stop_linklog
+equal "--filter-kind=new-host writes the notice alone" "$(wc -l <"$OUT")" 1
+python3 -c 'import json, sys
+d = json.loads(open(sys.argv[1]).readline())
+e = d["event"]
+print(e["kind"], e["category"], e["action"], d["host"]["ip"], d["host"]["name"],
+      d["destination"]["ip"], d["destination"]["port"])' "$OUT" >"$WORK/x" 2>&1
+equal "its ECS fields" "$(cat "$WORK/x")" \
+    "alert ['host', 'network'] new-host ['192.168.1.77'] android-7f3a.lan 142.250.74.14 443"
+equal "the filtered connections are kept all the same" \
+    "$(q "SELECT events_out FROM inside_hosts WHERE ip = '192.168.1.77'")" 2
 
 # ---- names as given ------------------------------------------------------
 DB=$D/names.db
