@@ -59,7 +59,10 @@ private_copy(const char *path, char *err, size_t errlen)
 	ssize_t r;
 	int in, out;
 
-	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: a FIFO in the database's place must not hold the
+	 * open (and start, or a reload) until someone writes to it; it is
+	 * refused below.  A regular file's reads ignore the flag. */
+	if ((in = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}

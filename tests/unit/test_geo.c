@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "geo.h"
@@ -102,6 +103,14 @@ refused_files(void **state)
 	assert_non_null(strstr(err, "empty.mmdb: empty"));
 	assert_null(open_files(".", NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "not a regular file"));
+	/* A FIFO put where a database was: refused, not waited on for a
+	 * writer (the open blocked start, --check-config and a reload for
+	 * good).  The alarm ends the test if it blocks. */
+	assert_int_equal(mkfifo(path("fifo.mmdb"), 0600), 0);
+	alarm(10);
+	assert_null(open_files("fifo.mmdb", NULL, err, sizeof(err)));
+	alarm(0);
+	assert_non_null(strstr(err, "fifo.mmdb: not a regular file"));
 }
 
 static void
