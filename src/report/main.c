@@ -144,6 +144,9 @@ parse_period(const struct args *a, struct report *r)
 		usage_error("--since: %s", err);
 	if (r->from >= r->to)
 		usage_error("the period is empty: --since must be before --until");
+	/* The period excludes its end: up to now includes this second. */
+	if (r->to == now)
+		r->to = now + 1;
 }
 
 static int
