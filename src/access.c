@@ -347,9 +347,11 @@ access_rate_limited(const struct access *a)
  * carries over: a charge passes while the used count is below the limit
  * and adds its whole cost, so one inform (or forwarded string) that
  * costs more than a second's budget can pass, and its excess is paid
- * back in the seconds after it.  Over any stretch of seconds a sender's
- * lines stay within the limit, plus at most one charge.  For charges of
- * 1 (a trap's events) this is exactly "at most rate_limit a second".
+ * back in the seconds after it.  Over any n whole seconds (of the
+ * clock: fixed windows, not a sliding one, so a burst across the turn of
+ * a second can have twice the limit) a sender's lines stay within n
+ * times the limit, plus at most one charge.  For charges of 1 (a trap's
+ * events) this is exactly "at most rate_limit in each clock second".
  */
 int
 access_rate_n(struct access *a, const struct sockaddr *sa, uint64_t now,
