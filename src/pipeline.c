@@ -2,10 +2,11 @@
  * pipeline.c - one datagram, top to bottom: the sequence of stages, each
  * called once, in the order of pipeline_datagram().  The stages own
  * their state (access.h, decode.h, parse.h, inform.h, unparsed.h,
- * scan.h, repeat.h, waitq.h, filter.h, render.h, json.h, sink.h); this
- * file only calls them in turn and counts what each decided.  Nothing here allocates
- * after pipeline_new(): the spans of a datagram, the events of a string
- * and the line being written live in struct pipeline.
+ * scan.h, repeat.h, geo.h, state.h, waitq.h, filter.h, emit.h, render.h,
+ * json.h, sink.h); this file only calls them in turn and counts what
+ * each decided.  Nothing here allocates after pipeline_new(): the spans
+ * of a datagram, the events of a string and the line being written live
+ * in struct pipeline.
  */
 #include <stdio.h>
 #include <stdlib.h>
