@@ -295,8 +295,10 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 		return;
 	if (!charged && p->cfg.access != NULL &&
 	    !access_rate(p->cfg.access,
-	    (const struct sockaddr *)&ev->router.addr, p->now))
+	    (const struct sockaddr *)&ev->router.addr, p->now)) {
+		repeat_unwritten(p->repeats, ev);
 		return;
+	}
 	/* Before the filters: country and AS patterns need the geo data. */
 	geo_event(p->cfg.geo, ev);
 	/* The inventory keeps what is seen, written or filtered; a new

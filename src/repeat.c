@@ -222,6 +222,30 @@ repeat_event(struct repeat *r, const struct event *ev, uint64_t now,
 	return REPEAT_PASS;
 }
 
+void
+repeat_unwritten(struct repeat *r, const struct event *ev)
+{
+	struct entry *e;
+	int found;
+
+	if (r->cfg.window == 0 || ev->kind != EVENT_CONNECTION)
+		return;
+	e = slot_of(r, ev, &found);
+	if (!found || e->suppressed > 0)
+		return;
+	/* Opened by ev itself, nothing folded into it yet: its ring item
+	 * is the last one, taken back (a stale one would take a place in
+	 * the ring until it reached the head). */
+	if (r->count > 0) {
+		struct ring_item *it = &r->ring[(r->head + r->count - 1) %
+		    r->ring_size];
+		if (it->slot == (uint32_t)(e - r->e) && it->gen == e->gen)
+			r->count--;
+	}
+	e->used = 0;
+	e->gen++;
+}
+
 /* Drop stale items at the head of the ring: the next is live. */
 static void
 skip_stale(struct repeat *r)

@@ -49,6 +49,14 @@ int repeat_configure(struct repeat *r, const struct repeat_config *cfg);
 enum repeat_verdict repeat_event(struct repeat *r, const struct event *ev,
     uint64_t now, struct event *out, size_t *nout);
 
+/*
+ * ev, which repeat_event() passed, was not written (the rate limit
+ * refused it): its entry closes unseen, so that what comes again is
+ * not folded into a repeat of a line nobody wrote (and the repeat line,
+ * written even over the limit, cannot carry a flood past it).
+ */
+void repeat_unwritten(struct repeat *r, const struct event *ev);
+
 /* Repeat events of the windows closed at now, at most max; call again
  * while it returns max. */
 size_t repeat_expire(struct repeat *r, uint64_t now, struct event *out,

@@ -11,6 +11,9 @@
       10.7.REQID.j:1 to 192.168.1.1:22"), sent again every second until
       a Response comes, TRIES times at most, as a router does; prints
       "answered after N" (the number of copies sent) or "unanswered".
+  accounting.py pairs PORT N
+      N SNMPv1 traps at once, each of 25 distinct messages, each twice
+      in a row (a repeat of each, with --repeats).
   accounting.py mixed PORT
       One of each: a trap of 3 messages and 1 junk string, a malformed
       datagram, an SNMPv3 one, a trap with community "private", an inform
@@ -95,6 +98,13 @@ def main():
     elif cmd == "inform":
         print(send_inform(s, port, int(sys.argv[3]), int(sys.argv[4]),
                           int(sys.argv[5])))
+    elif cmd == "pairs":
+        for i in range(int(sys.argv[3])):
+            msgs = []
+            for j in range(25):
+                m = b"@in TCP from 10.9.%d.%d:1 to 192.168.1.1:22" % (i, j)
+                msgs += [m, m]
+            s.sendto(v1_trap([b" ".join(msgs)]), (TARGET, port))
     elif cmd == "mixed":
         mixed(s, port)
     else:

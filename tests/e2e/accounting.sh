@@ -69,6 +69,21 @@ check "... both written, each line once" \
 check "... the refused copies counted" test "$(counter informs_limited)" -ge 1
 identities "informs"
 
+# A repeat is written even over the rate limit (it accounts for events
+# not written), so it must only fold events identical to one written:
+# 200 x 25 distinct events, each twice, at --rate-limit=10 --repeats=1
+# wrote 5,010 lines (a repeat line for each pair whose first was refused).
+start_linklog --no-dns -q -l "$WORK/pairs.log" --rate-limit=10 --repeats=1
+$SEND pairs "$PORT" 200
+wait_received 200
+stop_linklog
+lines=$(wc -l <"$WORK/pairs.log")
+check "10,000 events in repeated pairs at --rate-limit=10 --repeats=1: a few lines ($lines)" \
+    test "$lines" -ge 2 -a "$lines" -le 60
+check "... repeats only of lines written" \
+    test "$(counter repeats)" -le "$(counter emitted)"
+identities "repeated pairs over the rate limit"
+
 # 3. A mixed run: traps, informs and a retransmission, a wrong
 # community, malformed, SNMPv3 and a GetRequest, a filter, a rate limit,
 # forwarded strings, and senders outside allow_from.
