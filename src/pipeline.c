@@ -214,21 +214,24 @@ rules_for(const struct pipeline *p, const struct event *ev)
 /*
  * An event the scan or repeat stage made, from geo on.  It is charged
  * to its router's budget like a line, but written even when that is
- * used up: it stands for at least two events that were not written (a
- * repeat's, or 15 of a scan's), and its loss would lose their account.
+ * used up: it stands for events that were not written (a repeat's, a
+ * scan summary's), and its loss would lose their account.  A scan's
+ * start stands for none (its summary follows): over the limit it is not
+ * written, or a flood of 15-port scans got two lines in 15 past it.
  */
 static void
 made_in(struct pipeline *p, struct event *ev)
 {
 	uint64_t rules;
+	int over = p->cfg.access != NULL && !access_rate_n(p->cfg.access,
+	    (const struct sockaddr *)&ev->router.addr, p->now, 1, 0,
+	    ACCESS_EVENTS);
 
-	if (p->cfg.access != NULL)
-		(void)access_rate_n(p->cfg.access,
-		    (const struct sockaddr *)&ev->router.addr, p->now, 1, 0,
-		    ACCESS_EVENTS);
 	geo_event(p->cfg.geo, ev);
 	if (p->state != NULL)
 		(void)statedb_event(p->state, ev, p->cfg.scan.inside, NULL);
+	if (over && ev->kind == EVENT_SCAN_START)
+		return;
 	if ((rules = rules_for(p, ev)) != 0)
 		resolve_or_wait(p, ev, rules);
 }

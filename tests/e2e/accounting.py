@@ -14,6 +14,8 @@
   accounting.py pairs PORT N
       N SNMPv1 traps at once, each of 25 distinct messages, each twice
       in a row (a repeat of each, with --repeats).
+  accounting.py scans PORT N
+      N SNMPv1 traps at once, each a 15-port scan from its own source.
   accounting.py mixed PORT
       One of each: a trap of 3 messages and 1 junk string, a malformed
       datagram, an SNMPv3 one, a trap with community "private", an inform
@@ -104,6 +106,11 @@ def main():
             for j in range(25):
                 m = b"@in TCP from 10.9.%d.%d:1 to 192.168.1.1:22" % (i, j)
                 msgs += [m, m]
+            s.sendto(v1_trap([b" ".join(msgs)]), (TARGET, port))
+    elif cmd == "scans":
+        for i in range(int(sys.argv[3])):
+            msgs = [b"@in TCP from 11.1.%d.%d:1 to 192.168.1.1:%d" %
+                    (i // 200, i % 200 + 1, p) for p in range(1, 16)]
             s.sendto(v1_trap([b" ".join(msgs)]), (TARGET, port))
     elif cmd == "mixed":
         mixed(s, port)

@@ -84,6 +84,19 @@ check "... repeats only of lines written" \
     test "$(counter repeats)" -le "$(counter emitted)"
 identities "repeated pairs over the rate limit"
 
+# A scan's start accounts for no event: over the limit it is not
+# written (its summary is).  300 sources scanning 15 ports each at
+# --rate-limit=10 --scan wrote 610 lines (a start and a summary each).
+start_linklog --no-dns -q -l "$WORK/scans.log" --rate-limit=10 --scan
+$SEND scans "$PORT" 300
+wait_received 300
+stop_linklog
+lines=$(wc -l <"$WORK/scans.log")
+check "300 15-port scans at --rate-limit=10 --scan: the summaries, few starts ($lines)" \
+    test "$lines" -ge 300 -a "$lines" -le 340
+check "... every scan summarized" test "$(counter scan_summaries)" -eq 300
+identities "scans over the rate limit"
+
 # 3. A mixed run: traps, informs and a retransmission, a wrong
 # community, malformed, SNMPv3 and a GetRequest, a filter, a rate limit,
 # forwarded strings, and senders outside allow_from.
