@@ -2,18 +2,19 @@
  * pipeline.c - one datagram, top to bottom: the sequence of stages, each
  * called once, in the order of pipeline_datagram().  The stages own
  * their state (access.h, decode.h, parse.h, inform.h, unparsed.h,
- * scan.h, repeat.h, geo.h, state.h, waitq.h, filter.h, emit.h, render.h,
- * json.h, sink.h); this file only calls them in turn and counts what
- * each decided.  Nothing here allocates after pipeline_new(): the spans
- * of a datagram, the events of a string and the line being written live
- * in struct pipeline.
+ * fold.h, geo.h, state.h, deliver.h); this file only calls them in
+ * turn and counts what each decided.  Nothing here allocates after
+ * pipeline_new(): the spans of a datagram and the events of a string
+ * live in struct pipeline.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
+#include "deliver.h"
 #include "emit.h"
+#include "fold.h"
 #include "inform.h"
 #include "log.h"
 #include "loop.h"
@@ -22,75 +23,34 @@
 #include "report.h"
 #include "state.h"
 #include "unparsed.h"
-#include "waitq.h"
 
 /* Events of one string parsed at a time. */
 #define PARSE_BATCH 16
-/* Events the scan and repeat stages hand over at once. */
-#define MADE_MAX 16
 
 static void made_due(struct pipeline *, int);
 
 struct pipeline {
 	struct pipeline_config cfg;
-	struct waitq_lookups lookups;
 	struct pipeline_stats stats;
-	struct waitq *waitq;
+	uint64_t filtered;              /* by the address filters */
+	struct deliver *deliver;
 	struct reporter *reporter;
 	struct inform_table *informs;
 	uint64_t now;
-	time_t last_overflow_report;
 	struct loop *loop;
 	int timer;
 	struct span spans[DECODE_MAX_STRINGS];
 	struct event events[PARSE_BATCH];
-	struct scan *scan;
-	struct repeat *repeats;
+	struct fold *fold;
 	struct statedb *state;          /* NULL: no state database */
-	struct event made[MADE_MAX];
-	char line[RENDER_LINE_MAX];
 };
 
 static void
 configure(struct pipeline *p, const struct pipeline_config *cfg)
 {
 	p->cfg = *cfg;
-	memset(&p->lookups, 0, sizeof(p->lookups));
-	p->lookups.resolver = cfg->resolver;
-	p->lookups.wait_ms = cfg->dns_wait_ms;
-	if (cfg->resolver != NULL)
-		emit_lookups(&p->cfg.out, &p->lookups.source, &p->lookups.dest,
-		    &p->lookups.router);
-	waitq_configure(p->waitq, &p->lookups);
-}
-
-/* Filter by names, render and write: the end of an event's way. */
-static void
-emit(struct pipeline *p, const struct event *ev, uint64_t rules,
-    const struct names *n)
-{
-	if ((p->lookups.source && n->src == NULL) ||
-	    (p->lookups.dest && n->dst == NULL) ||
-	    (p->lookups.router && n->router == NULL))
-		p->stats.unresolved++;
-	int written = emit_event(&p->cfg.out, ev, rules, n->src, n->dst,
-	    n->router, p->line, sizeof(p->line));
-
-	/* The events linklog made are counted where they are made. */
-	if (ev->kind != EVENT_CONNECTION)
-		return;
-	if (written)
-		p->stats.emitted++;
-	else
-		p->stats.filtered++;
-}
-
-static void
-emit_text(struct pipeline *p, const struct event *from, const char *text,
-    size_t len)
-{
-	emit_forwarded(&p->cfg.out, from, text, len, p->line, sizeof(p->line));
-	p->stats.forwarded++;
+	deliver_configure(p->deliver, &p->cfg.out, cfg->resolver,
+	    cfg->dns_wait_ms);
 }
 
 struct pipeline *
@@ -102,13 +62,12 @@ pipeline_new(const struct pipeline_config *cfg)
 		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	p->waitq = waitq_new();
+	p->deliver = deliver_new();
 	p->reporter = report_new();
 	p->informs = inform_table_new();
-	p->scan = scan_new(&cfg->scan);
-	p->repeats = repeat_new(&cfg->repeat);
-	if (p->waitq == NULL || p->reporter == NULL || p->informs == NULL ||
-	    p->scan == NULL || p->repeats == NULL) {
+	p->fold = fold_new(&cfg->scan, &cfg->repeat);
+	if (p->deliver == NULL || p->reporter == NULL || p->informs == NULL ||
+	    p->fold == NULL) {
 		pipeline_free(p);
 		return NULL;
 	}
@@ -122,12 +81,7 @@ pipeline_reconfigure(struct pipeline *p, const struct pipeline_config *cfg)
 	pipeline_release(p, p->now, 1);
 	pipeline_flush(p);
 	configure(p, cfg);
-	if (scan_configure(p->scan, &cfg->scan) < 0)
-		log_msg(LOG_ERR, "out of memory for the scan tables: scan "
-		    "detection is off");
-	if (repeat_configure(p->repeats, &cfg->repeat) < 0)
-		log_msg(LOG_ERR, "out of memory for the repeat table: repeat "
-		    "suppression is off");
+	fold_configure(p->fold, &cfg->scan, &cfg->repeat);
 }
 
 void
@@ -135,66 +89,20 @@ pipeline_free(struct pipeline *p)
 {
 	if (p == NULL)
 		return;
-	waitq_free(p->waitq);
+	deliver_free(p->deliver);
 	report_free(p->reporter);
 	inform_table_free(p->informs);
-	scan_free(p->scan);
-	repeat_free(p->repeats);
+	fold_free(p->fold);
 	free(p);
-}
-
-/* Write what the wait queue hands back, and count how it waited. */
-static void
-emit_item(struct pipeline *p, struct waitq_item *it, int count_wait)
-{
-	if (it->text != NULL) {
-		emit_text(p, it->ev, it->text, it->text_len);
-		return;
-	}
-	if (it->waited_out && count_wait)
-		p->stats.waited_out++;
-	emit(p, it->ev, it->rules, &it->names);
-}
-
-/* The queue is full: its oldest item is written at once with the names
- * known by now, never dropped. */
-static void
-make_room(struct pipeline *p)
-{
-	struct waitq_item it;
-
-	if (log_ratelimit(&p->last_overflow_report, 60))
-		log_msg(LOG_WARNING, "%d events are waiting for DNS answers: "
-		    "writing the oldest with addresses", WAITQ_SIZE);
-	if (waitq_pop(p->waitq, p->now, WAITQ_ONE, &it))
-		emit_item(p, &it, 1);
 }
 
 void
 pipeline_release(struct pipeline *p, uint64_t now, int force)
 {
-	struct waitq_item it;
-
 	p->now = now;
 	report_tick(p->reporter, (time_t)(p->now / 1000));
 	made_due(p, force);
-	while (waitq_pop(p->waitq, now, force ? WAITQ_ONE : WAITQ_READY, &it))
-		emit_item(p, &it, !force);
-}
-
-/* The events' last stages: wait for names, or write at once. */
-static void
-resolve_or_wait(struct pipeline *p, const struct event *ev, uint64_t rules)
-{
-	struct names n;
-	int rc;
-
-	while ((rc = waitq_event(p->waitq, ev, rules, p->now, &n)) < 0)
-		make_room(p);
-	if (rc == 0)
-		return;
-	emit(p, ev, rules, &n);
-	waitq_done(p->waitq, &n);
+	deliver_release(p->deliver, now, force);
 }
 
 /* The rules whose address filters ev passes (bit i: rule i). */
@@ -233,51 +141,26 @@ made_in(struct pipeline *p, struct event *ev)
 	if (over && ev->kind == EVENT_SCAN_START)
 		return;
 	if ((rules = rules_for(p, ev)) != 0)
-		resolve_or_wait(p, ev, rules);
+		deliver_event(p->deliver, ev, rules, p->now);
 }
 
 static void
-made_all(struct pipeline *p, size_t n)
+made_all(struct pipeline *p, struct event *made, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		made_in(p, &p->made[i]);
+		made_in(p, &made[i]);
 }
 
-/* The scan and repeat stages: whether ev was folded (counted into a
- * summary or a repeat).  What they make is written before ev. */
-static int
-fold(struct pipeline *p, struct event *ev)
-{
-	size_t n;
-	enum scan_verdict sv = scan_event(p->scan, ev, p->now, p->made, &n);
-	enum repeat_verdict rv;
-
-	made_all(p, n);
-	if (sv == SCAN_SUPPRESS)
-		return 1;
-	rv = repeat_event(p->repeats, ev, p->now, p->made, &n);
-	made_all(p, n);
-	return rv == REPEAT_SUPPRESS;
-}
-
-/* What the stages make as time passes (everything, with force: a stop,
- * a reload). */
+/* What the fold stage makes as time passes (everything, with force: a
+ * stop, a reload). */
 static void
 made_due(struct pipeline *p, int force)
 {
+	struct event *made;
 	size_t n;
 
-	do {
-		n = force ? scan_flush_all(p->scan, p->now, p->made, MADE_MAX) :
-		    scan_expire(p->scan, p->now, p->made, MADE_MAX);
-		made_all(p, n);
-	} while (n == MADE_MAX);
-	do {
-		n = force ? repeat_flush_all(p->repeats, p->now, p->made,
-		    MADE_MAX) : repeat_expire(p->repeats, p->now, p->made,
-		    MADE_MAX);
-		made_all(p, n);
-	} while (n == MADE_MAX);
+	while ((n = fold_due(p->fold, p->now, force, &made)) > 0)
+		made_all(p, made, n);
 }
 
 /*
@@ -287,14 +170,20 @@ made_due(struct pipeline *p, int force)
 static void
 event_in(struct pipeline *p, struct event *ev, int charged)
 {
+	struct event *made;
 	uint64_t rules;
+	size_t n;
+	int folded;
 
 	p->stats.events++;
 	if (p->state != NULL)
 		statedb_seen(p->state, ev);
 	/* Scan and repeat stages: they fold events into summaries before
-	 * the rate limit, which charges only what is written. */
-	if (fold(p, ev))
+	 * the rate limit, which charges only what is written; what they
+	 * make is written before ev. */
+	folded = fold_event(p->fold, ev, p->now, &made, &n);
+	made_all(p, made, n);
+	if (folded)
 		return;
 	if (!charged && p->cfg.access != NULL &&
 	    !access_rate(p->cfg.access,
@@ -310,10 +199,10 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 	    p->cfg.scan.inside, &p->made[0]))
 		made_in(p, &p->made[0]);
 	if ((rules = rules_for(p, ev)) == 0) {
-		p->stats.filtered++;
+		p->filtered++;
 		return;
 	}
-	resolve_or_wait(p, ev, rules);
+	deliver_event(p->deliver, ev, rules, p->now);
 }
 
 /* A string without a message, forwarded in the order it came. */
@@ -321,18 +210,12 @@ static void
 forward(struct pipeline *p, const struct event *from, const char *text,
     size_t len, int charged)
 {
-	int rc;
-
 	if (!charged && p->cfg.access != NULL &&
 	    !access_rate_n(p->cfg.access,
 	    (const struct sockaddr *)&from->router.addr, p->now,
 	    unparsed_cost(len), 1, ACCESS_STRINGS))
 		return;
-	while ((rc = waitq_text(p->waitq, from, text, len)) < 0)
-		make_room(p);
-	if (rc == 0)
-		return;
-	emit_text(p, from, text, len);
+	deliver_text(p->deliver, from, text, len, p->now);
 }
 
 /* The events of one string, PARSE_BATCH at a time; or the string itself
@@ -456,7 +339,7 @@ pipeline_set_state(struct pipeline *p, struct statedb *s)
 void
 pipeline_flush(struct pipeline *p)
 {
-	emit_flush(&p->cfg.out);
+	deliver_flush(p->deliver);
 }
 
 /* The sooner of two time-outs, -1 being none. */
@@ -485,9 +368,8 @@ end_of_round(void *arg, uint64_t now)
 	pipeline_release(p, now, 0);
 	pipeline_flush(p);
 	reports = report_timeout_ms(p->reporter, now);
-	ms = sooner(waitq_timeout_ms(p->waitq, now), sooner(reports,
-	    sooner(scan_timeout_ms(p->scan, now),
-	    repeat_timeout_ms(p->repeats, now))));
+	ms = sooner(deliver_timeout_ms(p->deliver, now), sooner(reports,
+	    fold_timeout_ms(p->fold, now)));
 	loop_timer_at(p->loop, p->timer, ms < 0 ? 0 : now + (uint64_t)ms);
 }
 
@@ -505,18 +387,16 @@ const struct pipeline_stats *
 pipeline_stats(const struct pipeline *p)
 {
 	struct pipeline_stats *st = (struct pipeline_stats *)&p->stats;
-	const struct scan_stats *ss = scan_stats(p->scan);
-	const struct repeat_stats *rs = repeat_stats(p->repeats);
+
+	const struct deliver_stats *ds = deliver_stats(p->deliver);
 
 	/* The stages own their counters; copied in when asked. */
-	st->scan_suppressed = ss->suppressed;
-	st->scan_annotated = ss->annotated;
-	st->scans = ss->scans;
-	st->scan_summaries = ss->summaries;
-	st->scan_evictions = ss->evictions;
-	st->scanner_evictions = ss->scanner_evictions;
-	st->repeats_suppressed = rs->suppressed;
-	st->repeats = rs->repeats;
-	st->repeat_evictions = rs->evictions;
+	st->scan = *fold_scan_stats(p->fold);
+	st->repeat = *fold_repeat_stats(p->fold);
+	st->emitted = ds->emitted;
+	st->filtered = p->filtered + ds->filtered;
+	st->forwarded = ds->forwarded;
+	st->unresolved = ds->unresolved;
+	st->waited_out = ds->waited_out;
 	return st;
 }

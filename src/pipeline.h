@@ -66,9 +66,8 @@ struct pipeline_stats {
 	uint64_t events, emitted, filtered, forwarded;
 	uint64_t unresolved, waited_out;
 	/* The scan and repeat stages' (scan.h, repeat.h). */
-	uint64_t scan_suppressed, scan_annotated, scans, scan_summaries;
-	uint64_t scan_evictions, scanner_evictions;
-	uint64_t repeats_suppressed, repeats, repeat_evictions;
+	struct scan_stats scan;
+	struct repeat_stats repeat;
 };
 
 struct pipeline;
@@ -100,7 +99,6 @@ void pipeline_datagram(struct pipeline *p, const struct datagram *dg,
  * summary of unreported unusable datagrams when it is due (report.h). */
 void pipeline_release(struct pipeline *p, uint64_t now, int force);
 
-
 /* Let the loop write what is ready and flush the sinks at the end of
  * each round, and wake up for the oldest event's wait. */
 struct loop;
@@ -109,6 +107,8 @@ int pipeline_attach(struct pipeline *p, struct loop *l);
 /* Write out the buffers of every sink. */
 void pipeline_flush(struct pipeline *p);
 
+/* The counters as of now: the stages' own (fold, deliver) are copied in
+ * at each call, so call it again before reading them again. */
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
 
 #endif

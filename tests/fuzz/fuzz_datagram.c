@@ -159,7 +159,7 @@ check_accounting(void)
 	    ps->inform.informs_limited)
 		abort();
 	if (ps->events != ps->emitted + ps->filtered + as->rate_limited +
-	    ps->scan_suppressed + ps->repeats_suppressed)
+	    ps->scan.suppressed + ps->repeat.suppressed)
 		abort();
 	if (ps->strings.unparsed + ps->strings.binary_strings !=
 	    ps->forwarded + as->forward_limited)
