@@ -43,6 +43,7 @@ struct pipeline {
 	struct event events[PARSE_BATCH];
 	struct fold *fold;
 	struct statedb *state;          /* NULL: no state database */
+	struct event notice;            /* a new host's, from the state */
 };
 
 static void
@@ -196,8 +197,8 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 	/* The inventory keeps what is seen, written or filtered; a new
 	 * host's notice is written before its first connection. */
 	if (p->state != NULL && statedb_event(p->state, ev,
-	    p->cfg.scan.inside, &p->made[0]))
-		made_in(p, &p->made[0]);
+	    p->cfg.scan.inside, &p->notice))
+		made_in(p, &p->notice);
 	if ((rules = rules_for(p, ev)) == 0) {
 		p->filtered++;
 		return;
