@@ -73,6 +73,12 @@ fold_event(struct fold *f, struct event *ev, uint64_t now,
 	return 0;
 }
 
+void
+fold_unwritten(struct fold *f, const struct event *ev)
+{
+	repeat_unwritten(f->repeats, ev);
+}
+
 size_t
 fold_due(struct fold *f, uint64_t now, int force, struct event **made)
 {

@@ -38,6 +38,10 @@ void fold_configure(struct fold *f, const struct scan_config *sc,
 int fold_event(struct fold *f, struct event *ev, uint64_t now,
     struct event **made, size_t *nmade);
 
+/* ev, which fold_event() let through, was not written (the rate limit
+ * refused it): no repeat may stand for it (repeat.h). */
+void fold_unwritten(struct fold *f, const struct event *ev);
+
 /*
  * What is due at now (everything with force: a stop, a reload), at most
  * FOLD_MADE at a time into *made; returns how many, 0 when nothing more

@@ -189,7 +189,7 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 	if (!charged && p->cfg.access != NULL &&
 	    !access_rate(p->cfg.access,
 	    (const struct sockaddr *)&ev->router.addr, p->now)) {
-		repeat_unwritten(p->repeats, ev);
+		fold_unwritten(p->fold, ev);
 		return;
 	}
 	/* Before the filters: country and AS patterns need the geo data. */
