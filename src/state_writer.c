@@ -79,6 +79,7 @@ static const char *const prune_sql[] = {
 	"DELETE FROM repeats WHERE last < ?1",
 	"DELETE FROM new_hosts WHERE time < ?1",
 	"DELETE FROM outside_hosts WHERE last_seen < ?1",
+	"DELETE FROM inside_hosts WHERE last_seen < ?1",
 };
 
 struct state_writer {

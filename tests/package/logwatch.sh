@@ -44,6 +44,8 @@ Nov 30 10:02:00 gw linklog[100]: 192.168.1.1: [port scan end] [ in, TCP] 198.51.
 Nov 30 10:03:00 gw linklog[100]: 192.168.1.1: [sweep start] [out, TCP] 192.168.1.50 -> *:telnet: 100 distinct in 20 s, 0 not shown: 45.0.0.1,...
 Nov 30 10:03:01 gw linklog[100]: 192.168.1.1: [out, TCP] camera.lan:40000 -> 45.0.0.2:telnet [scan]
 Nov 30 10:05:00 gw linklog[100]: 192.168.1.1: [repeat] [out, TCP] laptop.lan -> dns.example:https: 5 times in 50 s
+Nov 30 10:06:00 gw linklog[100]: 192.168.1.1: new host on the LAN: 192.168.1.77 (android-7f3a.lan), first connection out to 142.250.74.14:https
+Nov 30 10:06:30 gw linklog[100]: 192.168.1.1: new host on the LAN: 192.168.1.78 (192.168.1.78), first connection out to 142.250.74.15:https
 EOF
 # Yesterday's, numbered: rsyslog's RFC 3339 stamps.
 cat >"$L/linklog.log.1" <<'EOF'
@@ -92,6 +94,10 @@ Nov 29 09:21:00 gw linklog[100]: reload: port, listen and receive_buffer changes
 Nov 29 09:22:00 gw linklog[100]: no IPv6 on this machine: listening on IPv4 only
 Nov 29 09:23:00 gw linklog[100]: listening on UDP [::]:162 (sockets from systemd, which had dropped 12 datagrams before linklog started); writing to syslog; DNS on
 Nov 29 09:24:00 gw linklog[101]: listening on UDP 0.0.0.0:9162, [::]:9162; writing to standard output; DNS off
+Nov 29 09:25:00 gw linklog[100]: inventory: the learning period is over: 12 hosts learned without a notice; new hosts are reported from now on
+Nov 29 09:26:00 gw linklog[100]: inventory: 5 more new hosts in the last minute than inventory.notices_per_minute (20) were not written: they are in the state database's new_hosts
+Nov 29 09:27:00 gw linklog[100]: state database /var/lib/linklog/linklog.db: database is locked (30 failed commits); summing in memory and retrying
+Nov 29 09:28:00 gw linklog[100]: state database /var/lib/linklog/linklog.db: 40 events not kept (state_dropped): the tables in memory are full while the database is not written
 Nov 30 11:00:00 gw linklog[100]: statistics: received=900 kernel_drops=7 truncated=0 output_errors=0 syslog_dropped=3 events=890
 Nov 30 11:00:01 gw CRON[7]: (root) CMD (true)
 EOF
@@ -113,6 +119,14 @@ check "a sweep outward still going on" \
     has '^ +out 192\.168\.1\.50 -> \*:telnet \(sweep, TCP\): 100 targets, .* \(going on\), 0 not written$'
 check "the connections a scan summary counted" \
     has '^ +and 986 more counted into port scan summaries'
+check "a new host with its name and first connection" \
+    has '^ +192\.168\.1\.77 \(android-7f3a\.lan\) -> 142\.250\.74\.14:https, Nov 30 10:06:00$'
+check "one without a name" has '^ +192\.168\.1\.78 -> 142\.250\.74\.15:https, Nov 30 10:06:30$'
+check "the new hosts over the bound" has '^ +and 5 more not written \(inventory\.notices_per_minute\)'
+check "a state database not written for a while is a warning" \
+    has 'state database /var/lib/linklog/linklog\.db not written for a while: database is locked \(commits retried\): 30 time'
+check "and events it could not keep an error" \
+    has 'state database /var/lib/linklog/linklog\.db: events not kept while it could not be written: 40 time'
 check "the connections a repeat line counted" \
     has '^ +and 4 more counted into 1 repeat line'
 check "an annotated connection is counted as written, marked" \
