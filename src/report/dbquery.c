@@ -9,17 +9,18 @@
 #include "dbquery.h"
 
 /*
- * The connection rows of the period, as a common table expression t:
+ * The connection rows of the period, as the temporary table t:
  * inside, outside, direction, protocol, port, events, country, asn,
  * nports.  Overflow rows have inside = outside = ''.  The events folded
  * into a scan are rows of their own (port: a horizontal scan's, NULL for
  * a vertical one, whose distinct ports are nports), so that every table
  * counts what the router reported: SUM(hourly.events) plus the scans'
  * suppressed events is the count of hours (docs/STATE.md).  A scan that
- * overlaps the period counts whole.
+ * overlaps the period counts whole.  Made once, a temporary table in
+ * memory (the file is not written), which every table's query reads.
  */
-#define ROWS \
-    "WITH t AS (SELECT inside, outside, direction, protocol, port, events," \
+#define ROWS_SQL \
+    "CREATE TEMP TABLE t AS SELECT inside, outside, direction, protocol, port, events," \
     " country, asn, NULL AS nports FROM hourly WHERE (hour >= :hfrom AND" \
     " hour < :dfrom) OR (hour >= :dto AND hour < :to) UNION ALL" \
     " SELECT inside, outside, direction, protocol, port, events, country," \
@@ -28,7 +29,7 @@
     " CASE direction WHEN 'in' THEN source ELSE target END, direction," \
     " protocol, CASE horizontal WHEN 1 THEN port END, suppressed," \
     " country, asn, CASE horizontal WHEN 0 THEN count END FROM scans" \
-    " WHERE first < :to AND last >= :hfrom AND suppressed > 0) "
+    " WHERE first < :to AND last >= :hfrom AND suppressed > 0"
 
 /* The counters that say what linklog lost or dropped (linklog(8)). */
 static const char *const lost_names[] = {
@@ -149,6 +150,15 @@ count_row(struct q *q, sqlite3_stmt *st, void *ctx)
 	*(uint64_t *)ctx = col_u64(st, 0);
 }
 
+/* The outside hosts of the period, and those of them reaching in. */
+static void
+outside_count_row(struct q *q, sqlite3_stmt *st, void *ctx)
+{
+	(void)ctx;
+	q->r->totals.outside_hosts = col_u64(st, 0);
+	q->r->all.outside = (size_t)col_u64(st, 1);
+}
+
 static void
 lost_row(struct q *q, sqlite3_stmt *st, void *ctx)
 {
@@ -179,9 +189,10 @@ timeline(struct q *q)
 	    " time < :to", NULL, count_row, &r->totals.new_hosts);
 	r->all.scans = (size_t)r->totals.scans;
 	r->all.new_hosts = (size_t)r->totals.new_hosts;
-	run(q, ROWS "SELECT COUNT(DISTINCT outside) FROM t WHERE outside != ''",
-	    NULL, count_row, &r->totals.outside_hosts);
-	run(q, ROWS "SELECT COUNT(DISTINCT inside) FROM t WHERE inside != ''",
+	run(q, "SELECT COUNT(*), SUM(i) FROM (SELECT MAX(direction = 'in')"
+	    " AS i FROM t WHERE outside != '' GROUP BY outside)", NULL,
+	    outside_count_row, NULL);
+	run(q, "SELECT COUNT(DISTINCT inside) FROM t WHERE inside != ''",
 	    NULL, count_row, &r->totals.inside_hosts);
 	for (size_t i = 0; i < sizeof(lost_names) / sizeof(lost_names[0]); i++) {
 		struct rep_counter *c = REP_PUSH(r->lost);
@@ -233,12 +244,7 @@ outside_row(struct q *q, sqlite3_stmt *st, void *ctx)
 static void
 outside(struct q *q)
 {
-	uint64_t n = 0;
-
-	run(q, ROWS "SELECT COUNT(DISTINCT outside) FROM t WHERE direction ="
-	    " 'in' AND outside != ''", NULL, count_row, &n);
-	q->r->all.outside = (size_t)n;
-	run(q, ROWS ", g AS (SELECT outside, SUM(events) AS n,"
+	run(q, "WITH g AS (SELECT outside, SUM(events) AS n,"
 	    " MAX(COUNT(DISTINCT port), COALESCE(MAX(nports), 0)) AS ports,"
 	    " MAX(country) AS cc, MAX(asn) AS asn FROM t WHERE direction = 'in'"
 	    " AND outside != '' GROUP BY outside ORDER BY n DESC, outside"
@@ -283,7 +289,7 @@ inside(struct q *q)
 	struct report *r = q->r;
 
 	r->all.inside = (size_t)r->totals.inside_hosts;
-	run(q, ROWS ", g AS (SELECT inside, SUM(CASE direction WHEN 'in' THEN"
+	run(q, "WITH g AS (SELECT inside, SUM(CASE direction WHEN 'in' THEN"
 	    " events ELSE 0 END) AS i, SUM(CASE direction WHEN 'out' THEN"
 	    " events ELSE 0 END) AS o, COUNT(DISTINCT CASE direction WHEN"
 	    " 'out' THEN outside END) AS d FROM t WHERE inside != '' GROUP BY"
@@ -292,7 +298,7 @@ inside(struct q *q)
 	    " inside_hosts h ON h.ip = g.inside ORDER BY g.i + g.o DESC,"
 	    " g.inside", NULL, inside_row, NULL);
 	for (size_t i = 0; i < r->inside.n; i++)
-		run(q, ROWS ", g AS (SELECT outside, SUM(events) AS n,"
+		run(q, "WITH g AS (SELECT outside, SUM(events) AS n,"
 		    " MAX(country) AS cc, MAX(asn) AS asn FROM t WHERE inside = :arg"
 		    " AND direction = 'out' AND outside != '' GROUP BY outside"
 		    " ORDER BY n DESC, outside LIMIT 3) SELECT g.outside, o.name,"
@@ -302,13 +308,17 @@ inside(struct q *q)
 		    &r->inside.v[i]);
 }
 
+/* Every port of a direction, by count: all of them counted, --top kept. */
 static void
 port_row(struct q *q, sqlite3_stmt *st, void *ctx)
 {
+	int in = ctx == &q->r->ports_in;
+	size_t *all = in ? &q->r->all.ports_in : &q->r->all.ports_out;
 	struct rep_port *p;
 
-	p = ctx == &q->r->ports_in ? REP_PUSH(q->r->ports_in) :
-	    REP_PUSH(q->r->ports_out);
+	if ((*all)++ >= (size_t)q->r->top)
+		return;
+	p = in ? REP_PUSH(q->r->ports_in) : REP_PUSH(q->r->ports_out);
 	if (p == NULL) {
 		oom(q);
 		return;
@@ -322,21 +332,12 @@ port_row(struct q *q, sqlite3_stmt *st, void *ctx)
 static void
 ports(struct q *q)
 {
-	static const char count[] = ROWS "SELECT COUNT(*) FROM (SELECT 1 FROM"
-	    " t WHERE direction = :arg AND port >= 0 AND protocol != '' GROUP BY"
-	    " port, protocol)";
-	static const char top[] = ROWS "SELECT port, upper(protocol),"
+	static const char sql[] = "SELECT port, upper(protocol),"
 	    " SUM(events) AS n FROM t WHERE direction = :arg AND port >= 0 AND"
-	    " protocol != '' GROUP BY port, protocol ORDER BY n DESC, port"
-	    " LIMIT :top";
-	uint64_t n = 0;
+	    " protocol != '' GROUP BY port, protocol ORDER BY n DESC, port";
 
-	run(q, count, "in", count_row, &n);
-	q->r->all.ports_in = (size_t)n;
-	run(q, count, "out", count_row, &n);
-	q->r->all.ports_out = (size_t)n;
-	run(q, top, "in", port_row, &q->r->ports_in);
-	run(q, top, "out", port_row, &q->r->ports_out);
+	run(q, sql, "in", port_row, &q->r->ports_in);
+	run(q, sql, "out", port_row, &q->r->ports_out);
 }
 
 static void
@@ -390,11 +391,24 @@ newhost_row(struct q *q, sqlite3_stmt *st, void *ctx)
 	h->notice = sqlite3_column_int(st, 5);
 }
 
+static void
+no_row(struct q *q, sqlite3_stmt *st, void *ctx)
+{
+	(void)q;
+	(void)st;
+	(void)ctx;
+}
+
 int
 dbquery_all(sqlite3 *db, struct report *r)
 {
 	struct q q = { db, r, SQLITE_OK };
 
+	run(&q, "PRAGMA temp_store = FILE", NULL, no_row, NULL);
+	run(&q, ROWS_SQL, NULL, no_row, NULL);
+	/* Each listed inside host's top destinations: one look-up each. */
+	run(&q, "CREATE INDEX temp.t_inside ON t (inside, direction)", NULL,
+	    no_row, NULL);
 	timeline(&q);
 	outside(&q);
 	inside(&q);
