@@ -377,6 +377,44 @@ hostile_names(void **state)
 	}
 }
 
+/* A new-host notice (state.c): ECS alert fields, the host, hostile names
+ * escaped like every other value. */
+static void
+new_host(void **state)
+{
+	static const char *const names[] = { "android-7f3a.lan", "a\"b\\c\n",
+	    "\xff<script>" };
+	struct event ev = parsed(NAMED_MESSAGE);
+
+	(void)state;
+	ev.kind = EVENT_NEW_HOST;
+	memset(&ev.sum, 0, sizeof(ev.sum));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct render_names n = { names[i], NULL, NULL };
+		size_t len = json_render_event(&plain, &ev, &n, line,
+		    sizeof(line));
+		json_object *o = parse_line(line, len);
+		assert_str(o, "event.kind", "alert");
+		assert_array(o, "event.category", "host", "network");
+		assert_str(o, "event.action", "new-host");
+		assert_array(o, "host.ip", "192.168.1.20", NULL);
+		assert_str(o, "destination.ip", "198.51.100.53");
+		assert_num(o, "destination.port", 53);
+		if (i == 0)
+			assert_str(o, "host.name", names[0]);
+		json_object_put(o);
+	}
+	/* No name known: the message's, else none. */
+	ev.src.has_name = 0;
+	{
+		size_t len = json_render_event(&plain, &ev, &no_names, line,
+		    sizeof(line));
+		json_object *o = parse_line(line, len);
+		assert_null(member(o, "host.name"));
+		json_object_put(o);
+	}
+}
+
 static void
 forwarded(void **state)
 {
@@ -519,6 +557,7 @@ main(void)
 		cmocka_unit_test(timestamps),
 		cmocka_unit_test(hostile_names),
 		cmocka_unit_test(geo_fields),
+		cmocka_unit_test(new_host),
 		cmocka_unit_test(forwarded),
 		cmocka_unit_test(cut_lines),
 	};
