@@ -27,6 +27,7 @@
 #include "geo.h"
 #include "inside.h"
 #include "log.h"
+#include "receive.h"
 #include "loop.h"
 #include "privsep.h"
 #include "runtime.h"
@@ -668,4 +669,20 @@ daemon_stop(struct daemon *d)
 	pipeline_release(d->pipeline, loop_now(), 1);
 	pipeline_flush(d->pipeline);
 	daemon_stop_syslog(d);
+}
+
+void
+daemon_say_listening(const struct daemon *d, const struct receiver *rx,
+    int activated)
+{
+	char where[512], what[1024];
+
+	receive_describe(rx, where, sizeof(where));
+	daemon_describe(d, what, sizeof(what));
+	if (activated)
+		log_msg(LOG_INFO, "listening on %s (sockets from systemd, which "
+		    "had dropped %llu datagrams before linklog started); %s",
+		    where, (unsigned long long)receive_drops_before(rx), what);
+	else
+		log_msg(LOG_INFO, "listening on %s; %s", where, what);
 }

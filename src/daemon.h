@@ -89,6 +89,12 @@ int daemon_attach(struct daemon *d, struct loop *l);
  * at a reload. */
 void daemon_describe(const struct daemon *d, char *buf, size_t size);
 
+/* The line said at start: where rx listens (activated: sockets from
+ * systemd, with their earlier drops) and daemon_describe(). */
+struct receiver;
+void daemon_say_listening(const struct daemon *d, const struct receiver *rx,
+    int activated);
+
 struct pipeline *daemon_pipeline(const struct daemon *d);
 struct resolver *daemon_resolver(const struct daemon *d);
 struct access *daemon_access(const struct daemon *d);

@@ -10,13 +10,10 @@
  * reload of it, is daemon.c's.
  */
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -29,15 +26,13 @@
 #include "receive.h"
 #include "services.h"
 #include "signals.h"
-#include "state.h"
+#include "stateloop.h"
 #include "stats.h"
 
 /* Batches read from one socket before the others get a turn. */
 #define BATCHES_PER_ROUND 16
 /* At most this many batches per socket are read at a stop. */
 #define DRAIN_BATCHES 4096
-/* How long the stop waits for the state database's last commit. */
-#define STATE_STOP_MS 5000
 
 /* A listening socket, as the loop calls back for it. */
 struct socket_ref {
@@ -51,8 +46,7 @@ struct linklog {
 	struct loop *loop;
 	struct signals *signals;
 	int status_timer;
-	struct statedb *state;          /* --state-db, opened after the drop */
-	int state_timer;
+	struct stateloop *state;        /* --state-db, opened after the drop */
 	uint64_t last_status;
 	char *pid_file;                 /* as written, absolute */
 	struct stats stats;             /* the statistics line's rows */
@@ -75,62 +69,6 @@ statistics(struct linklog *l, uint64_t now, int log)
 		stats_status(&l->stats, now, &l->last_status);
 }
 
-/* The state database's hand-over, every state.flush seconds: the
- * counters read first, as for a statistics line. */
-static void
-state_tick(struct linklog *l, int stop)
-{
-	time_t now = time(NULL);
-
-	receive_count_drops(l->rx);
-	daemon_refresh_counters(l->d);
-	if (stop) {
-		statedb_close(l->state, &l->stats, now, STATE_STOP_MS);
-		l->state = NULL;
-		return;
-	}
-	statedb_report(l->state, now);
-	(void)statedb_tick(l->state, &l->stats, now, 0, 0);
-}
-
-static void
-on_state_timer(void *arg, uint64_t now)
-{
-	struct linklog *l = arg;
-
-	state_tick(l, 0);
-	loop_timer_at(l->loop, l->state_timer, now +
-	    daemon_options(l->d)->state_flush * 1000ULL);
-}
-
-/*
- * After the privilege drop: SQLite opens its -wal and -shm files by name
- * as it needs them, so the file is the unprivileged user's from the
- * start; no descriptor could be handed over.
- */
-static void
-open_state(struct linklog *l)
-{
-	const struct options *o = daemon_options(l->d);
-	struct statedb_config c = { o->state_database, o->state_flush,
-	    o->state_max_rows_per_hour, o->state_retention_days,
-	    o->inventory_max_hosts, o->inventory_forget_days,
-	    o->inventory_learn, o->inventory_notices_per_minute };
-	char err[PATH_MAX + 512];
-
-	if (o->state_database == NULL)
-		return;
-	l->state = statedb_open(&c, PACKAGE_VERSION, time(NULL),
-	    daemon_state_counters(l->d), err, sizeof(err));
-	if (l->state == NULL)
-		log_fatal(1, "%s", err);
-	pipeline_set_state(daemon_pipeline(l->d), l->state);
-	if ((l->state_timer = loop_timer_new(l->loop, on_state_timer, l)) < 0)
-		log_fatal(1, "too many timers for the event loop");
-	loop_timer_at(l->loop, l->state_timer, loop_now() +
-	    o->state_flush * 1000ULL);
-}
-
 /* systemd's STATUS line, every STATS_STATUS_INTERVAL_MS. */
 static void
 on_status(void *arg, uint64_t now)
@@ -140,19 +78,6 @@ on_status(void *arg, uint64_t now)
 	l->last_status = 0;
 	statistics(l, now, 0);
 	loop_timer_at(l->loop, l->status_timer, now + STATS_STATUS_INTERVAL_MS);
-}
-
-/* The only child is the privileged file opener: say when it is gone. */
-static void
-reap_children(struct linklog *l)
-{
-	struct privsep *ps = daemon_privsep(l->d);
-	int status;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (pid == privsep_pid(ps))
-			privsep_exited(ps, status);
 }
 
 static void
@@ -169,15 +94,14 @@ on_signal(void *arg, int signo)
 		process_notify("RELOADING=1");
 		daemon_reload(l->d);
 		/* With the summaries the reload wrote. */
-		if (l->state != NULL)
-			state_tick(l, 0);
+		stateloop_tick(l->state);
 		process_notify("READY=1");
 		break;
 	case SIGUSR1:
 		statistics(l, 0, 1);
 		break;
 	case SIGCHLD:
-		reap_children(l);
+		privsep_reap(daemon_privsep(l->d));
 		break;
 	}
 }
@@ -245,23 +169,6 @@ setup_loop(struct linklog *l)
 #endif
 }
 
-/* One line at start: where linklog listens and where lines go. */
-static void
-say_listening(struct linklog *l, int activated)
-{
-	char where[512], what[1024];
-
-	receive_describe(l->rx, where, sizeof(where));
-	daemon_describe(l->d, what, sizeof(what));
-	if (activated)
-		log_msg(LOG_INFO, "listening on %s (sockets from systemd, which "
-		    "had dropped %llu datagrams before linklog started); %s",
-		    where, (unsigned long long)receive_drops_before(l->rx),
-		    what);
-	else
-		log_msg(LOG_INFO, "listening on %s; %s", where, what);
-}
-
 static void
 setup_receiver(struct linklog *l)
 {
@@ -278,34 +185,59 @@ setup_receiver(struct linklog *l)
 		log_fatal(1, "%s", err);
 	if (rc > 0)
 		daemon_set_socket_activated(l->d);
-	say_listening(l, rc > 0);
+	daemon_say_listening(l->d, l->rx, rc > 0);
 }
 
-/*
- * Started as root with a log file or a pid file: the privileged file
- * opener, forked first, while linklog is one thread with no socket and no
- * file open (SIGCHLD is blocked before, so that its death reaches the
- * signalfd).  It also removes the pid file at exit.
- */
+/* Everything the loop needs, from the sockets to the state database,
+ * privileges dropped on the way. */
 static void
-start_file_opener(struct linklog *l)
+start(struct linklog *l)
 {
-	char err[PATH_MAX + 512];
+	struct privs pv;
+	char err[4096];
+	int rc;
 
-	if (geteuid() != 0)
-		return;
-	signals_block();
-	if (daemon_start_opener(l->d, err, sizeof(err)) < 0)
+	decode_init();
+	/* As root, the privileged file opener first, while linklog is one
+	 * thread with no socket and no file open (SIGCHLD blocked, so that
+	 * its death reaches the signalfd). */
+	if (geteuid() == 0) {
+		signals_block();
+		if (daemon_start_opener(l->d, err, sizeof(err)) < 0)
+			log_fatal(1, "%s", err);
+	}
+	if ((rc = daemon_start(l->d, err, sizeof(err))) != 0)
+		log_fatal(rc, "%s", err);
+	if (geteuid() == 0 && privs_lookup(daemon_options(l->d)->run_as, &pv,
+	    err, sizeof(err)) < 0)
+		log_fatal(2, "%s", err);
+	setup_receiver(l);
+	if (daemon_stats_rows(l->d, receive_stats(l->rx), &l->stats) < 0)
+		log_fatal(1, "more counters than STATS_MAX");
+	if ((l->signals = signals_new(on_signal, l, err, sizeof(err))) == NULL)
 		log_fatal(1, "%s", err);
+	setup_loop(l);
+	if (daemon_options(l->d)->pid_file &&
+	    (l->pid_file = process_write_pid_file(daemon_options(l->d)->pid_file,
+	    err, sizeof(err))) == NULL)
+		log_fatal(1, "%s", err);
+	if (geteuid() == 0 && privs_drop(&pv, err, sizeof(err)) < 0)
+		log_fatal(1, "%s", err);
+	/* After the drop; a relative --state-db is the starting directory's. */
+	l->state = stateloop_open(l->d, l->loop, l->rx, &l->stats, err,
+	    sizeof(err));
+	if (l->state == NULL && err[0] != '\0')
+		log_fatal(1, "%s", err);
+	if (chdir("/") < 0)
+		log_fatal(1, "chdir /: %s", strerror(errno));
 }
 
 int
 main(int argc, char **argv)
 {
 	struct linklog l;
-	struct privs pv;
 	char err[4096];
-	int rc, status;
+	int rc, status = 0;
 
 	memset(&l, 0, sizeof(l));
 	process_close_inherited();
@@ -314,43 +246,17 @@ main(int argc, char **argv)
 		daemon_free(l.d);
 		return rc;
 	}
-	decode_init();
-	start_file_opener(&l);
-	if ((rc = daemon_start(l.d, err, sizeof(err))) != 0)
-		log_fatal(rc, "%s", err);
-	if (geteuid() == 0 && privs_lookup(daemon_options(l.d)->run_as, &pv,
-	    err, sizeof(err)) < 0)
-		log_fatal(2, "%s", err);
-	setup_receiver(&l);
-	if (daemon_stats_rows(l.d, receive_stats(l.rx), &l.stats) < 0)
-		log_fatal(1, "more counters than STATS_MAX");
-	if ((l.signals = signals_new(on_signal, &l, err, sizeof(err))) == NULL)
-		log_fatal(1, "%s", err);
-	setup_loop(&l);
-	if (daemon_options(l.d)->pid_file)
-		if ((l.pid_file = process_write_pid_file(
-		    daemon_options(l.d)->pid_file, err, sizeof(err))) == NULL)
-			log_fatal(1, "%s", err);
-	if (geteuid() == 0 && privs_drop(&pv, err, sizeof(err)) < 0)
-		log_fatal(1, "%s", err);
-	/* A relative --state-db is the starting directory's. */
-	open_state(&l);
-	if (chdir("/") < 0)
-		log_fatal(1, "chdir /: %s", strerror(errno));
+	start(&l);
 	process_notify("READY=1");
-
-	status = 0;
 	if (loop_run(l.loop) < 0) {
 		/* Even then, what is queued is written. */
 		log_msg(LOG_ERR, "poll: %s; stopping", strerror(errno));
 		status = 1;
 	}
-
 	process_notify("STOPPING=1");
 	drain(&l);
 	daemon_stop(l.d);
-	if (l.state != NULL)
-		state_tick(&l, 1);
+	stateloop_close(l.state);
 	statistics(&l, 0, 1);
 	/* By the helper if one runs: linklog may not have the right. */
 	if (l.pid_file != NULL &&

@@ -544,3 +544,15 @@ privsep_remove_pid_file(struct privsep *p)
 		return -1;
 	return r.status;
 }
+
+void
+privsep_reap(struct privsep *p)
+{
+	int status;
+	pid_t pid;
+
+	/* The only child linklog has is the helper. */
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (pid == privsep_pid(p))
+			privsep_exited(p, status);
+}

@@ -72,6 +72,8 @@ void privsep_commit(struct privsep *p);
  */
 int privsep_pid(const struct privsep *p);
 void privsep_exited(struct privsep *p, int wstatus);
+/* At SIGCHLD: collect the children that ended (privsep_exited()). */
+void privsep_reap(struct privsep *p);
 
 /*
  * At linklog's exit: the helper removes the pid file (process.h's
