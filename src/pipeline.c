@@ -145,13 +145,6 @@ made_in(struct pipeline *p, struct event *ev)
 		deliver_event(p->deliver, ev, rules, p->now);
 }
 
-static void
-made_all(struct pipeline *p, struct event *made, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		made_in(p, &made[i]);
-}
-
 /* What the fold stage makes as time passes (everything, with force: a
  * stop, a reload). */
 static void
@@ -161,7 +154,8 @@ made_due(struct pipeline *p, int force)
 	size_t n;
 
 	while ((n = fold_due(p->fold, p->now, force, &made)) > 0)
-		made_all(p, made, n);
+		for (size_t i = 0; i < n; i++)
+			made_in(p, &made[i]);
 }
 
 /*
@@ -183,7 +177,8 @@ event_in(struct pipeline *p, struct event *ev, int charged)
 	 * the rate limit, which charges only what is written; what they
 	 * make is written before ev. */
 	folded = fold_event(p->fold, ev, p->now, &made, &n);
-	made_all(p, made, n);
+	for (size_t i = 0; i < n; i++)
+		made_in(p, &made[i]);
 	if (folded)
 		return;
 	if (!charged && p->cfg.access != NULL &&
