@@ -6,7 +6,7 @@
 #   * lines delivered from a 100,000-trap burst at full speed,
 #   * peak RSS;
 # then linklog alone: 100,000 traps/s for 10 s, RSS after 10,000 and after
-# 1,000,000 traps; extra rows for JSON output, syslog output, DNS on (a
+# 1,000,000 traps; extra rows for JSON output, the state database, syslog output, DNS on (a
 # loopback dnsmasq), --scan (and a 65,536-port scan at full speed, every
 # trap accounted for) and geoip (a country and an ASN database written by
 # tests/e2e/geodb.pl, against the same outside sources without one).  Syslog, in a private mount namespace (its own /dev
@@ -130,6 +130,15 @@ start_receiver() {
 		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q \
 		    --log-file="$FILE" 2>"$WORK/$1.err" &
 		RPID=$! ;;
+	linklog-state)
+		# The state database on, in a directory the user linklog
+		# becomes may write; a new file each time.
+		mkdir -p -m 1777 "$WORK/statedb"
+		rm -f "$WORK/statedb/bench.db"*
+		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q \
+		    --state-db="$WORK/statedb/bench.db" \
+		    --log-file="$FILE" 2>"$WORK/$1.err" &
+		RPID=$! ;;
 	linklog-json)
 		"$LINKLOG" -p "$PORT" --listen 127.0.0.1 --no-dns -s -q --json \
 		    --log-file="$FILE" 2>"$WORK/$1.err" &
@@ -227,6 +236,7 @@ echo "linklog benchmark: 3 x $STEADY_N traps at $STEADY_RATE/s, bursts of $BURST
 measure floor "floor (bare recvmmsg loop)"
 measure linklog "linklog (DNS off, file)"
 measure linklog-json "linklog (DNS off, file, --json)"
+measure linklog-state "linklog (DNS off, file, --state-db)"
 measure snmptrapd "snmptrapd -n (file)"
 if [ -n "${BENCH_NS:-}" ]; then
 	measure linklog-syslog "linklog (syslog, rsyslogd's dedicated socket)"
@@ -349,6 +359,9 @@ floor_us=$(head -n 1 "$WORK/rows" | cut -d'|' -f2)
 	awk -F'|' '$1 == "linklog (DNS off, file)" { t = $2 }
 	    $1 == "linklog (DNS off, file, --json)" { j = $2 }
 	    END { if (t > 0) printf "\nJSON costs %.2fx the CPU per trap of the default text template (target: at most 1.15x).\n", j / t }' "$WORK/rows"
+	awk -F'|' '$1 == "linklog (DNS off, file)" { t = $2 }
+	    $1 == "linklog (DNS off, file, --state-db)" { s = $2 }
+	    END { if (t > 0 && s > 0) printf "--state-db costs %.2fx the CPU per trap of the same traffic without it (target: at most 1.15x).\n", s / t }' "$WORK/rows"
 	awk -F'|' '$1 == "linklog (DNS off, file, 1,024 outside sources)" { o = $2 }
 	    $1 == "linklog (same, --scan)" { g = $2 }
 	    END { if (o > 0 && g > 0) printf "--scan costs %.2fx the CPU per trap of the same outside traffic without it (target: at most 1.1x).\n", g / o }' "$WORK/rows"
