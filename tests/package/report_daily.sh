@@ -56,7 +56,7 @@ done
 check_line "the timer: shortly after midnight" "$T" "OnCalendar=*-*-* 00:10:00"
 check_line "the timer: a missed run runs later" "$T" "Persistent=true"
 check "debian/install installs the script" grep -qx 'debian/linklog-report-daily usr/libexec/linklog' "$top_srcdir/debian/install"
-check "debian/rules installs the units" grep -q 'dh_installsystemd --name=linklog-report' "$top_srcdir/debian/rules"
+check "debian/rules installs the units, starting the timer alone" grep -q 'dh_installsystemd --name=linklog-report linklog-report.timer$' "$top_srcdir/debian/rules"
 if command -v systemd-analyze >/dev/null; then
 	# Only what a machine without the package lacks may be reported.
 	systemd-analyze verify "$T" 2>&1 | grep -v 'linklog-report-daily\|man linklog-report\|linklog-report.service' >"$WORK/verify"
