@@ -184,3 +184,35 @@ chart_heatmap(FILE *f, const struct report *r)
 	}
 	fputs("</svg>\n", f);
 }
+
+/*
+ * The inside hosts' activity by local hour of day, a row each (ntopng's
+ * activity map): only the hours are drawn, the hosts' names are the
+ * table's (html.c), by row number.
+ */
+void
+chart_heatmap_hosts(FILE *f, const struct report *r, size_t n)
+{
+	uint64_t max = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (int h = 0; h < 24; h++)
+			if (r->inside.v[i].hours[h] > max)
+				max = r->inside.v[i].hours[h];
+	fprintf(f, "<svg id=\"heatmap-hosts\" role=\"img\" viewBox=\"0 0 %d "
+	    "%zu\" xmlns=\"http://www.w3.org/2000/svg\"><title>Inside hosts by "
+	    "hour of day</title>", HM_LEFT + 24 * HM_CELL, HM_TOP + n * HM_CELL);
+	for (int h = 0; h < 24; h += 3)
+		fprintf(f, "<text x=\"%d\" y=\"12\" class=\"ax\">%02d</text>",
+		    HM_LEFT + h * HM_CELL + 4, h);
+	for (size_t i = 0; i < n; i++) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "host %zu", i + 1);
+		fprintf(f, "<text x=\"0\" y=\"%zu\" class=\"ax\">%s</text>",
+		    HM_TOP + i * HM_CELL + 16, label);
+		for (int h = 0; h < 24; h++)
+			heat_cell(f, i, h, r->inside.v[i].hours[h], max, label);
+	}
+	fputs("</svg>\n", f);
+}

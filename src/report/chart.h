@@ -15,5 +15,7 @@
 
 void chart_timeline(FILE *f, const struct report *r);
 void chart_heatmap(FILE *f, const struct report *r);
+/* The first n inside hosts, a row each ("host 1" is the table's first). */
+void chart_heatmap_hosts(FILE *f, const struct report *r, size_t n);
 
 #endif

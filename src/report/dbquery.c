@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "dbquery.h"
 
@@ -283,6 +284,19 @@ inside_row(struct q *q, sqlite3_stmt *st, void *ctx)
 	h->dests = col_u64(st, 6);
 }
 
+/* An inside host's hourly events, summed by local hour of day. */
+static void
+host_hour_row(struct q *q, sqlite3_stmt *st, void *ctx)
+{
+	struct rep_host *h = ctx;
+	time_t t = (time_t)sqlite3_column_int64(st, 0);
+	struct tm tm;
+
+	(void)q;
+	localtime_r(&t, &tm);
+	h->hours[tm.tm_hour] += col_u64(st, 1);
+}
+
 static void
 inside(struct q *q)
 {
@@ -306,6 +320,11 @@ inside(struct q *q)
 		    " g.n FROM g LEFT JOIN outside_hosts o ON o.ip = g.outside"
 		    " ORDER BY g.n DESC, g.outside", r->inside.v[i].ip, dest_row,
 		    &r->inside.v[i]);
+	/* The activity map: hourly rows (the daily ones have no hour). */
+	for (size_t i = 0; i < r->inside.n; i++)
+		run(q, "SELECT hour, SUM(events) FROM hourly WHERE inside = :arg"
+		    " AND hour >= :hfrom AND hour < :to GROUP BY hour",
+		    r->inside.v[i].ip, host_hour_row, &r->inside.v[i]);
 }
 
 /* Every port of a direction, by count: all of them counted, --top kept. */

@@ -227,7 +227,14 @@ inside(FILE *f, const struct report *r)
 		top_dests(f, h);
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody></table></div></section>\n", f);
+	fputs("</tbody></table></div>", f);
+	if (n > 0) {
+		fputs("<h2>Inside hosts by hour of day</h2><p class=\"note\">"
+		    "Host 1 is the table's first row; events not folded into "
+		    "scans.</p>", f);
+		chart_heatmap_hosts(f, r, n);
+	}
+	fputs("</section>\n", f);
 }
 
 static void

@@ -146,6 +146,9 @@ inside(FILE *f, const struct report *r)
 			peer(f, &h->top[j], 0);
 			putc('}', f);
 		}
+		fputs("],\"hours\":[", f);
+		for (int k = 0; k < 24; k++)
+			fprintf(f, "%s%" PRIu64, k ? "," : "", h->hours[k]);
 		fputs("]}", f);
 	}
 	fputs("]", f);

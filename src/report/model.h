@@ -35,6 +35,7 @@ struct rep_host {
 	uint64_t dests;                 /* distinct outside hosts */
 	struct rep_peer top[REP_TOP_DESTS];
 	size_t ntop;
+	uint64_t hours[24];             /* events by local hour of day */
 };
 
 struct rep_newhost {

@@ -47,6 +47,13 @@ check_json "hostile names are kept as they are in JSON" "$WORK/day.json" \
 check_json "inside hosts and their top destinations" "$WORK/day.json" \
     '[(h["ip"], h["inbound"], h["outbound"], h["destinations"], [(t["ip"], t["events"]) for t in h["top_destinations"]]) for h in d["inside_hosts"]]' \
     "[('192.168.1.20', 50, 0, 0, []), ('192.168.1.50', 0, 9, 2, [('142.250.74.14', 7), ('93.184.216.34', 2)])]"
+check_json "each inside host's events by hour of day (hourly rows)" "$WORK/day.json" \
+    '[[(i, v) for i, v in enumerate(h["hours"]) if v] for h in d["inside_hosts"]]' \
+    "[[(8, 5), (9, 3), (12, 2)], [(10, 9)]]"
+TZ=Europe/Berlin "$REPORT" --db "$DB" $DAY --format json >"$WORK/berlin.json"
+check_json "... in local time (Berlin: an hour later), named" "$WORK/berlin.json" \
+    '[[(i, v) for i, v in enumerate(h["hours"]) if v] for h in d["inside_hosts"]] + [d["period"]["zone"]]' \
+    "[[(9, 5), (10, 3), (13, 2)], [(11, 9)], 'Europe/Berlin (CET, +0100)']"
 check_json "ports in and out" "$WORK/day.json" \
     '[[(p["port"], p["protocol"], p["events"]) for p in d[k]] for k in ("ports_in", "ports_out")]' \
     "[[(22, 'TCP', 5), (443, 'TCP', 3), (21, 'TCP', 2)], [(443, 'TCP', 7), (123, 'UDP', 2)]]"

@@ -104,8 +104,9 @@ check "the DOM's totals are the fixture's" test "$got" = "[63, 54, 2, 1, 9, 5, 1
 want=$(field "$WORK/report.json" '[len(d[k]) for k in ("inside_hosts", "new_hosts", "outside_hosts", "ports_in", "ports_out", "scans")]')
 got=$(field "$WORK/report.sum" '[d["rows"][k] for k in ("inside-hosts", "new-hosts", "outside-hosts", "ports-in", "ports-out", "scans")]')
 check "the DOM's table rows are the JSON's ($got)" test "$want" = "$got"
-check "the DOM has both charts and their bars and cells" \
-    test "$(field "$WORK/report.sum" '[d["charts"], d["rects"]]')" = "[['timeline', 'heatmap'], 29]"
+# 5 bars, 24 cells a day, 24 a host (two).
+check "the DOM has the charts and their bars and cells" \
+    test "$(field "$WORK/report.sum" '[d["charts"], d["rects"]]')" = "[['timeline', 'heatmap', 'heatmap-hosts'], 77]"
 
 # ---- the screenshot --------------------------------------------------------
 shot() {

@@ -33,7 +33,7 @@ class Dom(HTMLParser):
             if k.startswith("on") or k in ("src", "href", "xlink:href", "srcdoc"):
                 self.foreign.append("%s[%s]" % (tag, k))
         if tag == "svg":
-            if a.get("id") not in ("timeline", "heatmap"):
+            if a.get("id") not in ("timeline", "heatmap", "heatmap-hosts"):
                 self.foreign.append("svg without a chart's id")
             else:
                 self.charts.append(a["id"])
