@@ -45,7 +45,7 @@ struct statedb {
 	time_t minute;                  /* the notices' minute, and */
 	unsigned notices, over;         /* notices in it, those over */
 	uint64_t learned;               /* hosts learned while learning */
-	uint64_t reported_dropped, unreported_errors;
+	uint64_t reported_dropped, unreported_errors, reported_hosts;
 	char why[256];                  /* the writer's last error */
 };
 
@@ -667,6 +667,14 @@ statedb_report(struct statedb *s, time_t now)
 		    s->reported_dropped));
 		s->reported_dropped = s->count->dropped;
 	}
+	if (s->count->hosts_dropped > s->reported_hosts) {
+		log_msg(LOG_WARNING, "inventory: %llu events of new inside "
+		    "hosts not kept (inventory_dropped): it holds "
+		    "inventory.max_hosts (%u) hosts", (unsigned long long)
+		    (s->count->hosts_dropped - s->reported_hosts),
+		    s->cfg.max_hosts);
+		s->reported_hosts = s->count->hosts_dropped;
+	}
 }
 
 void
@@ -676,6 +684,9 @@ statedb_close(struct statedb *s, const struct stats *st, time_t now,
 	if (s == NULL)
 		return;
 	(void)statedb_tick(s, st, now, 1, timeout_ms);
+	/* What was not said yet, said at the stop. */
+	s->last_report = 0;
+	statedb_report(s, now);
 	state_writer_stop(s->writer, now, timeout_ms);
 	free_tables(s);
 }

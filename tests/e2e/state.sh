@@ -237,6 +237,19 @@ equal "its ECS fields" "$(cat "$WORK/x")" \
 equal "the filtered connections are kept all the same" \
     "$(q "SELECT events_out FROM inside_hosts WHERE ip = '192.168.1.77'")" 2
 
+# ---- inventory.max_hosts: a spoofed sweep of the LAN cannot grow it -----
+DB=$D/hosts.db
+printf 'inventory = { max_hosts = 16; };\n' >"$WORK/hosts.conf"; chmod 644 "$WORK/hosts.conf"
+start_linklog --no-dns --state-db="$DB" -c "$WORK/hosts.conf"
+"$TRAPSEND" -n 200 -k 200 -r 2000 -m "@out TCP from 10.0.%k.1:1 to 52.1.2.3:443" "127.0.0.1:$PORT" >/dev/null
+sync_linklog
+kill -USR1 "$LL_PID"; wait_grep "$ERR" statistics:
+DROPPED=$(counter inventory_dropped)
+stop_linklog
+equal "at most 16 inside hosts" "$(q 'SELECT count(*) FROM inside_hosts')" 16
+check "the others are counted ($DROPPED)" test "$DROPPED" -ge 184
+check "and reported" grep -q "inventory: $DROPPED events of new inside hosts not kept (inventory_dropped): it holds inventory.max_hosts (16) hosts" "$ERR"
+
 # ---- names as given ------------------------------------------------------
 DB=$D/names.db
 start_linklog --no-dns --state-db="$DB" -c /dev/null
