@@ -507,9 +507,8 @@ static void
 arm(void *arg, uint64_t now)
 {
 	struct access *a = arg;
-	int ms = access_timeout_ms(a, now);
 
-	loop_timer_at(a->loop, a->timer, ms < 0 ? 0 : now + (uint64_t)ms);
+	loop_timer_in(a->loop, a->timer, now, access_timeout_ms(a, now));
 }
 
 int

@@ -5,6 +5,7 @@
 
 #include "fold.h"
 #include "log.h"
+#include "loop.h"
 
 struct fold {
 	struct scan *scan;
@@ -102,12 +103,8 @@ fold_due(struct fold *f, uint64_t now, int force, struct event **made)
 int
 fold_timeout_ms(struct fold *f, uint64_t now)
 {
-	int a = scan_timeout_ms(f->scan, now);
-	int b = repeat_timeout_ms(f->repeats, now);
-
-	if (a < 0)
-		return b;
-	return b >= 0 && b < a ? b : a;
+	return loop_sooner(scan_timeout_ms(f->scan, now),
+	    repeat_timeout_ms(f->repeats, now));
 }
 
 const struct scan_stats *

@@ -141,6 +141,20 @@ loop_timer_at(struct loop *l, int id, uint64_t when)
 }
 
 void
+loop_timer_in(struct loop *l, int id, uint64_t now, int ms)
+{
+	loop_timer_at(l, id, ms < 0 ? 0 : now + (uint64_t)ms);
+}
+
+int
+loop_sooner(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return b >= 0 && b < a ? b : a;
+}
+
+void
 loop_timer_free(struct loop *l, int id)
 {
 	if (id >= 0 && id < LOOP_MAX_TIMERS)

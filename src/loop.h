@@ -48,6 +48,12 @@ int loop_timer_new(struct loop *l, loop_timer_fn *fn, void *arg);
 /* Arm id for when (ms, loop_now()'s clock); 0 disarms it. */
 void loop_timer_at(struct loop *l, int id, uint64_t when);
 void loop_timer_free(struct loop *l, int id);
+/* Arm id ms after now, or disarm it when ms < 0: a module's "ms until
+ * something is due; -1: nothing" turned into its timer. */
+void loop_timer_in(struct loop *l, int id, uint64_t now, int ms);
+
+/* The sooner of two such time-outs (-1: none). */
+int loop_sooner(int a, int b);
 
 /* Called before every sleep, in the order added; returns its id or -1. */
 int loop_hook_add(struct loop *l, loop_hook_fn *fn, void *arg);

@@ -338,15 +338,6 @@ pipeline_flush(struct pipeline *p)
 	deliver_flush(p->deliver);
 }
 
-/* The sooner of two time-outs, -1 being none. */
-static int
-sooner(int a, int b)
-{
-	if (a < 0)
-		return b;
-	return b >= 0 && b < a ? b : a;
-}
-
 static void
 on_timer(void *arg, uint64_t now)
 {
@@ -359,14 +350,14 @@ static void
 end_of_round(void *arg, uint64_t now)
 {
 	struct pipeline *p = arg;
-	int reports, ms;
+	int ms;
 
 	pipeline_release(p, now, 0);
 	pipeline_flush(p);
-	reports = report_timeout_ms(p->reporter, now);
-	ms = sooner(deliver_timeout_ms(p->deliver, now), sooner(reports,
+	ms = loop_sooner(deliver_timeout_ms(p->deliver, now),
+	    loop_sooner(report_timeout_ms(p->reporter, now),
 	    fold_timeout_ms(p->fold, now)));
-	loop_timer_at(p->loop, p->timer, ms < 0 ? 0 : now + (uint64_t)ms);
+	loop_timer_in(p->loop, p->timer, now, ms);
 }
 
 int

@@ -386,6 +386,19 @@ tables_are_bounded(void **state)
 	assert_int_equal(loop_hook_add(lp, on_hook, "h"), -1);
 }
 
+/* A module's "ms until due, -1: nothing" as a timer, and the sooner of
+ * two of them. */
+static void
+timeouts_to_timers(void **state)
+{
+	(void)state;
+	assert_int_equal(loop_sooner(-1, -1), -1);
+	assert_int_equal(loop_sooner(-1, 5), 5);
+	assert_int_equal(loop_sooner(5, -1), 5);
+	assert_int_equal(loop_sooner(7, 3), 3);
+	assert_int_equal(loop_sooner(0, 3), 0);
+}
+
 int
 main(void)
 {
@@ -400,6 +413,7 @@ main(void)
 		T(readded_fd_skips_the_stale_event),
 		T(stop_ends_run),
 		T(tables_are_bounded),
+		cmocka_unit_test(timeouts_to_timers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
